@@ -1,0 +1,324 @@
+// The N-API surface: thin calls into the handle table and the backends.
+// Argument checks, defaults, struct encoding and error naming live in
+// TypeScript (lib/); this file only moves bytes and statuses across.
+#include <napi.h>
+
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "handle_table.h"
+#include "ks_backend.h"
+
+namespace ks {
+namespace {
+
+// An IOCTL in flight: the promise to settle and the JS buffers it reads and
+// writes, kept alive until the backend is done with them.
+struct AsyncIoctl {
+  Napi::Promise::Deferred deferred;
+  Napi::Reference<Napi::Value> input;
+  Napi::Reference<Napi::Value> output;
+  IoResult result;
+};
+
+class Addon;
+void DeliverCompletion(Napi::Env env, Napi::Function, Addon* addon, AsyncIoctl* op);
+using CompletionQueue = Napi::TypedThreadSafeFunction<Addon, AsyncIoctl, DeliverCompletion>;
+
+class Addon : public Napi::Addon<Addon> {
+ public:
+  Addon(Napi::Env env, Napi::Object exports) {
+    DefineAddon(exports, {
+                             InstanceMethod("backendInfo", &Addon::BackendInfoJs),
+                             InstanceMethod("enumerate", &Addon::Enumerate),
+                             InstanceMethod("openFilter", &Addon::OpenFilter),
+                             InstanceMethod("createObject", &Addon::CreateObject),
+                             InstanceMethod("ioctl", &Addon::Ioctl),
+                             InstanceMethod("ioctlAsync", &Addon::IoctlAsync),
+                             InstanceMethod("handleValue", &Addon::HandleValue),
+                             InstanceMethod("close", &Addon::Close),
+                             InstanceMethod("isOpen", &Addon::IsOpen),
+                             InstanceMethod("openHandleCount", &Addon::OpenHandleCount),
+                         });
+    completions_ = CompletionQueue::New(env, "kernel-streaming:io", 0, 1, this);
+    completions_.Unref(env);
+    env.AddCleanupHook([this]() { Shutdown(); });
+  }
+
+  ~Addon() { Shutdown(); }
+
+  // Runs on the JS thread for every completed asynchronous IOCTL.
+  void Settle(Napi::Env env, AsyncIoctl* op) {
+    std::unique_ptr<AsyncIoctl> owned(op);
+    if (--pending_ == 0) completions_.Unref(env);
+    op->deferred.Resolve(StatusTriple(env, op->result.status, op->result.bytesReturned));
+  }
+
+ private:
+  // The environment is going away (process exit or worker termination):
+  // close every handle, which cancels and completes what is in flight, then
+  // free completions that can no longer reach JS.
+  void Shutdown() {
+    if (shutDown_) return;
+    shutDown_ = true;
+    handles_.CloseAll();
+    emulator_.reset();
+#ifdef _WIN32
+    windows_.reset();
+#endif
+    std::vector<AsyncIoctl*> orphans;
+    {
+      std::lock_guard<std::mutex> lock(orphanMutex_);
+      orphans.swap(orphans_);
+    }
+    for (AsyncIoctl* op : orphans) Abandon(op);
+  }
+
+  static void Abandon(AsyncIoctl* op) {
+    // The environment's references die with it; deleting them now would call into a dying env.
+    op->input.SuppressDestruct();
+    op->output.SuppressDestruct();
+    delete op;
+  }
+
+  Backend* FindBackend(const std::string& name) {
+    if (name == "emulator") {
+      if (!emulator_) emulator_ = CreateEmulatorBackend();
+      return emulator_.get();
+    }
+#ifdef _WIN32
+    if (name == "windows") {
+      if (!windows_ && !windowsTried_) {
+        windowsTried_ = true;
+        windows_ = CreateWindowsBackend();
+      }
+      return windows_.get();
+    }
+#endif
+    return nullptr;
+  }
+
+  static Napi::Array StatusTriple(Napi::Env env, const Status& status, uint32_t bytes) {
+    Napi::Array triple = Napi::Array::New(env, 3);
+    triple.Set(0u, Napi::Number::New(env, static_cast<int>(status.kind)));
+    triple.Set(1u, Napi::Number::New(env, status.value));
+    triple.Set(2u, Napi::Number::New(env, bytes));
+    return triple;
+  }
+
+  // A failed call: TypeScript turns statusKind/statusValue into a named KsError.
+  [[noreturn]] static void ThrowStatus(Napi::Env env, const Status& status, const char* operation) {
+    Napi::Error error = Napi::Error::New(env, std::string(operation) + " failed");
+    error.Set("statusKind", Napi::Number::New(env, static_cast<int>(status.kind)));
+    error.Set("statusValue", Napi::Number::New(env, status.value));
+    error.Set("operation", Napi::String::New(env, operation));
+    throw error;
+  }
+
+  [[noreturn]] static void ThrowCode(Napi::Env env, const char* code, const std::string& message) {
+    Napi::Error error = Napi::Error::New(env, message);
+    error.Set("code", Napi::String::New(env, code));
+    throw error;
+  }
+
+  static Guid GuidArg(const Napi::CallbackInfo& info, size_t index) {
+    if (!info[index].IsBuffer() || info[index].As<Napi::Buffer<uint8_t>>().Length() != sizeof(Guid)) {
+      throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(index) + " must be a 16-byte GUID Buffer");
+    }
+    Guid g;
+    std::memcpy(&g, info[index].As<Napi::Buffer<uint8_t>>().Data(), sizeof g);
+    return g;
+  }
+
+  static double IdArg(const Napi::CallbackInfo& info, size_t index) {
+    if (!info[index].IsNumber()) throw Napi::TypeError::New(info.Env(), "handle id must be a number");
+    return info[index].As<Napi::Number>().DoubleValue();
+  }
+
+  const HandleEntry& OpenEntry(const Napi::CallbackInfo& info, size_t index) {
+    const HandleEntry* entry = handles_.Find(IdArg(info, index));
+    if (entry == nullptr) ThrowCode(info.Env(), "ERR_CLOSED", "the handle is closed");
+    return *entry;
+  }
+
+  // Optional Buffer argument: its bytes, or none for null/undefined.
+  static bool BufferArg(const Napi::CallbackInfo& info, size_t index, uint8_t** data, uint32_t* length) {
+    *data = nullptr;
+    *length = 0;
+    if (info[index].IsNull() || info[index].IsUndefined()) return false;
+    if (!info[index].IsBuffer()) {
+      throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(index) + " must be a Buffer or null");
+    }
+    auto buffer = info[index].As<Napi::Buffer<uint8_t>>();
+    if (buffer.Length() > UINT32_MAX) throw Napi::RangeError::New(info.Env(), "buffers are limited to 4 GiB - 1");
+    *data = buffer.Data();
+    *length = static_cast<uint32_t>(buffer.Length());
+    return true;
+  }
+
+  Napi::Value BackendInfoJs(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Backend* backend = FindBackend(info[0].ToString().Utf8Value());
+    if (backend == nullptr) return env.Null();
+    BackendInfo bi = backend->Info();
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("name", bi.name);
+    Napi::Array entryPoints = Napi::Array::New(env, bi.entryPoints.size());
+    for (size_t i = 0; i < bi.entryPoints.size(); ++i) {
+      Napi::Object ep = Napi::Object::New(env);
+      ep.Set("name", bi.entryPoints[i].name);
+      ep.Set("resolved", bi.entryPoints[i].resolved);
+      entryPoints.Set(static_cast<uint32_t>(i), ep);
+    }
+    result.Set("entryPoints", entryPoints);
+    result.Set("comInitializedHere", bi.comInitializedHere);
+    result.Set("comApartment", bi.comApartment);
+    return result;
+  }
+
+  Napi::Value Enumerate(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Backend* backend = FindBackend(info[0].ToString().Utf8Value());
+    if (backend == nullptr) ThrowCode(env, "ERR_BACKEND_UNAVAILABLE", "that backend is not available here");
+    Guid category = GuidArg(info, 1);
+    std::vector<DeviceInterface> found;
+    Status status = backend->EnumerateInterfaces(category, &found);
+    if (!status.ok()) ThrowStatus(env, status, "enumerate device interfaces");
+    Napi::Array list = Napi::Array::New(env, found.size());
+    for (size_t i = 0; i < found.size(); ++i) {
+      Napi::Object device = Napi::Object::New(env);
+      device.Set("path", found[i].path);
+      device.Set("friendlyName", found[i].friendlyName);
+      device.Set("instanceId", found[i].instanceId);
+      Napi::Array categories = Napi::Array::New(env, found[i].categories.size());
+      for (size_t c = 0; c < found[i].categories.size(); ++c) {
+        categories.Set(static_cast<uint32_t>(c),
+                       Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(&found[i].categories[c]),
+                                                   sizeof(Guid)));
+      }
+      device.Set("categories", categories);
+      list.Set(static_cast<uint32_t>(i), device);
+    }
+    return list;
+  }
+
+  Napi::Value OpenFilter(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Backend* backend = FindBackend(info[0].ToString().Utf8Value());
+    if (backend == nullptr) ThrowCode(env, "ERR_BACKEND_UNAVAILABLE", "that backend is not available here");
+    BackendHandle handle = 0;
+    Status status = backend->OpenFilter(info[1].ToString().Utf8Value(), &handle);
+    if (!status.ok()) ThrowStatus(env, status, "open filter");
+    return Napi::Number::New(env, handles_.Add(backend, handle, ObjectClass::Filter, 0));
+  }
+
+  Napi::Value CreateObject(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    double parentId = IdArg(info, 0);
+    const HandleEntry& parent = OpenEntry(info, 0);
+    uint32_t cls = info[1].As<Napi::Number>().Uint32Value();
+    if (cls < 1 || cls > 4) throw Napi::RangeError::New(env, "object class must be 1..4");
+    uint8_t* data;
+    uint32_t length;
+    BufferArg(info, 2, &data, &length);
+    std::vector<uint8_t> payload(data, data + length);
+    uint32_t access = info[3].As<Napi::Number>().Uint32Value();
+    BackendHandle handle = 0;
+    bool usedV2 = false;
+    Status status = parent.backend->CreateObject(parent.handle, static_cast<ObjectClass>(cls), payload, access,
+                                                 &handle, &usedV2);
+    if (!status.ok()) ThrowStatus(env, status, "create object");
+    Backend* backend = parent.backend;
+    Napi::Array result = Napi::Array::New(env, 2);
+    result.Set(0u, Napi::Number::New(env, handles_.Add(backend, handle, static_cast<ObjectClass>(cls), parentId)));
+    result.Set(1u, Napi::Boolean::New(env, usedV2));
+    return result;
+  }
+
+  Napi::Value Ioctl(const Napi::CallbackInfo& info) {
+    const HandleEntry& entry = OpenEntry(info, 0);
+    IoctlRequest request;
+    request.code = info[1].As<Napi::Number>().Uint32Value();
+    uint8_t* input;
+    BufferArg(info, 2, &input, &request.inputLength);
+    request.input = input;
+    BufferArg(info, 3, &request.output, &request.outputLength);
+    IoResult result = entry.backend->Ioctl(entry.handle, request);
+    return StatusTriple(info.Env(), result.status, result.bytesReturned);
+  }
+
+  Napi::Value IoctlAsync(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const HandleEntry& entry = OpenEntry(info, 0);
+    IoctlRequest request;
+    request.code = info[1].As<Napi::Number>().Uint32Value();
+    uint8_t* input;
+    BufferArg(info, 2, &input, &request.inputLength);
+    request.input = input;
+    BufferArg(info, 3, &request.output, &request.outputLength);
+
+    auto* op = new AsyncIoctl{Napi::Promise::Deferred::New(env), Napi::Persistent(info[2]),
+                              Napi::Persistent(info[3]), IoResult{}};
+    Napi::Promise promise = op->deferred.Promise();
+    if (pending_++ == 0) completions_.Ref(env);
+    entry.backend->IoctlAsync(entry.handle, request, [this, op](const IoResult& result) {
+      op->result = result;
+      if (completions_.NonBlockingCall(op) != napi_ok) {
+        // The environment is closing: Shutdown frees it on the JS thread.
+        std::lock_guard<std::mutex> lock(orphanMutex_);
+        orphans_.push_back(op);
+      }
+    });
+    return promise;
+  }
+
+  Napi::Value HandleValue(const Napi::CallbackInfo& info) {
+    const HandleEntry& entry = OpenEntry(info, 0);
+    return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(entry.handle));
+  }
+
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    handles_.Close(IdArg(info, 0));
+    return info.Env().Undefined();
+  }
+
+  Napi::Value IsOpen(const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), handles_.Find(IdArg(info, 0)) != nullptr);
+  }
+
+  Napi::Value OpenHandleCount(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(handles_.size()));
+  }
+
+  HandleTable handles_;
+  std::unique_ptr<Backend> emulator_;
+#ifdef _WIN32
+  std::unique_ptr<Backend> windows_;
+  bool windowsTried_ = false;
+#endif
+  CompletionQueue completions_;
+  uint32_t pending_ = 0;  // touched on the JS thread only
+  bool shutDown_ = false;
+  std::mutex orphanMutex_;
+  std::vector<AsyncIoctl*> orphans_;
+};
+
+void DeliverCompletion(Napi::Env env, Napi::Function, Addon* addon, AsyncIoctl* op) {
+  if (env == nullptr) {
+    // The queue is being emptied at teardown: no JS to settle.
+    op->input.SuppressDestruct();
+    op->output.SuppressDestruct();
+    delete op;
+    return;
+  }
+  addon->Settle(env, op);
+}
+
+}  // namespace
+}  // namespace ks
+
+using KernelStreamingAddon = ks::Addon;
+NODE_API_NAMED_ADDON(kernel_streaming, KernelStreamingAddon)

@@ -1,0 +1,39 @@
+// The emulator's virtual devices. Each emulator backend (one per Node
+// environment) builds its own catalogue, so device state such as the external
+// allocator's device memory is never shared between environments.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "virtual_filter.h"
+
+namespace ks::emu {
+
+struct VirtualDevice {
+  DeviceInterface info;
+  std::shared_ptr<const FilterDescriptor> descriptor;
+  std::shared_ptr<void> state;  // what the descriptor's callbacks point into
+};
+
+std::vector<VirtualDevice> BuildDeviceCatalog();
+
+// The property set with which virtual devices report their own bookkeeping
+// (not a Microsoft set): {1C5B1F8E-6E7A-4B4B-9A53-4B53454D5500}.
+constexpr Guid KSPROPSETID_EmulatorDiagnostics{0x1C5B1F8E, 0x6E7A, 0x4B4B,
+                                               {0x9A, 0x53, 0x4B, 0x53, 0x45, 0x4D, 0x55, 0x00}};
+constexpr uint32_t KSPROPERTY_EMULATOR_DEVICE_MEMORY = 0;
+
+// The reply to KSPROPERTY_EMULATOR_DEVICE_MEMORY.
+struct EmulatorDeviceMemory {
+  uint32_t BudgetBytes;
+  uint32_t ReservedBytes;
+  uint32_t InitializeCalls;
+  uint32_t DeleteCalls;
+  uint32_t LiveAllocators;
+  uint32_t FramesInUse;
+};
+static_assert(sizeof(EmulatorDeviceMemory) == 24, "EmulatorDeviceMemory");
+
+}  // namespace ks::emu

@@ -1,0 +1,96 @@
+// The seam: the KS "system calls" the addon needs, implemented once for
+// Windows (ksuser.dll, SetupAPI, DeviceIoControl) and once by the embedded
+// emulator. Everything above it -- the handle table, marshalling, the N-API
+// surface -- is shared.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ks_defs.h"
+#include "ks_status.h"
+
+namespace ks {
+
+// A backend's own handle value: a HANDLE on Windows, an object number in the
+// emulator. Zero is never a valid handle.
+using BackendHandle = uint64_t;
+
+enum class ObjectClass : uint8_t { Filter = 0, Pin = 1, Allocator = 2, Clock = 3, TopologyNode = 4 };
+
+struct DeviceInterface {
+  std::string path;          // UTF-8 device interface path, as CreateFile takes it
+  std::string friendlyName;  // UTF-8
+  std::string instanceId;    // device instance id
+  std::vector<Guid> categories;
+};
+
+// One DeviceIoControl. The buffers belong to the caller and must stay valid
+// until the call completes (for IoctlAsync: until `done` has run).
+struct IoctlRequest {
+  uint32_t code = 0;
+  const uint8_t* input = nullptr;
+  uint32_t inputLength = 0;
+  uint8_t* output = nullptr;
+  uint32_t outputLength = 0;
+};
+
+struct IoResult {
+  Status status;
+  uint32_t bytesReturned = 0;  // the IRP's Information: data written, or the size needed
+};
+
+using IoCompletion = std::function<void(const IoResult&)>;
+
+struct EntryPoint {
+  const char* name;
+  bool resolved;
+};
+
+struct BackendInfo {
+  std::string name;  // "windows" or "emulator"
+  std::vector<EntryPoint> entryPoints;
+  bool comInitializedHere = false;
+  std::string comApartment;  // "", "mta" (initialised by us), "sta-existing", "mta-existing"
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual BackendInfo Info() const = 0;
+
+  virtual Status EnumerateInterfaces(const Guid& category, std::vector<DeviceInterface>* out) = 0;
+  virtual Status OpenFilter(const std::string& path, BackendHandle* out) = 0;
+
+  // Creates a pin, allocator, clock or topology node relative to `parent`.
+  // `payload` is what the create name carries after `{class}\`: KSPIN_CONNECT
+  // and its format, KSALLOCATOR_FRAMING, KSCLOCK_CREATE or KSNODE_CREATE.
+  // `usedV2` says whether a *2 entry point made the handle.
+  virtual Status CreateObject(BackendHandle parent, ObjectClass cls, const std::vector<uint8_t>& payload,
+                              uint32_t desiredAccess, BackendHandle* out, bool* usedV2) = 0;
+
+  // Synchronous IOCTL: returns when the request has completed.
+  virtual IoResult Ioctl(BackendHandle handle, const IoctlRequest& request) = 0;
+
+  // Asynchronous IOCTL: `done` runs exactly once, on any thread, possibly
+  // before this returns. Requests still pending when the handle closes
+  // complete with STATUS_CANCELLED (ERROR_OPERATION_ABORTED on Windows).
+  virtual void IoctlAsync(BackendHandle handle, const IoctlRequest& request, IoCompletion done) = 0;
+
+  // Cancels every request pending on the handle and waits for their completions.
+  virtual void CancelIo(BackendHandle handle) = 0;
+
+  virtual void Close(BackendHandle handle) = 0;
+};
+
+std::unique_ptr<Backend> CreateEmulatorBackend();
+#ifdef _WIN32
+// Returns nullptr where KS is not present (ksuser.dll does not load).
+std::unique_ptr<Backend> CreateWindowsBackend();
+#endif
+
+}  // namespace ks

@@ -1,0 +1,19 @@
+# The native source list, defined once: binding.gyp includes this file and the
+# Windows cross build (CMakeLists.txt) reads it through scripts/native-sources.js.
+{
+  'variables': {
+    'ks_common_sources': [
+      'native/addon.cpp',
+      'native/handle_table.cpp',
+      'native/emulator/emulator_backend.cpp',
+      'native/emulator/emu_object.cpp',
+      'native/emulator/default_allocator.cpp',
+      'native/emulator/virtual_filter.cpp',
+      'native/emulator/device_catalog.cpp',
+    ],
+    'ks_windows_sources': [
+      'native/windows/windows_backend.cpp',
+      'native/windows/sdk_layout_checks.cpp',
+    ],
+  },
+}
