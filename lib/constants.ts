@@ -1,0 +1,133 @@
+/**
+ * Named KS constants and GUIDs, with the SDK name of each in its comment.
+ * Values from ks.h / ksmedia.h; native/windows/sdk_layout_checks.cpp checks
+ * the native copies against the headers.
+ */
+import type { Guid } from './guid';
+
+/** KSCATEGORY_* device interface classes, by the names `listDevices({ category })` takes. */
+export const KSCATEGORY = {
+  /** KSCATEGORY_AUDIO */ AUDIO: '{6994AD04-93EF-11D0-A3CC-00A0C9223196}',
+  /** KSCATEGORY_VIDEO */ VIDEO: '{6994AD05-93EF-11D0-A3CC-00A0C9223196}',
+  /** KSCATEGORY_RENDER */ RENDER: '{65E8773E-8F56-11D0-A3B9-00A0C9223196}',
+  /** KSCATEGORY_CAPTURE */ CAPTURE: '{65E8773D-8F56-11D0-A3B9-00A0C9223196}',
+  /** KSCATEGORY_REALTIME */ REALTIME: '{EB115FFC-10C8-4964-831D-6DCB02E6F23F}',
+  /** KSCATEGORY_TOPOLOGY */ TOPOLOGY: '{DDA54A40-1E4C-11D1-A050-405705C10000}',
+  /** KSCATEGORY_BRIDGE */ BRIDGE: '{085AFF00-62CE-11CF-A5D6-28DB04C10000}',
+  /** KSCATEGORY_VIDEO_CAMERA */ VIDEO_CAMERA: '{E5323777-F976-4F5B-9B55-B94699C46E44}',
+} as const satisfies Record<string, Guid>;
+export type KsCategoryName = keyof typeof KSCATEGORY;
+
+/** KSNAME_* object classes: the GUID that starts each create name. */
+export const KSNAME = {
+  Pin: '{146F1A80-4791-11D0-A5D6-28DB04C10000}',
+  Clock: '{53172480-4791-11D0-A5D6-28DB04C10000}',
+  Allocator: '{642F5D00-4791-11D0-A5D6-28DB04C10000}',
+  TopologyNode: '{0621061A-EE75-11D0-B915-00A0C9223196}',
+} as const;
+
+/** Property, method and interface set GUIDs. */
+export const KSPROPSETID = {
+  /** KSPROPSETID_Pin */ Pin: '{8C134960-51AD-11CF-878A-94F801C10000}',
+  /** KSPROPSETID_Connection */ Connection: '{1D58C920-AC9B-11CF-A5D6-28DB04C10000}',
+  /** KSPROPSETID_Stream */ Stream: '{65AABA60-98AE-11CF-A10D-0020AFD156E4}',
+  /** KSPROPSETID_StreamAllocator */ StreamAllocator: '{CF6E4342-EC87-11CF-A130-0020AFD156E4}',
+  /** The emulator's own diagnostics set (not Microsoft's). */
+  EmulatorDiagnostics: '{1C5B1F8E-6E7A-4B4B-9A53-4B53454D5500}',
+} as const;
+
+export const KSMETHODSETID = {
+  /** KSMETHODSETID_StreamAllocator */ StreamAllocator: '{CF6E4341-EC87-11CF-A130-0020AFD156E4}',
+} as const;
+
+export const KSINTERFACESETID_Standard: Guid = '{1A8766A0-62CE-11CF-A5D6-28DB04C10000}';
+export const KSMEDIUMSETID_Standard: Guid = '{4747B320-62CE-11CF-A5D6-28DB04C10000}';
+/** KSINTERFACE_STANDARD_STREAMING */
+export const KSINTERFACE_STANDARD_STREAMING = 0;
+/** KSMEDIUM_TYPE_ANYINSTANCE */
+export const KSMEDIUM_TYPE_ANYINSTANCE = 0;
+
+/** KSDATAFORMAT_TYPE_*, _SUBTYPE_* and _SPECIFIER_* GUIDs. */
+export const KSDATAFORMAT = {
+  TYPE_WILDCARD: '{00000000-0000-0000-0000-000000000000}',
+  TYPE_AUDIO: '{73647561-0000-0010-8000-00AA00389B71}',
+  SUBTYPE_PCM: '{00000001-0000-0010-8000-00AA00389B71}',
+  SUBTYPE_IEEE_FLOAT: '{00000003-0000-0010-8000-00AA00389B71}',
+  SPECIFIER_WAVEFORMATEX: '{05589F81-C356-11CE-BF01-00AA0055595A}',
+  SPECIFIER_NONE: '{0F6417D6-C318-11D0-A43F-00A0C9223196}',
+} as const;
+
+/** KSPIN_DATAFLOW */
+export const KSPIN_DATAFLOW = { IN: 1, OUT: 2 } as const;
+/** KSPIN_COMMUNICATION */
+export const KSPIN_COMMUNICATION = { NONE: 0, SINK: 1, SOURCE: 2, BOTH: 3, BRIDGE: 4 } as const;
+/** PINNAME_* pin categories. */
+export const PINNAME = { CAPTURE: '{FB6C4281-0353-11D1-905F-0000C0CC16BA}' } as const;
+
+/** IOCTL_KS_* codes. */
+export const IOCTL_KS = {
+  PROPERTY: 0x2f0003,
+  ENABLE_EVENT: 0x2f0007,
+  DISABLE_EVENT: 0x2f000b,
+  METHOD: 0x2f000f,
+  WRITE_STREAM: 0x2f8013,
+  READ_STREAM: 0x2f4017,
+  RESET_STATE: 0x2f001b,
+} as const;
+
+/** KSPROPERTY_TYPE_* request flags. */
+export const KSPROPERTY_TYPE = {
+  GET: 0x1,
+  SET: 0x2,
+  SETSUPPORT: 0x100,
+  BASICSUPPORT: 0x200,
+  TOPOLOGY: 0x10000000,
+} as const;
+
+/** KSMETHOD_TYPE_* request flags. */
+export const KSMETHOD_TYPE = { SEND: 0x1, READ: 0x1, WRITE: 0x2, MODIFY: 0x3, SOURCE: 0x4 } as const;
+
+/** KSPROPERTY_PIN_* ids. */
+export const KSPROPERTY_PIN = {
+  CINSTANCES: 0,
+  CTYPES: 1,
+  DATAFLOW: 2,
+  DATARANGES: 3,
+  DATAINTERSECTION: 4,
+  INTERFACES: 5,
+  MEDIUMS: 6,
+  COMMUNICATION: 7,
+  GLOBALCINSTANCES: 8,
+  NECESSARYINSTANCES: 9,
+  PHYSICALCONNECTION: 10,
+  CATEGORY: 11,
+  NAME: 12,
+  CONSTRAINEDDATARANGES: 13,
+  PROPOSEDATAFORMAT: 14,
+} as const;
+
+/** KSPROPERTY_CONNECTION_* ids. */
+export const KSPROPERTY_CONNECTION = {
+  STATE: 0,
+  PRIORITY: 1,
+  DATAFORMAT: 2,
+  ALLOCATORFRAMING: 3,
+  PROPOSEDATAFORMAT: 4,
+  ACQUIREORDERING: 5,
+  ALLOCATORFRAMING_EX: 6,
+  STARTAT: 7,
+} as const;
+
+/** KSPROPERTY_STREAM_* ids. */
+export const KSPROPERTY_STREAM = { ALLOCATOR: 0 } as const;
+/** KSPROPERTY_STREAMALLOCATOR_* ids. */
+export const KSPROPERTY_STREAMALLOCATOR = { FUNCTIONTABLE: 0, STATUS: 1 } as const;
+/** KSMETHOD_STREAMALLOCATOR_* ids. */
+export const KSMETHOD_STREAMALLOCATOR = { ALLOC: 0, FREE: 1 } as const;
+
+/** KSSTATE */
+export const KSSTATE = { STOP: 0, ACQUIRE: 1, PAUSE: 2, RUN: 3 } as const;
+
+/** Access masks the create functions take. */
+export const GENERIC_READ = 0x80000000;
+export const GENERIC_WRITE = 0x40000000;

@@ -1,0 +1,50 @@
+/**
+ * kernel-streaming: Windows Kernel Streaming for Node.js, with an embedded
+ * KS emulator where Windows KS is absent.
+ */
+export { KsError, StatusKind, statusName } from './errors';
+export type { KsErrorDetails } from './errors';
+export { capabilities, defaultBackend, EMULATED_PATH_PREFIX } from './backend';
+export type { BackendName, Capabilities } from './backend';
+export { listDevices } from './devices';
+export type { DeviceInfo, ListDevicesOptions } from './devices';
+export { openFilter, KsFilter, KSPIN_CONNECT_SIZE, KSPRIORITY_NORMAL } from './filter';
+export type { CreatePinOptions, OpenFilterOptions, PinFactoryInfo, DataFlow, Communication } from './filter';
+export { KsPin } from './pin';
+export type { PinState } from './pin';
+export { KsAllocator, ALLOCATOR_STATUS_SIZE } from './allocator';
+export type { AllocatorStatus, CreatedWith } from './allocator';
+export { KsHandle, MAX_PROPERTY_REPLY } from './handle';
+export type { PropertyOptions } from './handle';
+export {
+  AllocatorFraming,
+  ALLOCATOR_FRAMING_SIZE,
+  FILE_ALIGNMENT,
+  KSALLOCATOR_FLAG,
+  KSALLOCATOR_OPTIONF,
+  KSALLOCATOR_REQUIREMENTF,
+  POOL_TYPE,
+  flagNames,
+  validateCreateFraming,
+} from './framing';
+export type { AllocatorFramingInit } from './framing';
+export {
+  decodeDataFormat,
+  encodeDataFormat,
+  formatForRange,
+  parseDataRanges,
+  pcmFormat,
+  KSDATAFORMAT_SIZE,
+  WAVE_FORMAT_PCM,
+} from './dataformat';
+export type { AudioLimits, DataFormat, DataRange, PcmFormatInit, WaveFormat } from './dataformat';
+export * from './constants';
+export { normalizeGuid, readGuid, writeGuid, guidToBuffer, NULL_GUID } from './guid';
+export type { Guid } from './guid';
+export { encodeIdentifier, encodePinProperty, encodeNodeProperty } from './request';
+
+import { native } from './native';
+/** How many native handles this environment has open (for leak checks). */
+export function openHandleCount(): number {
+  return native.openHandleCount();
+}

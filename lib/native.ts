@@ -1,0 +1,77 @@
+/**
+ * The native addon, loaded once per environment by node-gyp-build (a
+ * prebuild where one matches, else build/Release), and its typed surface.
+ * Native calls are thin: they move bytes and statuses; this package's
+ * TypeScript does the checking, encoding and error naming.
+ */
+import * as path from 'path';
+import nodeGypBuild = require('node-gyp-build');
+import { KsError, StatusKind } from './errors';
+
+/** [kind, value, bytesReturned]: an IOCTL's status and its IRP Information. */
+export type StatusTriple = [StatusKind, number, number];
+
+export interface NativeBackendInfo {
+  name: string;
+  entryPoints: { name: string; resolved: boolean }[];
+  comInitializedHere: boolean;
+  comApartment: string;
+}
+
+export interface NativeDevice {
+  path: string;
+  friendlyName: string;
+  instanceId: string;
+  categories: Buffer[];
+}
+
+/** Object classes as native/ks_backend.h numbers them. */
+export enum ObjectClass {
+  Filter = 0,
+  Pin = 1,
+  Allocator = 2,
+  Clock = 3,
+  TopologyNode = 4,
+}
+
+export interface NativeBinding {
+  backendInfo(backend: string): NativeBackendInfo | null;
+  enumerate(backend: string, category: Buffer): NativeDevice[];
+  openFilter(backend: string, path: string): number;
+  createObject(parent: number, cls: ObjectClass, payload: Buffer, access: number): [number, boolean];
+  ioctl(id: number, code: number, input: Buffer | null, output: Buffer | null): StatusTriple;
+  ioctlAsync(id: number, code: number, input: Buffer | null, output: Buffer | null): Promise<StatusTriple>;
+  handleValue(id: number): bigint;
+  close(id: number): void;
+  isOpen(id: number): boolean;
+  openHandleCount(): number;
+}
+
+export const native: NativeBinding = nodeGypBuild(path.join(__dirname, '..'));
+
+interface NativeError extends Error {
+  code?: string;
+  statusKind?: StatusKind;
+  statusValue?: number;
+}
+
+/**
+ * Runs a native call, turning its failures into KsErrors: a status becomes
+ * the named status, ERR_CLOSED and ERR_BACKEND_UNAVAILABLE keep their codes.
+ */
+export function callNative<T>(operation: string, call: () => T, hint?: (code: string) => string | undefined): T {
+  try {
+    return call();
+  } catch (e) {
+    const err = e as NativeError;
+    if (err && typeof err.statusKind === 'number' && typeof err.statusValue === 'number') {
+      const ks = KsError.fromStatus(err.statusKind, err.statusValue, operation);
+      const extra = hint?.(ks.code);
+      throw extra ? KsError.fromStatus(err.statusKind, err.statusValue, operation, extra) : ks;
+    }
+    if (err && (err.code === 'ERR_CLOSED' || err.code === 'ERR_BACKEND_UNAVAILABLE')) {
+      throw new KsError(err.code, operation, err.message);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,711 @@
+// The Windows backend: ks::Backend over the real Kernel Streaming stack.
+//
+//   - ksuser.dll is loaded at run time from System32; the *2 entry points
+//     (Windows 8+, HRESULT, device broker, need COM on the calling thread) are
+//     preferred and the old ones (Win32 error code) are the fallback.
+//   - Device interfaces come from SetupAPI; filters are opened with CreateFileW
+//     for overlapped I/O.
+//   - Synchronous IOCTLs wait on a private event whose low bit is set, so no
+//     completion packet is queued even when the handle is bound to our port.
+//   - Asynchronous IOCTLs complete through one I/O completion port per backend
+//     and one completion thread, started on first use.
+//
+// Compiled only on Windows (MSVC through node-gyp, mingw-w64 through CMake).
+// It includes no <ks.h>: the layouts come from ks_defs.h, which
+// sdk_layout_checks.cpp checks against the SDK's, and the entry points are
+// declared here because mingw-w64's ks.h lacks the *2 ones.
+
+// The project's headers come first: winnt.h defines STATUS_* as macros, which
+// would mangle ks_status.h's constants of the same names.
+#include "../ks_backend.h"
+
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <windows.h>
+#include <objbase.h>
+#include <setupapi.h>
+
+#include <algorithm>
+#include <atomic>
+#include <climits>
+#include <condition_variable>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace ks {
+namespace {
+
+// ---- ksuser.dll entry points ------------------------------------------------
+// Old: return a Win32 error code. New (*2): return an HRESULT. Same parameters.
+using PfnKsCreatePin = DWORD(WINAPI*)(HANDLE FilterHandle, KSPIN_CONNECT* Connect, ACCESS_MASK DesiredAccess,
+                                      HANDLE* ConnectionHandle);
+using PfnKsCreateAllocator = DWORD(WINAPI*)(HANDLE ConnectionHandle, KSALLOCATOR_FRAMING* AllocatorFraming,
+                                            HANDLE* AllocatorHandle);
+using PfnKsCreateClock = DWORD(WINAPI*)(HANDLE ConnectionHandle, KSCLOCK_CREATE* ClockCreate, HANDLE* ClockHandle);
+using PfnKsCreateTopologyNode = DWORD(WINAPI*)(HANDLE ParentHandle, KSNODE_CREATE* NodeCreate,
+                                               ACCESS_MASK DesiredAccess, HANDLE* NodeHandle);
+using PfnKsCreatePin2 = HRESULT(WINAPI*)(HANDLE FilterHandle, KSPIN_CONNECT* Connect, ACCESS_MASK DesiredAccess,
+                                         HANDLE* ConnectionHandle);
+using PfnKsCreateAllocator2 = HRESULT(WINAPI*)(HANDLE ConnectionHandle, KSALLOCATOR_FRAMING* AllocatorFraming,
+                                               HANDLE* AllocatorHandle);
+using PfnKsCreateClock2 = HRESULT(WINAPI*)(HANDLE ConnectionHandle, KSCLOCK_CREATE* ClockCreate,
+                                           HANDLE* ClockHandle);
+using PfnKsCreateTopologyNode2 = HRESULT(WINAPI*)(HANDLE ParentHandle, KSNODE_CREATE* NodeCreate,
+                                                  ACCESS_MASK DesiredAccess, HANDLE* NodeHandle);
+
+struct KsUserEntryPoints {
+  PfnKsCreatePin2 createPin2 = nullptr;
+  PfnKsCreateAllocator2 createAllocator2 = nullptr;
+  PfnKsCreateClock2 createClock2 = nullptr;
+  PfnKsCreateTopologyNode2 createTopologyNode2 = nullptr;
+  PfnKsCreatePin createPin = nullptr;
+  PfnKsCreateAllocator createAllocator = nullptr;
+  PfnKsCreateClock createClock = nullptr;
+  PfnKsCreateTopologyNode createTopologyNode = nullptr;
+};
+
+template <typename Fn>
+Fn Resolve(HMODULE module, const char* name) {
+  FARPROC p = GetProcAddress(module, name);
+  // Through a generic function pointer type: keeps -Wcast-function-type quiet.
+  return reinterpret_cast<Fn>(reinterpret_cast<void (*)()>(p));
+}
+
+// ---- Small helpers ------------------------------------------------------------
+constexpr DWORD kNtStatusPending = 0x00000103;  // STATUS_PENDING, in OVERLAPPED::Internal
+
+// NT_ERROR(): severity 3. The I/O manager writes the status block, signals the
+// event and queues a completion packet for every request that pended or ended
+// with a success, informational or warning status (e.g. STATUS_BUFFER_OVERFLOW
+// -> ERROR_MORE_DATA), and for none that failed with an error status before pending.
+bool IsNtError(ULONG_PTR status) { return (static_cast<uint32_t>(status) >> 30) == 3; }
+
+HANDLE ToHandle(BackendHandle h) { return reinterpret_cast<HANDLE>(static_cast<uintptr_t>(h)); }
+BackendHandle FromHandle(HANDLE h) { return static_cast<BackendHandle>(reinterpret_cast<uintptr_t>(h)); }
+bool IsValid(HANDLE h) { return h != nullptr && h != INVALID_HANDLE_VALUE; }
+
+static_assert(sizeof(GUID) == sizeof(Guid), "GUID layout");
+GUID ToGUID(const Guid& g) {
+  GUID out;
+  std::memcpy(&out, &g, sizeof out);
+  return out;
+}
+Guid FromGUID(const GUID& g) {
+  Guid out;
+  std::memcpy(&out, &g, sizeof out);
+  return out;
+}
+
+// UTF-8 -> UTF-16. Fails on invalid UTF-8 and on embedded NULs (which would
+// silently shorten a path).
+bool Widen(const std::string& s, std::wstring* out) {
+  out->clear();
+  if (s.empty()) return true;
+  if (s.size() > static_cast<size_t>(INT_MAX) || s.find('\0') != std::string::npos) return false;
+  const int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s.data(), static_cast<int>(s.size()), nullptr, 0);
+  if (n <= 0) return false;
+  out->resize(static_cast<size_t>(n));
+  return MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s.data(), static_cast<int>(s.size()), &(*out)[0], n) == n;
+}
+
+// UTF-16 (at most `maxChars`, stopping at the first NUL) -> UTF-8.
+std::string Narrow(const wchar_t* s, size_t maxChars) {
+  size_t len = 0;
+  while (len < maxChars && s[len] != L'\0') ++len;
+  if (len == 0 || len > static_cast<size_t>(INT_MAX)) return std::string();
+  const int n = WideCharToMultiByte(CP_UTF8, 0, s, static_cast<int>(len), nullptr, 0, nullptr, nullptr);
+  if (n <= 0) return std::string();
+  std::string out(static_cast<size_t>(n), '\0');
+  WideCharToMultiByte(CP_UTF8, 0, s, static_cast<int>(len), &out[0], n, nullptr, nullptr);
+  return out;
+}
+
+class DevInfoList {
+ public:
+  explicit DevInfoList(HDEVINFO h) : h_(h) {}
+  ~DevInfoList() {
+    if (h_ != INVALID_HANDLE_VALUE) SetupDiDestroyDeviceInfoList(h_);
+  }
+  DevInfoList(const DevInfoList&) = delete;
+  DevInfoList& operator=(const DevInfoList&) = delete;
+  HDEVINFO get() const { return h_; }
+
+ private:
+  HDEVINFO h_;
+};
+
+class RegKey {
+ public:
+  explicit RegKey(HKEY h) : h_(h) {}
+  ~RegKey() {
+    if (h_ != nullptr && h_ != INVALID_HANDLE_VALUE) RegCloseKey(h_);
+  }
+  RegKey(const RegKey&) = delete;
+  RegKey& operator=(const RegKey&) = delete;
+  HKEY get() const { return h_; }
+
+ private:
+  HKEY h_;
+};
+
+// A REG_SZ value, or "" when absent or of another type.
+std::string ReadRegString(HKEY key, const wchar_t* name) {
+  DWORD type = 0;
+  DWORD bytes = 0;
+  if (RegQueryValueExW(key, name, nullptr, &type, nullptr, &bytes) != ERROR_SUCCESS || type != REG_SZ || bytes == 0)
+    return std::string();
+  // One extra zeroed character: registry strings need not be NUL-terminated.
+  std::vector<wchar_t> buf(bytes / sizeof(wchar_t) + 1, L'\0');
+  DWORD got = bytes;
+  if (RegQueryValueExW(key, name, nullptr, &type, reinterpret_cast<BYTE*>(buf.data()), &got) != ERROR_SUCCESS ||
+      type != REG_SZ)
+    return std::string();
+  return Narrow(buf.data(), std::min<size_t>(got / sizeof(wchar_t), buf.size()));
+}
+
+std::string ReadDeviceStringProperty(HDEVINFO devs, SP_DEVINFO_DATA* dev, DWORD property) {
+  DWORD type = 0;
+  DWORD needed = 0;
+  SetupDiGetDeviceRegistryPropertyW(devs, dev, property, &type, nullptr, 0, &needed);
+  if (needed == 0) return std::string();
+  std::vector<wchar_t> buf(needed / sizeof(wchar_t) + 1, L'\0');
+  if (!SetupDiGetDeviceRegistryPropertyW(devs, dev, property, &type, reinterpret_cast<BYTE*>(buf.data()),
+                                         static_cast<DWORD>((buf.size() - 1) * sizeof(wchar_t)), nullptr) ||
+      type != REG_SZ)
+    return std::string();
+  return Narrow(buf.data(), buf.size());
+}
+
+// Categories reported as aliases of an enumerated interface, in this order.
+const Guid kAliasCategories[] = {
+    KSCATEGORY_AUDIO,
+    KSCATEGORY_RENDER,
+    KSCATEGORY_CAPTURE,
+    KSCATEGORY_REALTIME,
+    KSCATEGORY_VIDEO,
+    // KSCATEGORY_TOPOLOGY, KSCATEGORY_BRIDGE, KSCATEGORY_VIDEO_CAMERA (ks.h / ksmedia.h)
+    Guid{0xDDA54A40, 0x1E4C, 0x11D1, {0xA0, 0x50, 0x40, 0x57, 0x05, 0xC1, 0x00, 0x00}},
+    Guid{0x085AFF00, 0x62CE, 0x11CF, {0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00}},
+    Guid{0xE5323777, 0xF976, 0x4F5B, {0x9B, 0x55, 0xB9, 0x46, 0x99, 0xC4, 0x6E, 0x44}},
+};
+
+// ---- Asynchronous requests ------------------------------------------------------
+// One DeviceIoControl in flight. Two references: the issuing thread's (it must
+// still read the status block after a synchronous failure) and the completion
+// thread's (dropped once the packet is handled), so neither frees it under the other.
+struct AsyncRequest : OVERLAPPED {
+  HANDLE handle = nullptr;
+  IoCompletion done;
+  std::atomic<int> refs{2};
+};
+
+constexpr ULONG_PTR kIoKey = 1;    // completion key of every associated handle
+constexpr ULONG_PTR kQuitKey = 2;  // posted by the destructor
+
+class WindowsBackend final : public Backend {
+ public:
+  WindowsBackend(HMODULE ksuser, const KsUserEntryPoints& ep) : ksuser_(ksuser), ep_(ep) {}
+  ~WindowsBackend() override;
+
+  WindowsBackend(const WindowsBackend&) = delete;
+  WindowsBackend& operator=(const WindowsBackend&) = delete;
+
+  BackendInfo Info() const override;
+  Status EnumerateInterfaces(const Guid& category, std::vector<DeviceInterface>* out) override;
+  Status OpenFilter(const std::string& path, BackendHandle* out) override;
+  Status CreateObject(BackendHandle parent, ObjectClass cls, const std::vector<uint8_t>& payload,
+                      uint32_t desiredAccess, BackendHandle* out, bool* usedV2) override;
+  IoResult Ioctl(BackendHandle handle, const IoctlRequest& request) override;
+  void IoctlAsync(BackendHandle handle, const IoctlRequest& request, IoCompletion done) override;
+  void CancelIo(BackendHandle handle) override;
+  void Close(BackendHandle handle) override;
+
+ private:
+  // COM for the *2 entry points, once per thread. Returns false if COM cannot
+  // be used on this thread (then the old entry point is used, if present).
+  bool EnsureCom(HRESULT* failure);
+  // Creates the port and the completion thread on first use and binds `h` to the port.
+  Status EnsurePortAssociation(HANDLE h);
+  void CompletionLoop();
+  // Runs `done`, then un-counts the request and drops one reference.
+  void Finish(AsyncRequest* req, const IoResult& result);
+  void Release(AsyncRequest* req);
+  void WaitNoPending(HANDLE h);
+
+  HMODULE ksuser_;
+  KsUserEntryPoints ep_;
+
+  // COM state (JS thread).
+  mutable std::mutex comMutex_;
+  std::vector<DWORD> comThreadsTried_;
+  DWORD comInitThread_ = 0;  // the thread whose CoInitializeEx we must undo
+  bool comInitializedHere_ = false;
+  std::string comApartment_;
+
+  // Completion port state.
+  std::mutex mutex_;
+  std::condition_variable idle_;
+  HANDLE port_ = nullptr;
+  std::thread completionThread_;
+  DWORD completionThreadId_ = 0;
+  std::unordered_set<HANDLE> associated_;
+  std::unordered_map<HANDLE, size_t> pending_;
+};
+
+WindowsBackend::~WindowsBackend() {
+  // Nothing the caller owns is closed, but requests still in flight are
+  // cancelled and their completions delivered before the thread stops.
+  std::vector<HANDLE> busy;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& entry : pending_) busy.push_back(entry.first);
+  }
+  for (HANDLE h : busy) CancelIoEx(h, nullptr);
+  const bool onCompletionThread = GetCurrentThreadId() == completionThreadId_;
+  if (!onCompletionThread) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    idle_.wait(lock, [this] { return pending_.empty(); });
+  }
+  if (completionThread_.joinable()) {
+    PostQueuedCompletionStatus(port_, 0, kQuitKey, nullptr);
+    if (onCompletionThread)
+      completionThread_.detach();
+    else
+      completionThread_.join();
+  }
+  if (port_ != nullptr && !onCompletionThread) CloseHandle(port_);
+  if (ksuser_ != nullptr) FreeLibrary(ksuser_);
+  if (comInitializedHere_ && GetCurrentThreadId() == comInitThread_) CoUninitialize();
+}
+
+BackendInfo WindowsBackend::Info() const {
+  BackendInfo info;
+  info.name = "windows";
+  info.entryPoints = {
+      {"KsCreatePin2", ep_.createPin2 != nullptr},
+      {"KsCreateAllocator2", ep_.createAllocator2 != nullptr},
+      {"KsCreateClock2", ep_.createClock2 != nullptr},
+      {"KsCreateTopologyNode2", ep_.createTopologyNode2 != nullptr},
+      {"KsCreatePin", ep_.createPin != nullptr},
+      {"KsCreateAllocator", ep_.createAllocator != nullptr},
+      {"KsCreateClock", ep_.createClock != nullptr},
+      {"KsCreateTopologyNode", ep_.createTopologyNode != nullptr},
+  };
+  std::lock_guard<std::mutex> lock(comMutex_);
+  info.comInitializedHere = comInitializedHere_;
+  info.comApartment = comApartment_;
+  return info;
+}
+
+bool WindowsBackend::EnsureCom(HRESULT* failure) {
+  const DWORD tid = GetCurrentThreadId();
+  std::lock_guard<std::mutex> lock(comMutex_);
+  for (DWORD t : comThreadsTried_)
+    if (t == tid) return true;  // done (or found usable) earlier on this thread
+  const HRESULT hr = CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+  if (hr == S_OK || hr == S_FALSE) {
+    // Our call took a reference either way; S_FALSE: the thread was already MTA.
+    comThreadsTried_.push_back(tid);
+    if (comInitThread_ == 0) {
+      comInitThread_ = tid;
+      comInitializedHere_ = true;
+      comApartment_ = hr == S_OK ? "mta" : "mta-existing";
+    }
+    // On any other thread the reference is kept for the thread's lifetime:
+    // CoUninitialize must run on the thread that initialised, and only the
+    // first (JS) thread is known to run the destructor.
+    return true;
+  }
+  if (hr == RPC_E_CHANGED_MODE) {
+    // Already an STA here (Electron's main thread): usable as it is; nothing to undo.
+    comThreadsTried_.push_back(tid);
+    if (comInitThread_ == 0 && comApartment_.empty()) comApartment_ = "sta-existing";
+    return true;
+  }
+  *failure = hr;
+  return false;
+}
+
+Status WindowsBackend::EnumerateInterfaces(const Guid& category, std::vector<DeviceInterface>* out) {
+  out->clear();
+  GUID cat = ToGUID(category);
+  DevInfoList devs(SetupDiGetClassDevsW(&cat, nullptr, nullptr, DIGCF_PRESENT | DIGCF_DEVICEINTERFACE));
+  if (devs.get() == INVALID_HANDLE_VALUE) return Status::Win32(GetLastError());
+
+  for (DWORD index = 0;; ++index) {
+    SP_DEVICE_INTERFACE_DATA iface{};
+    iface.cbSize = sizeof iface;
+    if (!SetupDiEnumDeviceInterfaces(devs.get(), nullptr, &cat, index, &iface)) {
+      const DWORD err = GetLastError();
+      if (err == ERROR_NO_MORE_ITEMS) break;
+      return Status::Win32(err);
+    }
+
+    // Path: size query, then the detail, which also yields the device.
+    DWORD needed = 0;
+    SetupDiGetDeviceInterfaceDetailW(devs.get(), &iface, nullptr, 0, &needed, nullptr);
+    if (needed < sizeof(SP_DEVICE_INTERFACE_DETAIL_DATA_W)) continue;  // no path: nothing to open
+    std::vector<uint64_t> detailBuf((needed + sizeof(uint64_t) - 1) / sizeof(uint64_t));
+    auto* detail = reinterpret_cast<SP_DEVICE_INTERFACE_DETAIL_DATA_W*>(detailBuf.data());
+    detail->cbSize = sizeof(SP_DEVICE_INTERFACE_DETAIL_DATA_W);
+    SP_DEVINFO_DATA dev{};
+    dev.cbSize = sizeof dev;
+    if (!SetupDiGetDeviceInterfaceDetailW(devs.get(), &iface, detail, needed, nullptr, &dev)) continue;
+
+    DeviceInterface di;
+    const size_t pathChars = (needed - offsetof(SP_DEVICE_INTERFACE_DETAIL_DATA_W, DevicePath)) / sizeof(wchar_t);
+    di.path = Narrow(detail->DevicePath, pathChars);
+    if (di.path.empty()) continue;
+
+    // Friendly name: the interface's own key first, then the device's.
+    {
+      RegKey key(SetupDiOpenDeviceInterfaceRegKey(devs.get(), &iface, 0, KEY_READ));
+      if (key.get() != INVALID_HANDLE_VALUE && key.get() != nullptr) di.friendlyName = ReadRegString(key.get(), L"FriendlyName");
+    }
+    if (di.friendlyName.empty()) di.friendlyName = ReadDeviceStringProperty(devs.get(), &dev, SPDRP_FRIENDLYNAME);
+    if (di.friendlyName.empty()) di.friendlyName = ReadDeviceStringProperty(devs.get(), &dev, SPDRP_DEVICEDESC);
+
+    DWORD idChars = 0;
+    SetupDiGetDeviceInstanceIdW(devs.get(), &dev, nullptr, 0, &idChars);
+    if (idChars > 0) {
+      std::vector<wchar_t> id(idChars + 1, L'\0');
+      if (SetupDiGetDeviceInstanceIdW(devs.get(), &dev, id.data(), idChars, nullptr))
+        di.instanceId = Narrow(id.data(), id.size());
+    }
+
+    di.categories.push_back(category);
+    for (const Guid& alias : kAliasCategories) {
+      if (alias == category) continue;
+      GUID aliasGuid = ToGUID(alias);
+      SP_DEVICE_INTERFACE_DATA aliasData{};
+      aliasData.cbSize = sizeof aliasData;
+      // As PortAudio's WDM-KS host: an alias counts if it exists and is not removed.
+      if (SetupDiGetDeviceInterfaceAlias(devs.get(), &iface, &aliasGuid, &aliasData) && aliasData.Flags != 0 &&
+          (aliasData.Flags & SPINT_REMOVED) == 0)
+        di.categories.push_back(FromGUID(aliasData.InterfaceClassGuid));
+    }
+    out->push_back(std::move(di));
+  }
+  return Status::Win32(ERROR_SUCCESS);
+}
+
+Status WindowsBackend::OpenFilter(const std::string& path, BackendHandle* out) {
+  *out = 0;
+  std::wstring wide;
+  if (!Widen(path, &wide)) return Status::Win32(ERROR_INVALID_NAME);
+  HANDLE h = CreateFileW(wide.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING,
+                         FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OVERLAPPED, nullptr);
+  if (h == INVALID_HANDLE_VALUE) return Status::Win32(GetLastError());
+  *out = FromHandle(h);
+  return Status::Win32(ERROR_SUCCESS);
+}
+
+// The bytes a KsCreatePin reads: the connect, its format (FormatSize bytes) and,
+// when KSDATAFORMAT_ATTRIBUTES is set, the attribute list at the next 8-byte
+// boundary (a KSMULTIPLE_ITEM whose Size covers the list).
+bool PinPayloadComplete(const std::vector<uint8_t>& payload) {
+  const size_t head = sizeof(KSPIN_CONNECT);
+  if (payload.size() < head + sizeof(KSDATAFORMAT)) return false;
+  KSDATAFORMAT format;
+  std::memcpy(&format, payload.data() + head, sizeof format);
+  const size_t formatEnd = head + format.FormatSize;
+  if (payload.size() < formatEnd) return false;
+  if ((format.Flags & KSDATAFORMAT_ATTRIBUTES) == 0) return true;
+  const size_t attrs = (formatEnd + 7) & ~size_t{7};
+  if (payload.size() < attrs + sizeof(KSMULTIPLE_ITEM)) return false;
+  KSMULTIPLE_ITEM list;
+  std::memcpy(&list, payload.data() + attrs, sizeof list);
+  return list.Size >= sizeof(KSMULTIPLE_ITEM) && payload.size() - attrs >= list.Size;
+}
+
+Status WindowsBackend::CreateObject(BackendHandle parent, ObjectClass cls, const std::vector<uint8_t>& payload,
+                                   uint32_t desiredAccess, BackendHandle* out, bool* usedV2) {
+  *out = 0;
+  *usedV2 = false;
+  HANDLE parentHandle = ToHandle(parent);
+  if (!IsValid(parentHandle)) return Status::Win32(ERROR_INVALID_HANDLE);
+
+  size_t minimum = 0;
+  bool haveV2 = false;
+  bool haveV1 = false;
+  switch (cls) {
+    case ObjectClass::Pin:
+      if (!PinPayloadComplete(payload)) return Status::Win32(ERROR_INVALID_PARAMETER);
+      haveV2 = ep_.createPin2 != nullptr;
+      haveV1 = ep_.createPin != nullptr;
+      break;
+    case ObjectClass::Allocator:
+      minimum = sizeof(KSALLOCATOR_FRAMING);
+      haveV2 = ep_.createAllocator2 != nullptr;
+      haveV1 = ep_.createAllocator != nullptr;
+      break;
+    case ObjectClass::Clock:
+      minimum = sizeof(KSCLOCK_CREATE);
+      haveV2 = ep_.createClock2 != nullptr;
+      haveV1 = ep_.createClock != nullptr;
+      break;
+    case ObjectClass::TopologyNode:
+      minimum = sizeof(KSNODE_CREATE);
+      haveV2 = ep_.createTopologyNode2 != nullptr;
+      haveV1 = ep_.createTopologyNode != nullptr;
+      break;
+    case ObjectClass::Filter:
+    default:
+      return Status::Win32(ERROR_INVALID_PARAMETER);  // filters are opened by path
+  }
+  if (payload.size() < minimum) return Status::Win32(ERROR_INVALID_PARAMETER);
+
+  // A private, 8-byte-aligned copy: the entry points take non-const pointers.
+  std::vector<uint64_t> copy((payload.size() + 7) / 8, 0);
+  if (!payload.empty()) std::memcpy(copy.data(), payload.data(), payload.size());
+  void* data = copy.data();
+
+  Status status;
+  HANDLE created = nullptr;
+  HRESULT comFailure = S_OK;
+  const bool useV2 = haveV2 && EnsureCom(&comFailure);
+  if (useV2) {
+    HRESULT hr = E_FAIL;
+    switch (cls) {
+      case ObjectClass::Pin:
+        hr = ep_.createPin2(parentHandle, static_cast<KSPIN_CONNECT*>(data), desiredAccess, &created);
+        break;
+      case ObjectClass::Allocator:
+        hr = ep_.createAllocator2(parentHandle, static_cast<KSALLOCATOR_FRAMING*>(data), &created);
+        break;
+      case ObjectClass::Clock:
+        hr = ep_.createClock2(parentHandle, static_cast<KSCLOCK_CREATE*>(data), &created);
+        break;
+      case ObjectClass::TopologyNode:
+        hr = ep_.createTopologyNode2(parentHandle, static_cast<KSNODE_CREATE*>(data), desiredAccess, &created);
+        break;
+      default:
+        break;
+    }
+    *usedV2 = true;
+    status = Status::HResult(static_cast<uint32_t>(hr));
+  } else if (haveV1) {
+    DWORD err = ERROR_INVALID_FUNCTION;
+    switch (cls) {
+      case ObjectClass::Pin:
+        err = ep_.createPin(parentHandle, static_cast<KSPIN_CONNECT*>(data), desiredAccess, &created);
+        break;
+      case ObjectClass::Allocator:
+        err = ep_.createAllocator(parentHandle, static_cast<KSALLOCATOR_FRAMING*>(data), &created);
+        break;
+      case ObjectClass::Clock:
+        err = ep_.createClock(parentHandle, static_cast<KSCLOCK_CREATE*>(data), &created);
+        break;
+      case ObjectClass::TopologyNode:
+        err = ep_.createTopologyNode(parentHandle, static_cast<KSNODE_CREATE*>(data), desiredAccess, &created);
+        break;
+      default:
+        break;
+    }
+    status = Status::Win32(err);
+  } else if (haveV2) {
+    return Status::HResult(static_cast<uint32_t>(comFailure));  // COM unusable and no old entry point
+  } else {
+    return Status::Win32(ERROR_PROC_NOT_FOUND);
+  }
+
+  if (!status.ok()) return status;
+  if (!IsValid(created)) return Status::Win32(ERROR_INVALID_HANDLE);  // success without a handle
+  *out = FromHandle(created);
+  return status;
+}
+
+IoResult WindowsBackend::Ioctl(BackendHandle handle, const IoctlRequest& request) {
+  IoResult result;
+  HANDLE h = ToHandle(handle);
+  HANDLE event = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  if (event == nullptr) {
+    result.status = Status::Win32(GetLastError());
+    return result;
+  }
+  OVERLAPPED ov{};
+  // Low bit set: the request signals the event but queues no packet on a
+  // completion port the handle may be bound to.
+  ov.hEvent = reinterpret_cast<HANDLE>(reinterpret_cast<uintptr_t>(event) | 1);
+  ov.Internal = kNtStatusPending;
+  DWORD bytes = 0;
+  BOOL ok = DeviceIoControl(h, request.code, const_cast<uint8_t*>(request.input), request.inputLength, request.output,
+                            request.outputLength, &bytes, &ov);
+  DWORD err = ok ? ERROR_SUCCESS : GetLastError();
+  if (!ok && err == ERROR_IO_PENDING) {
+    bytes = 0;
+    ok = GetOverlappedResult(h, &ov, &bytes, TRUE);
+    err = ok ? ERROR_SUCCESS : GetLastError();
+  } else if (!ok) {
+    // Failed without pending. If the status block was written (a warning such
+    // as STATUS_BUFFER_OVERFLOW -> ERROR_MORE_DATA), it holds the size.
+    bytes = ov.Internal != kNtStatusPending ? static_cast<DWORD>(ov.InternalHigh) : 0;
+  }
+  CloseHandle(event);
+  result.status = Status::Win32(err);
+  result.bytesReturned = bytes;
+  return result;
+}
+
+Status WindowsBackend::EnsurePortAssociation(HANDLE h) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (port_ == nullptr) {
+    port_ = CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1);
+    if (port_ == nullptr) return Status::Win32(GetLastError());
+  }
+  if (!completionThread_.joinable()) {
+    try {
+      completionThread_ = std::thread([this] { CompletionLoop(); });
+    } catch (...) {
+      return Status::Win32(ERROR_NOT_ENOUGH_MEMORY);
+    }
+  }
+  if (associated_.count(h) == 0) {
+    if (CreateIoCompletionPort(h, port_, kIoKey, 0) == nullptr) return Status::Win32(GetLastError());
+    associated_.insert(h);
+  }
+  return Status::Win32(ERROR_SUCCESS);
+}
+
+void WindowsBackend::IoctlAsync(BackendHandle handle, const IoctlRequest& request, IoCompletion done) {
+  HANDLE h = ToHandle(handle);
+  if (!IsValid(h)) {
+    done(IoResult{Status::Win32(ERROR_INVALID_HANDLE), 0});
+    return;
+  }
+  const Status bound = EnsurePortAssociation(h);
+  if (!bound.ok()) {
+    done(IoResult{bound, 0});
+    return;
+  }
+
+  auto* req = new AsyncRequest();
+  std::memset(static_cast<OVERLAPPED*>(req), 0, sizeof(OVERLAPPED));
+  req->Internal = kNtStatusPending;
+  req->handle = h;
+  req->done = std::move(done);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++pending_[h];
+  }
+
+  DWORD ignored = 0;
+  const BOOL ok = DeviceIoControl(h, request.code, const_cast<uint8_t*>(request.input), request.inputLength,
+                                  request.output, request.outputLength, &ignored, req);
+  const DWORD err = ok ? ERROR_SUCCESS : GetLastError();
+  if (ok || err == ERROR_IO_PENDING || (req->Internal != kNtStatusPending && !IsNtError(req->Internal))) {
+    // A packet is (or was) queued: the completion thread reports it.
+    Release(req);
+    return;
+  }
+  // Failed before pending: no packet will come. Report it here, for both references.
+  const uint32_t bytes = req->Internal != kNtStatusPending ? static_cast<uint32_t>(req->InternalHigh) : 0;
+  req->refs.fetch_sub(1);
+  Finish(req, IoResult{Status::Win32(err), bytes});
+}
+
+void WindowsBackend::CompletionLoop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    completionThreadId_ = GetCurrentThreadId();
+  }
+  HANDLE port;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    port = port_;
+  }
+  for (;;) {
+    DWORD bytes = 0;
+    ULONG_PTR key = 0;
+    OVERLAPPED* ov = nullptr;
+    const BOOL ok = GetQueuedCompletionStatus(port, &bytes, &key, &ov, INFINITE);
+    if (ov == nullptr) {
+      if (!ok || key == kQuitKey) return;  // port closed, or asked to stop
+      continue;
+    }
+    const DWORD err = ok ? ERROR_SUCCESS : GetLastError();
+    Finish(static_cast<AsyncRequest*>(ov), IoResult{Status::Win32(err), bytes});
+  }
+}
+
+void WindowsBackend::Finish(AsyncRequest* req, const IoResult& result) {
+  try {
+    if (req->done) req->done(result);
+  } catch (...) {
+    // A completion callback must not throw across the completion thread.
+  }
+  req->done = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = pending_.find(req->handle);
+    if (it != pending_.end() && --it->second == 0) pending_.erase(it);
+  }
+  idle_.notify_all();
+  Release(req);
+}
+
+void WindowsBackend::Release(AsyncRequest* req) {
+  if (req->refs.fetch_sub(1) == 1) delete req;
+}
+
+void WindowsBackend::WaitNoPending(HANDLE h) {
+  // On the completion thread (a `done` callback cancelling), waiting would wait
+  // for itself: the cancelled requests still complete, later.
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (GetCurrentThreadId() == completionThreadId_) return;
+  idle_.wait(lock, [this, h] { return pending_.find(h) == pending_.end(); });
+}
+
+void WindowsBackend::CancelIo(BackendHandle handle) {
+  HANDLE h = ToHandle(handle);
+  if (!IsValid(h)) return;
+  CancelIoEx(h, nullptr);  // ERROR_NOT_FOUND when nothing is pending: fine
+  WaitNoPending(h);
+}
+
+void WindowsBackend::Close(BackendHandle handle) {
+  HANDLE h = ToHandle(handle);
+  if (!IsValid(h)) return;
+  CancelIo(handle);
+  {
+    // The value may be reused by a later handle, which must be bound afresh.
+    std::lock_guard<std::mutex> lock(mutex_);
+    associated_.erase(h);
+  }
+  CloseHandle(h);
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> CreateWindowsBackend() {
+  HMODULE ksuser = LoadLibraryExW(L"ksuser.dll", nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32);
+  if (ksuser == nullptr) return nullptr;
+  KsUserEntryPoints ep;
+  ep.createPin2 = Resolve<PfnKsCreatePin2>(ksuser, "KsCreatePin2");
+  ep.createAllocator2 = Resolve<PfnKsCreateAllocator2>(ksuser, "KsCreateAllocator2");
+  ep.createClock2 = Resolve<PfnKsCreateClock2>(ksuser, "KsCreateClock2");
+  ep.createTopologyNode2 = Resolve<PfnKsCreateTopologyNode2>(ksuser, "KsCreateTopologyNode2");
+  ep.createPin = Resolve<PfnKsCreatePin>(ksuser, "KsCreatePin");
+  ep.createAllocator = Resolve<PfnKsCreateAllocator>(ksuser, "KsCreateAllocator");
+  ep.createClock = Resolve<PfnKsCreateClock>(ksuser, "KsCreateClock");
+  ep.createTopologyNode = Resolve<PfnKsCreateTopologyNode>(ksuser, "KsCreateTopologyNode");
+  try {
+    return std::unique_ptr<Backend>(new WindowsBackend(ksuser, ep));
+  } catch (...) {
+    FreeLibrary(ksuser);
+    throw;
+  }
+}
+
+}  // namespace ks
