@@ -635,7 +635,10 @@ void WindowsBackend::CompletionLoop() {
       continue;
     }
     const DWORD err = ok ? ERROR_SUCCESS : GetLastError();
-    Finish(static_cast<AsyncRequest*>(ov), IoResult{Status::Win32(err), bytes});
+    // The byte count comes from the status block (what GetOverlappedResult
+    // reports): Wine's packet says 0 for a warning such as ERROR_MORE_DATA.
+    (void)bytes;
+    Finish(static_cast<AsyncRequest*>(ov), IoResult{Status::Win32(err), static_cast<uint32_t>(ov->InternalHigh)});
   }
 }
 

@@ -1,0 +1,175 @@
+/**
+ * The kernel-streaming command line: `list` and `inspect`, as tables or --json.
+ */
+import { parseArgs } from 'util';
+import { capabilities, type BackendName } from './backend';
+import { listDevices, type DeviceInfo } from './devices';
+import { formatForRange, type DataRange } from './dataformat';
+import { KsError } from './errors';
+import { openFilter, type PinFactoryInfo } from './filter';
+import { flagNames, KSALLOCATOR_REQUIREMENTF, POOL_TYPE, FILE_ALIGNMENT, type AllocatorFraming } from './framing';
+import { KSDATAFORMAT, PINNAME } from './constants';
+
+const USAGE = `usage:
+  kernel-streaming list [--category NAME|GUID] [--backend windows|emulator] [--json]
+  kernel-streaming inspect <device> [--backend windows|emulator] [--json]
+      <device> is a path from \`list\`, its number in that list, or part of its name`;
+
+interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+}
+
+function backendNote(backend: BackendName): string {
+  if (backend === 'emulator') {
+    const where = process.platform === 'win32' ? 'chosen with KS_BACKEND=emulator or --backend' : `Windows KS is not available on ${process.platform}`;
+    return `backend: emulator — these devices are emulated (${where})`;
+  }
+  return 'backend: windows (ksuser.dll)';
+}
+
+function findDevice(spec: string, backend: BackendName | undefined): DeviceInfo {
+  const devices = listDevices({ backend });
+  if (/^\d+$/.test(spec)) {
+    const index = Number(spec);
+    if (index >= 1 && index <= devices.length) return devices[index - 1];
+  }
+  const exact = devices.find((d) => d.path.toLowerCase() === spec.toLowerCase());
+  if (exact) return exact;
+  const byName = devices.filter((d) => d.friendlyName.toLowerCase().includes(spec.toLowerCase()));
+  if (byName.length === 1) return byName[0];
+  if (byName.length > 1) throw new Error(`"${spec}" matches ${byName.length} devices; give its number or path`);
+  // An unlisted path may still open (a device without a category this lists).
+  if (spec.startsWith('\\\\')) return { path: spec, friendlyName: spec, instanceId: '', categories: [], backend: backend ?? capabilities().backend, emulated: false };
+  throw new Error(`no device "${spec}": run \`kernel-streaming list\` to see the devices (numbered from 1)`);
+}
+
+function describeRange(r: DataRange): string {
+  if (r.audio) {
+    const a = r.audio;
+    const sub = r.subFormat === KSDATAFORMAT.SUBTYPE_PCM ? 'PCM' : r.subFormat;
+    return `audio ${sub} ≤${a.maximumChannels} ch, ${a.minimumBitsPerSample}-${a.maximumBitsPerSample} bit, ${a.minimumSampleFrequency}-${a.maximumSampleFrequency} Hz`;
+  }
+  return `${r.majorFormat} / ${r.subFormat} / ${r.specifier} (${r.formatSize} bytes)`;
+}
+
+function describeFraming(f: AllocatorFraming): string {
+  const flags = flagNames(f.flags, KSALLOCATOR_REQUIREMENTF).join('|') || 'none';
+  const pool = Object.entries(POOL_TYPE).find(([, v]) => v === f.poolType)?.[0] ?? String(f.poolType);
+  const align = Object.entries(FILE_ALIGNMENT).find(([, v]) => v === f.fileAlignment)?.[0] ?? `0x${f.fileAlignment.toString(16)}`;
+  return `${f.frames} frames × ${f.frameSize} bytes, ${pool}, alignment ${align} (${f.alignmentBytes} B), requirements ${flags}`;
+}
+
+interface PinReport extends Omit<PinFactoryInfo, 'dataRanges'> {
+  dataRanges: Omit<DataRange, 'raw' | 'attributes'>[];
+  allocatorFraming: ReturnType<AllocatorFraming['toJSON']> | null;
+  allocatorFramingError: string | null;
+}
+
+/** Reads a pin's framing by opening an instance of it in a format from its first range. */
+function framingOf(filter: ReturnType<typeof openFilter>, pin: PinFactoryInfo): { framing?: AllocatorFraming; error?: string } {
+  if (pin.communication === 'none' || pin.communication === 'bridge') return { error: 'not instantiable (bridge or no communication)' };
+  const format = pin.dataRanges.map(formatForRange).find((f) => f !== undefined);
+  if (!format) return { error: 'no data range this tool can build a format for' };
+  try {
+    using instance = filter.createPin({ pinId: pin.pinId, dataFormat: format });
+    return { framing: instance.allocatorFraming() };
+  } catch (e) {
+    return { error: e instanceof KsError ? `${e.code}: ${e.message}` : String(e) };
+  }
+}
+
+function inspect(spec: string, backend: BackendName | undefined, json: boolean, io: Output): void {
+  const device = findDevice(spec, backend);
+  using filter = openFilter(device.path, { backend: device.backend });
+  const pins = filter.pins().map((pin) => ({ pin, ...framingOf(filter, pin) }));
+  if (json) {
+    const report: PinReport[] = pins.map(({ pin, framing, error }) => ({
+      ...pin,
+      dataRanges: pin.dataRanges.map(({ raw: _raw, attributes: _attributes, ...rest }) => rest),
+      allocatorFraming: framing ? framing.toJSON() : null,
+      allocatorFramingError: error ?? null,
+    }));
+    io.out(JSON.stringify({ device, backend: filter.backend, pins: report }, null, 2));
+    return;
+  }
+  io.out(`${device.friendlyName}`);
+  io.out(`  path: ${device.path}`);
+  io.out(`  ${backendNote(filter.backend)}`);
+  io.out(`  categories: ${device.categories.join(', ') || '(not listed)'}`);
+  io.out(`  pin factories: ${pins.length}`);
+  for (const { pin, framing, error } of pins) {
+    const category = pin.category === PINNAME.CAPTURE ? 'PINNAME_CAPTURE' : pin.category ?? 'none';
+    io.out('');
+    io.out(`  pin ${pin.pinId}: ${pin.name ?? '(unnamed)'}`);
+    io.out(`    dataflow ${pin.dataFlow}, communication ${pin.communication}, category ${category}`);
+    io.out(`    instances ${pin.instances.current}/${pin.instances.possible}`);
+    pin.dataRanges.forEach((r, i) => io.out(`    range ${i}: ${describeRange(r)}`));
+    io.out(`    allocator framing: ${framing ? describeFraming(framing) : `unavailable (${error})`}`);
+  }
+}
+
+function list(category: string | undefined, backend: BackendName | undefined, json: boolean, io: Output): void {
+  const devices = listDevices({ category: category as never, backend });
+  if (json) {
+    io.out(JSON.stringify(devices, null, 2));
+    return;
+  }
+  const active = backend ?? capabilities().backend;
+  io.out(backendNote(active));
+  if (devices.length === 0) {
+    io.out(category ? `no KS device interfaces in category ${category}` : 'no KS device interfaces');
+    return;
+  }
+  const rows = [['#', 'name', 'categories', 'path']];
+  devices.forEach((d, i) => rows.push([String(i + 1), d.friendlyName, d.categories.join(','), d.path]));
+  for (const line of table(rows)) io.out(line);
+}
+
+/** Runs the CLI; returns the exit code. */
+export function main(argv: string[], io: Output = { out: (l) => console.log(l), err: (l) => console.error(l) }): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        category: { type: 'string' },
+        backend: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    io.err(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [command, ...rest] = parsed.positionals;
+  const { json, category, help } = parsed.values;
+  const backend = parsed.values.backend as BackendName | undefined;
+  if (help || !command) {
+    (help ? io.out : io.err)(USAGE);
+    return help ? 0 : 2;
+  }
+  try {
+    if (command === 'list' && rest.length === 0) {
+      list(category, backend, json ?? false, io);
+      return 0;
+    }
+    if (command === 'inspect' && rest.length === 1) {
+      inspect(rest[0], backend, json ?? false, io);
+      return 0;
+    }
+    io.err(USAGE);
+    return 2;
+  } catch (e) {
+    const err = e as Error;
+    io.err(`kernel-streaming: ${err instanceof KsError ? `${err.code}: ` : ''}${err.message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,41 @@
+import { expect } from 'vitest';
+import { KsError, listDevices, openFilter, pcmFormat, type KsFilter } from '../lib/index';
+
+/** The emulator's virtual audio capture device. */
+export function emulatedCapturePath(): string {
+  const device = listDevices({ category: 'CAPTURE', backend: 'emulator' }).find((d) => d.friendlyName === 'KS Emulator Audio Capture');
+  if (!device) throw new Error('the emulated capture device is missing');
+  return device.path;
+}
+
+export function openCapture(): KsFilter {
+  return openFilter(emulatedCapturePath(), { backend: 'emulator' });
+}
+
+export const stereo48k = () => pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+export const stereo48k24 = () => pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 24 });
+
+/** Runs `fn`, expects a KsError with `code`, and returns it. */
+export function expectKsError(fn: () => unknown, code: string): KsError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, `expected a KsError ${code}`).toBeInstanceOf(KsError);
+  expect((caught as KsError).code).toBe(code);
+  return caught as KsError;
+}
+
+export async function expectKsRejection(promise: Promise<unknown>, code: string): Promise<KsError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, `expected a rejection with KsError ${code}`).toBeInstanceOf(KsError);
+  expect((caught as KsError).code).toBe(code);
+  return caught as KsError;
+}
