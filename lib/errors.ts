@@ -121,7 +121,7 @@ export function statusName(kind: StatusKind, value: number): string {
     case StatusKind.HResult: {
       if (HRESULT_NAMES[value]) return HRESULT_NAMES[value];
       // HRESULT_FROM_WIN32: name the Win32 code inside it.
-      if ((value & 0xffff0000) === 0x80070000) return statusName(StatusKind.Win32, value & 0xffff);
+      if (((value & 0xffff0000) >>> 0) === 0x80070000) return statusName(StatusKind.Win32, value & 0xffff);
       return `HRESULT_${hex(value)}`;
     }
   }
@@ -186,7 +186,7 @@ export class KsError extends Error {
       details.win32 = value;
     } else {
       details.hresult = value;
-      if ((value & 0xffff0000) === 0x80070000) details.win32 = value & 0xffff;
+      if (((value & 0xffff0000) >>> 0) === 0x80070000) details.win32 = value & 0xffff;
     }
     return new KsError(code, operation, `${code} (${hex(value)})${hint ? ': ' + hint : ''}`, details);
   }

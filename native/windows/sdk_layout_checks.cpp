@@ -188,8 +188,7 @@ KS_SAME_OFFSET(KSALLOCATOR_FRAMING, PoolType)
 KS_SAME_OFFSET(KSALLOCATOR_FRAMING, Frames)
 KS_SAME_OFFSET(KSALLOCATOR_FRAMING, FrameSize)
 KS_SAME_OFFSET(KSALLOCATOR_FRAMING, FileAlignment)
-static_assert(offsetof(::KSALLOCATOR_FRAMING, FramePitch) == offsetof(ks::KSALLOCATOR_FRAMING, FileAlignment),
-              "KSALLOCATOR_FRAMING.FramePitch");
+// (The SDK's FramePitch shares FileAlignment's union; mingw-w64 has no FramePitch.)
 KS_SAME_OFFSET(KSALLOCATOR_FRAMING, Reserved)
 
 KS_SAME_SIZE(KSSTREAMALLOCATOR_STATUS)
