@@ -9,6 +9,7 @@
       'native/emulator/emu_object.cpp',
       'native/emulator/default_allocator.cpp',
       'native/emulator/virtual_filter.cpp',
+      'native/emulator/virtual_pin.cpp',
       'native/emulator/device_catalog.cpp',
     ],
     'ks_windows_sources': [

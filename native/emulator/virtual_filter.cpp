@@ -1,13 +1,12 @@
 #include "virtual_filter.h"
 
+#include "virtual_pin.h"
+
 #include <cstring>
 
 namespace ks::emu {
 
 namespace {
-
-constexpr uint32_t kStateStop = 0;
-constexpr uint32_t kStateRun = 3;
 
 bool GuidMatches(const Guid& range, const Guid& format) { return range == kNullGuid || range == format; }
 
@@ -45,107 +44,6 @@ bool AudioFormatFits(const std::vector<uint8_t>& range, const uint8_t* format, u
   if (avgBytes != rate * blockAlign) return false;
   return true;
 }
-
-class VirtualPin final : public Object {
- public:
-  VirtualPin(std::shared_ptr<VirtualFilter> filter, uint32_t pinId, const PinDescriptor& descriptor,
-             std::vector<uint8_t> format)
-      : Object(ObjectClass::Pin),
-        filter_(std::move(filter)),
-        pinId_(pinId),
-        descriptor_(descriptor),
-        format_(std::move(format)) {
-    properties_.push_back(PropertyItem{KSPROPSETID_Connection, KSPROPERTY_CONNECTION_ALLOCATORFRAMING,
-                                       sizeof(KSPROPERTY), sizeof(KSALLOCATOR_FRAMING),
-                                       [this](Request& r) {
-                                         return ReturnValue(r, &descriptor_.framing, sizeof descriptor_.framing);
-                                       },
-                                       nullptr});
-    properties_.push_back(PropertyItem{
-        KSPROPSETID_Connection, KSPROPERTY_CONNECTION_DATAFORMAT, sizeof(KSPROPERTY), sizeof(KSDATAFORMAT),
-        [this](Request& r) { return ReturnValue(r, format_.data(), static_cast<uint32_t>(format_.size())); },
-        nullptr});
-    properties_.push_back(PropertyItem{KSPROPSETID_Connection, KSPROPERTY_CONNECTION_STATE, sizeof(KSPROPERTY),
-                                       sizeof(uint32_t), [this](Request& r) { return GetState(r); },
-                                       [this](Request& r) { return SetState(r); }});
-    properties_.push_back(PropertyItem{KSPROPSETID_Stream, KSPROPERTY_STREAM_ALLOCATOR, sizeof(KSPROPERTY),
-                                       sizeof(uint64_t), [this](Request& r) { return GetAllocator(r); },
-                                       [this](Request& r) { return SetAllocator(r); }});
-  }
-
-  ~VirtualPin() override { filter_->ReleaseInstance(pinId_); }
-
-  uint32_t CreateChild(const Guid& objectClass, CreateRequest& request, std::shared_ptr<Object>* out) override {
-    if (objectClass != KSNAME_Allocator) return STATUS_INVALID_DEVICE_REQUEST;
-    if (descriptor_.hasExternalAllocator) {
-      const ExternalAllocator& x = descriptor_.external;
-      return KsCreateDefaultAllocatorEx(request, x.initializeContext, x.allocate, x.free, x.initialize,
-                                        x.deleteAllocator, out);
-    }
-    return KsCreateDefaultAllocator(request, out);
-  }
-
-  void Close() override {
-    // Closing the pin's handle stops it and drops its allocator reference.
-    std::lock_guard<std::mutex> lock(mutex_);
-    state_ = kStateStop;
-    allocator_.reset();
-    allocatorHandle_ = 0;
-  }
-
- private:
-  uint32_t GetState(Request& r) {
-    uint32_t state;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      state = state_;
-    }
-    return ReturnValue(r, &state, sizeof state);
-  }
-
-  uint32_t SetState(Request& r) {
-    uint32_t next = ReadAt<uint32_t>(r.data, 0);
-    if (next > kStateRun) return STATUS_INVALID_PARAMETER;
-    std::lock_guard<std::mutex> lock(mutex_);
-    // KS pins move one state at a time: STOP, ACQUIRE, PAUSE, RUN and back.
-    uint32_t distance = next > state_ ? next - state_ : state_ - next;
-    if (distance > 1) return STATUS_INVALID_DEVICE_STATE;
-    state_ = next;
-    return STATUS_SUCCESS;
-  }
-
-  uint32_t GetAllocator(Request& r) {
-    uint64_t handle;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      handle = allocatorHandle_;
-    }
-    return ReturnValue(r, &handle, sizeof handle);
-  }
-
-  uint32_t SetAllocator(Request& r) {
-    uint64_t handle = ReadAt<uint64_t>(r.data, 0);
-    std::shared_ptr<Object> allocator;
-    if (handle != 0) {
-      if (r.irp.resolve == nullptr) return STATUS_INVALID_HANDLE;
-      allocator = (*r.irp.resolve)(handle);
-      if (!allocator || allocator->objectClass() != ObjectClass::Allocator) return STATUS_INVALID_HANDLE;
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (state_ != kStateStop) return STATUS_INVALID_DEVICE_STATE;
-    allocator_ = std::move(allocator);
-    allocatorHandle_ = handle;
-    return STATUS_SUCCESS;
-  }
-
-  std::shared_ptr<VirtualFilter> filter_;
-  uint32_t pinId_;
-  const PinDescriptor& descriptor_;  // lives as long as filter_'s descriptor
-  std::vector<uint8_t> format_;
-  uint32_t state_ = kStateStop;
-  std::shared_ptr<Object> allocator_;  // a reference, as ObReferenceObjectByHandle takes one
-  uint64_t allocatorHandle_ = 0;
-};
 
 }  // namespace
 
@@ -301,7 +199,7 @@ uint32_t VirtualFilter::CreateChild(const Guid& objectClass, CreateRequest& requ
   }
   std::vector<uint8_t> formatCopy(format, format + head.FormatSize);
   auto self = std::static_pointer_cast<VirtualFilter>(shared_from_this());
-  *out = std::make_shared<VirtualPin>(self, connect.PinId, pin, std::move(formatCopy));
+  *out = CreateVirtualPin(self, connect.PinId, pin, std::move(formatCopy));
   return STATUS_SUCCESS;
 }
 
