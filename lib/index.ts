@@ -48,3 +48,7 @@ import { native } from './native';
 export function openHandleCount(): number {
   return native.openHandleCount();
 }
+export { CaptureStream, Frame, KSSTREAM_HEADER_OPTIONSF } from './stream';
+export type { CaptureOptions, OverflowPolicy } from './stream';
+export { setEmulatorPacing, emulatorRenderStats, renderChecksum, emulatorToneSample, KSPROPERTY_EMULATOR } from './emulator';
+export type { Pacing, RenderStats } from './emulator';

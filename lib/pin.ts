@@ -1,5 +1,5 @@
 /** KsPin: a pin instance created on a filter (KsCreatePin2 where present). */
-import { KsError } from './errors';
+import { KsError, StatusKind } from './errors';
 import { GENERIC_READ, KSPROPERTY_CONNECTION, KSPROPERTY_STREAM, KSPROPSETID, KSSTATE } from './constants';
 import { type DataFormat, decodeDataFormat } from './dataformat';
 import { AllocatorFraming, ALLOCATOR_FRAMING_SIZE, type AllocatorFramingInit, validateCreateFraming } from './framing';
@@ -7,6 +7,8 @@ import { KsHandle } from './handle';
 import { callNative, native, ObjectClass } from './native';
 import { KsAllocator, type CreatedWith } from './allocator';
 import type { BackendName } from './backend';
+import { CaptureStream, KSSTREAM_HEADER_OPTIONSF, type CaptureOptions } from './stream';
+import { Readable, Writable } from 'stream';
 
 export type PinState = 'stop' | 'acquire' | 'pause' | 'run';
 const STATES: readonly PinState[] = ['stop', 'acquire', 'pause', 'run'];
@@ -19,6 +21,7 @@ export class KsPin extends KsHandle {
   readonly createdWith: CreatedWith;
   readonly backend: BackendName;
   #allocator: KsAllocator | null = null;
+  readonly #captures = new Set<CaptureStream>();
 
   /** @internal use KsFilter.createPin */
   constructor(id: number, parent: KsHandle, pinId: number, dataFormat: DataFormat, createdWith: CreatedWith, backend: BackendName) {
@@ -107,6 +110,132 @@ export class KsPin extends KsHandle {
       value.writeUInt32LE(at);
       this.setProperty(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.STATE, value);
     }
+  }
+
+  // ---- Streaming ------------------------------------------------------------
+
+  /** Moves the pin to RUN (through ACQUIRE and PAUSE). */
+  start(): void {
+    this.setState('run');
+  }
+
+  /** Moves the pin to STOP; a capture in progress ends. */
+  stop(): void {
+    this.setState('stop');
+  }
+
+  /**
+   * Captures frames with IOCTL_KS_READ_STREAM: an async iterator over a pool
+   * of `packets` buffers kept in flight. Starts the pin if it is not running
+   * (and stops it again when the iteration ends).
+   */
+  frames(options: CaptureOptions = {}): CaptureStream {
+    const operation = 'read frames';
+    const id = this.idFor(operation);
+    const resolved = this.captureOptions(options);
+    const startHere = this.state() !== 'run';
+    const stream: CaptureStream = new CaptureStream(id, resolved, () => {
+      this.#captures.delete(stream);
+      if (startHere && !this.closed) this.setState('stop');
+    });
+    this.#captures.add(stream);
+    if (startHere) {
+      try {
+        this.setState('run');
+      } catch (e) {
+        stream.close();
+        throw e;
+      }
+    }
+    return stream;
+  }
+
+  /** Captured frames as a Node Readable of Buffers (copies), with backpressure. */
+  readable(options: CaptureOptions = {}): Readable {
+    const frames = this.frames(options);
+    return Readable.from(
+      (async function* () {
+        for await (const frame of frames) yield frame.copy();
+      })(),
+      { objectMode: false },
+    );
+  }
+
+  /**
+   * Renders one packet with IOCTL_KS_WRITE_STREAM. The bytes are not copied:
+   * `data` must stay unchanged until the promise settles, which is when the
+   * device has consumed it. A close meanwhile rejects it with ERR_CANCELED.
+   */
+  async write(data: Uint8Array, options: { presentationTime?: number; endOfStream?: boolean } = {}): Promise<void> {
+    const operation = 'write frame';
+    if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Buffer or Uint8Array');
+    const pts = options.presentationTime;
+    if (pts !== undefined && (!Number.isSafeInteger(pts) || pts < 0)) {
+      throw new RangeError(`presentationTime must be a non-negative integer (100 ns units), got ${String(pts)}`);
+    }
+    const flags = (pts !== undefined ? KSSTREAM_HEADER_OPTIONSF.TIMEVALID : 0) | (options.endOfStream ? KSSTREAM_HEADER_OPTIONSF.ENDOFSTREAM : 0);
+    const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const id = this.idFor(operation);
+    const result = await callNative(operation, () => native.streamWrite(id, buffer, flags, pts ?? 0));
+    const [kind, value] = result;
+    if ((kind === StatusKind.NtStatus && value === 0xc0000120) || (kind === StatusKind.Win32 && value === 995)) {
+      throw new KsError('ERR_CANCELED', operation, 'the pin was closed or stopped before the device consumed the packet');
+    }
+    KsHandle.check(result, operation);
+  }
+
+  /** A Node Writable that renders each chunk, with up to `packets` in flight. End of stream is signalled on end(). */
+  writable(options: { packets?: number } = {}): Writable {
+    const packets = options.packets ?? 8;
+    if (!Number.isInteger(packets) || packets < 1 || packets > 4096) throw new RangeError(`packets must be an integer in 1..4096, got ${String(packets)}`);
+    let inFlight = 0;
+    let blocked: ((error?: Error | null) => void) | null = null;
+    let failed: Error | null = null;
+    const settle = (error?: unknown) => {
+      inFlight--;
+      if (error && !failed) failed = error as Error;
+      if (blocked && (inFlight < packets || failed)) {
+        const callback = blocked;
+        blocked = null;
+        callback(failed);
+      }
+    };
+    return new Writable({
+      write: (chunk: Buffer, _encoding, callback) => {
+        if (failed) return callback(failed);
+        inFlight++;
+        this.write(chunk).then(() => settle(), settle);
+        if (inFlight < packets) callback();
+        else blocked = callback;
+      },
+      final: (callback) => {
+        this.write(Buffer.alloc(0), { endOfStream: true }).then(() => callback(failed), callback);
+      },
+    });
+  }
+
+  private captureOptions(options: CaptureOptions): Required<CaptureOptions> {
+    if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    let framing: AllocatorFraming | undefined;
+    const framingOf = () => (framing ??= this.allocatorFraming());
+    const packets = options.packets ?? Math.max(framingOf().frames, 4);
+    if (!Number.isInteger(packets) || packets < 1 || packets > 4096) throw new RangeError(`packets must be an integer in 1..4096, got ${String(packets)}`);
+    const frameSize = options.frameSize ?? framingOf().frameSize;
+    if (!Number.isInteger(frameSize) || frameSize < 1 || frameSize > 0x40000000) {
+      throw new RangeError(`frameSize must be an integer in 1..1073741824, got ${String(frameSize)}`);
+    }
+    const alignment = options.alignment ?? Math.max(framingOf().alignmentBytes, 8);
+    if (!Number.isInteger(alignment) || alignment < 1 || alignment > 4096 || (alignment & (alignment - 1)) !== 0) {
+      throw new RangeError(`alignment must be a power of two in 1..4096, got ${String(alignment)}`);
+    }
+    const overflow = options.overflow ?? 'pause';
+    if (overflow !== 'pause' && overflow !== 'drop-oldest') throw new RangeError(`overflow must be "pause" or "drop-oldest", got ${JSON.stringify(overflow)}`);
+    return { packets, frameSize, alignment, overflow };
+  }
+
+  protected override onClose(): void {
+    // Streams stop before the handle goes: pending reads fail with ERR_CANCELED.
+    for (const stream of [...this.#captures]) stream.abort();
   }
 }
 

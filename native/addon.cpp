@@ -9,8 +9,13 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+#include <thread>
+#include <unordered_map>
+
 #include "handle_table.h"
 #include "ks_backend.h"
+#include "stream_engine.h"
 
 namespace ks {
 namespace {
@@ -22,6 +27,16 @@ struct AsyncIoctl {
   Napi::Reference<Napi::Value> input;
   Napi::Reference<Napi::Value> output;
   IoResult result;
+  KSSTREAM_HEADER header{};  // the packet of a render write
+};
+
+// A pin's streaming engine with the JS objects it uses: the pool it reads
+// into and the function that is told when frames are ready.
+struct StreamEntry {
+  double pinId;
+  std::unique_ptr<StreamEngine> engine;
+  Napi::ThreadSafeFunction ready;
+  Napi::Reference<Napi::ArrayBuffer> pool;
 };
 
 class Addon;
@@ -42,7 +57,16 @@ class Addon : public Napi::Addon<Addon> {
                              InstanceMethod("close", &Addon::Close),
                              InstanceMethod("isOpen", &Addon::IsOpen),
                              InstanceMethod("openHandleCount", &Addon::OpenHandleCount),
+                             InstanceMethod("streamOpen", &Addon::StreamOpen),
+                             InstanceMethod("streamSubmit", &Addon::StreamSubmit),
+                             InstanceMethod("streamDrain", &Addon::StreamDrain),
+                             InstanceMethod("streamInfo", &Addon::StreamInfo),
+                             InstanceMethod("streamRef", &Addon::StreamRef),
+                             InstanceMethod("streamClose", &Addon::StreamClose),
+                             InstanceMethod("streamWrite", &Addon::StreamWrite),
+                             InstanceMethod("streamNativeSink", &Addon::StreamNativeSink),
                          });
+    handles_.beforeClose = [this](double id) { CloseStreamsOf(id); };
     completions_ = CompletionQueue::New(env, "kernel-streaming:io", 0, 1, this);
     completions_.Unref(env);
     env.AddCleanupHook([this]() { Shutdown(); });
@@ -65,6 +89,7 @@ class Addon : public Napi::Addon<Addon> {
     if (shutDown_) return;
     shutDown_ = true;
     handles_.CloseAll();
+    while (!streams_.empty()) CloseStream(streams_.begin()->first);
     emulator_.reset();
 #ifdef _WIN32
     windows_.reset();
@@ -261,17 +286,10 @@ class Addon : public Napi::Addon<Addon> {
     BufferArg(info, 3, &request.output, &request.outputLength);
 
     auto* op = new AsyncIoctl{Napi::Promise::Deferred::New(env), Napi::Persistent(info[2]),
-                              Napi::Persistent(info[3]), IoResult{}};
+                              Napi::Persistent(info[3]), IoResult{}, KSSTREAM_HEADER{}};
     Napi::Promise promise = op->deferred.Promise();
     if (pending_++ == 0) completions_.Ref(env);
-    entry.backend->IoctlAsync(entry.handle, request, [this, op](const IoResult& result) {
-      op->result = result;
-      if (completions_.NonBlockingCall(op) != napi_ok) {
-        // The environment is closing: Shutdown frees it on the JS thread.
-        std::lock_guard<std::mutex> lock(orphanMutex_);
-        orphans_.push_back(op);
-      }
-    });
+    entry.backend->IoctlAsync(entry.handle, request, [this, op](const IoResult& result) { Complete(op, result); });
     return promise;
   }
 
@@ -292,6 +310,200 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value OpenHandleCount(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), static_cast<double>(handles_.size()));
   }
+
+  // ---- Streaming ------------------------------------------------------------
+
+  void CloseStream(double streamId) {
+    auto it = streams_.find(streamId);
+    if (it == streams_.end()) return;
+    it->second.engine->Close();  // no completion runs after this
+    it->second.ready.Release();
+    it->second.pool.Reset();
+    streams_.erase(it);
+  }
+
+  void CloseStreamsOf(double pinId) {
+    std::vector<double> ids;
+    for (const auto& entry : streams_) {
+      if (entry.second.pinId == pinId) ids.push_back(entry.first);
+    }
+    for (double id : ids) CloseStream(id);
+  }
+
+  StreamEntry& OpenStream(const Napi::CallbackInfo& info) {
+    auto it = streams_.find(IdArg(info, 0));
+    if (it == streams_.end()) ThrowCode(info.Env(), "ERR_CLOSED", "the stream is closed");
+    return it->second;
+  }
+
+  static uint32_t Uint32Arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+    if (!info[index].IsNumber()) throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a number");
+    double v = info[index].As<Napi::Number>().DoubleValue();
+    if (!(v >= 0 && v <= UINT32_MAX) || v != static_cast<double>(static_cast<uint32_t>(v))) {
+      throw Napi::RangeError::New(info.Env(), std::string(name) + " must be an integer in 0..4294967295");
+    }
+    return static_cast<uint32_t>(v);
+  }
+
+  // streamOpen(pinId, pool: ArrayBuffer, slots, slotSize, alignment, write, dropOldest, ready: () => void)
+  //   -> [streamId, byteOffset of slot 0 in the pool]
+  Napi::Value StreamOpen(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    double pinId = IdArg(info, 0);
+    const HandleEntry& pin = OpenEntry(info, 0);
+    if (pin.cls != ObjectClass::Pin) throw Napi::TypeError::New(env, "streaming needs a pin handle");
+    if (!info[1].IsArrayBuffer()) throw Napi::TypeError::New(env, "pool must be an ArrayBuffer");
+    auto pool = info[1].As<Napi::ArrayBuffer>();
+    uint32_t slots = Uint32Arg(info, 2, "slots");
+    uint32_t slotSize = Uint32Arg(info, 3, "slotSize");
+    uint32_t alignment = Uint32Arg(info, 4, "alignment");
+    bool write = info[5].ToBoolean();
+    bool dropOldest = info[6].ToBoolean();
+    if (!info[7].IsFunction()) throw Napi::TypeError::New(env, "ready must be a function");
+    if (slots == 0 || slotSize == 0) throw Napi::RangeError::New(env, "slots and slotSize must be at least 1");
+    if (alignment == 0 || (alignment & (alignment - 1)) != 0 || slotSize % alignment != 0) {
+      throw Napi::RangeError::New(env, "alignment must be a power of two dividing slotSize");
+    }
+    auto base = reinterpret_cast<uintptr_t>(pool.Data());
+    size_t offset = (alignment - base % alignment) % alignment;
+    if (offset + uint64_t{slots} * slotSize > pool.ByteLength()) {
+      throw Napi::RangeError::New(env, "the pool is too small for slots × slotSize at that alignment");
+    }
+    double streamId = ++nextStream_;
+    StreamEntry& entry = streams_[streamId];
+    entry.pinId = pinId;
+    entry.ready = Napi::ThreadSafeFunction::New(env, info[7].As<Napi::Function>(), "kernel-streaming:frames", 0, 1);
+    entry.pool = Napi::Persistent(pool);
+    Napi::ThreadSafeFunction ready = entry.ready;
+    entry.engine = std::make_unique<StreamEngine>(
+        pin.backend, pin.handle, write, static_cast<uint8_t*>(pool.Data()) + offset, slots, slotSize,
+        dropOldest ? OverflowPolicy::DropOldest : OverflowPolicy::Pause, [ready]() mutable { ready.NonBlockingCall(); });
+    Napi::Array result = Napi::Array::New(env, 2);
+    result.Set(0u, Napi::Number::New(env, streamId));
+    result.Set(1u, Napi::Number::New(env, static_cast<double>(offset)));
+    return result;
+  }
+
+  // streamSubmit(streamId, slots: Uint32Array, count)
+  Napi::Value StreamSubmit(const Napi::CallbackInfo& info) {
+    StreamEntry& entry = OpenStream(info);
+    if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+      throw Napi::TypeError::New(info.Env(), "slots must be a Uint32Array");
+    }
+    auto slots = info[1].As<Napi::Uint32Array>();
+    size_t count = std::min<size_t>(Uint32Arg(info, 2, "count"), slots.ElementLength());
+    entry.engine->Submit(slots.Data(), count);
+    return info.Env().Undefined();
+  }
+
+  // streamDrain(streamId, records: Float64Array) -> how many records were written
+  Napi::Value StreamDrain(const Napi::CallbackInfo& info) {
+    auto it = streams_.find(IdArg(info, 0));
+    if (it == streams_.end()) return Napi::Number::New(info.Env(), 0);  // closed meanwhile: nothing more
+    if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+      throw Napi::TypeError::New(info.Env(), "records must be a Float64Array");
+    }
+    auto records = info[1].As<Napi::Float64Array>();
+    size_t n = it->second.engine->Drain(records.Data(), records.ElementLength() / kStreamRecordDoubles);
+    return Napi::Number::New(info.Env(), static_cast<double>(n));
+  }
+
+  // streamInfo(streamId) -> [inFlight, dropped]
+  Napi::Value StreamInfo(const Napi::CallbackInfo& info) {
+    StreamEntry& entry = OpenStream(info);
+    Napi::Array result = Napi::Array::New(info.Env(), 2);
+    result.Set(0u, Napi::Number::New(info.Env(), entry.engine->inFlight()));
+    result.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(entry.engine->dropped())));
+    return result;
+  }
+
+  Napi::Value StreamRef(const Napi::CallbackInfo& info) {
+    StreamEntry& entry = OpenStream(info);
+    if (info[1].ToBoolean()) {
+      entry.ready.Ref(info.Env());
+    } else {
+      entry.ready.Unref(info.Env());
+    }
+    return info.Env().Undefined();
+  }
+
+  Napi::Value StreamClose(const Napi::CallbackInfo& info) {
+    CloseStream(IdArg(info, 0));
+    return info.Env().Undefined();
+  }
+
+  // streamWrite(pinId, data: Buffer, optionsFlags, presentationTime) -> Promise<[kind, value, bytes]>
+  // The packet points into the caller's Buffer, which stays referenced until it completes.
+  Napi::Value StreamWrite(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const HandleEntry& pin = OpenEntry(info, 0);
+    uint8_t* data;
+    uint32_t length;
+    if (!BufferArg(info, 1, &data, &length)) throw Napi::TypeError::New(env, "data must be a Buffer");
+    uint32_t flags = Uint32Arg(info, 2, "optionsFlags");
+    double time = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
+    auto* op = new AsyncIoctl{Napi::Promise::Deferred::New(env), Napi::Persistent(info[1]), Napi::Reference<Napi::Value>(),
+                              IoResult{}, KSSTREAM_HEADER{}};
+    KSSTREAM_HEADER& h = op->header;
+    h.Size = sizeof h;
+    h.FrameExtent = length;
+    h.DataUsed = length;
+    h.Data = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(data));
+    h.OptionsFlags = flags;
+    h.PresentationTime = KSTIME{static_cast<int64_t>(time), 1, 1};
+    Napi::Promise promise = op->deferred.Promise();
+    if (pending_++ == 0) completions_.Ref(env);
+    IoctlRequest request;
+    request.code = IOCTL_KS_WRITE_STREAM;
+    request.output = reinterpret_cast<uint8_t*>(&h);
+    request.outputLength = sizeof h;
+    pin.backend->IoctlAsync(pin.handle, request, [this, op](const IoResult& result) { Complete(op, result); });
+    return promise;
+  }
+
+  // streamNativeSink(pinId, write, slots, slotSize, alignment, milliseconds) -> [frames, bytes, seconds]
+  // The benchmark's limit: the same engine with every completion resubmitted
+  // at once on the completion thread, and no JavaScript involved.
+  Napi::Value StreamNativeSink(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const HandleEntry& pin = OpenEntry(info, 0);
+    bool write = info[1].ToBoolean();
+    uint32_t slots = Uint32Arg(info, 2, "slots");
+    uint32_t slotSize = Uint32Arg(info, 3, "slotSize");
+    uint32_t alignment = Uint32Arg(info, 4, "alignment");
+    uint32_t milliseconds = Uint32Arg(info, 5, "milliseconds");
+    if (slots == 0 || slotSize == 0 || alignment == 0) throw Napi::RangeError::New(env, "slots, slotSize and alignment must be at least 1");
+    std::vector<uint8_t> memory(uint64_t{slots} * slotSize + alignment);
+    auto base = reinterpret_cast<uintptr_t>(memory.data());
+    uint8_t* pool = memory.data() + (alignment - base % alignment) % alignment;
+    StreamEngine engine(pin.backend, pin.handle, write, pool, slots, slotSize, OverflowPolicy::Pause, nullptr);
+    engine.RunNativeSink();
+    std::vector<uint32_t> all(slots);
+    for (uint32_t i = 0; i < slots; ++i) all[i] = i;
+    auto start = std::chrono::steady_clock::now();
+    engine.Submit(all.data(), all.size());
+    std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
+    uint64_t frames = engine.sinkFrames(), bytes = engine.sinkBytes();
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    engine.Close();
+    Napi::Array result = Napi::Array::New(env, 3);
+    result.Set(0u, Napi::Number::New(env, static_cast<double>(frames)));
+    result.Set(1u, Napi::Number::New(env, static_cast<double>(bytes)));
+    result.Set(2u, Napi::Number::New(env, seconds));
+    return result;
+  }
+
+  void Complete(AsyncIoctl* op, const IoResult& result) {
+    op->result = result;
+    if (completions_.NonBlockingCall(op) != napi_ok) {
+      // The environment is closing: Shutdown frees it on the JS thread.
+      std::lock_guard<std::mutex> lock(orphanMutex_);
+      orphans_.push_back(op);
+    }
+  }
+
+  std::unordered_map<double, StreamEntry> streams_;
+  double nextStream_ = 0;
 
   HandleTable handles_;
   std::unique_ptr<Backend> emulator_;

@@ -35,6 +35,7 @@ void HandleTable::Close(double id) {
       siblings.erase(std::remove(siblings.begin(), siblings.end(), id), siblings.end());
     }
   }
+  if (beforeClose) beforeClose(id);
   entry.backend->Close(entry.handle);
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <unordered_map>
 #include <vector>
 
@@ -29,6 +30,9 @@ class HandleTable {
   // Closes the object and, first, everything it owns. Unknown ids are ignored.
   void Close(double id);
   void CloseAll();
+  // Runs before an object's backend handle closes (after its children's), so
+  // the addon can stop what it runs on that handle (a pin's streaming).
+  std::function<void(double id)> beforeClose;
   size_t size() const { return entries_.size(); }
 
  private:

@@ -5,11 +5,13 @@
     'ks_common_sources': [
       'native/addon.cpp',
       'native/handle_table.cpp',
+      'native/stream_engine.cpp',
       'native/emulator/emulator_backend.cpp',
       'native/emulator/emu_object.cpp',
       'native/emulator/default_allocator.cpp',
       'native/emulator/virtual_filter.cpp',
       'native/emulator/virtual_pin.cpp',
+      'native/emulator/pin_stream.cpp',
       'native/emulator/device_catalog.cpp',
     ],
     'ks_windows_sources': [

@@ -1,5 +1,7 @@
 #include "virtual_pin.h"
 
+#include "pin_stream.h"
+
 #include <cstring>
 
 namespace ks::emu {
@@ -24,7 +26,9 @@ class VirtualPin final : public Object {
         filter_(std::move(filter)),
         pinId_(pinId),
         descriptor_(descriptor),
-        format_(std::move(format)) {
+        format_(std::move(format)),
+        stream_(descriptor.dataFlow == KSPIN_DATAFLOW_OUT, format_) {
+    stream_.AddProperties(properties_);
     properties_.push_back(PropertyItem{KSPROPSETID_Connection, KSPROPERTY_CONNECTION_ALLOCATORFRAMING,
                                        sizeof(KSPROPERTY), sizeof(KSALLOCATOR_FRAMING),
                                        [this](Request& r) {
@@ -55,12 +59,22 @@ class VirtualPin final : public Object {
     return KsCreateDefaultAllocator(request, out);
   }
 
+  uint32_t DeviceControl(Irp& irp) override {
+    if (irp.code == IOCTL_KS_READ_STREAM || irp.code == IOCTL_KS_WRITE_STREAM) return stream_.Queue(irp);
+    return Object::DeviceControl(irp);
+  }
+
+  void CancelIo() override { stream_.Cancel(); }
+
   void Close() override {
-    // Closing the pin's handle stops it and drops its allocator reference.
-    std::lock_guard<std::mutex> lock(mutex_);
-    state_ = kStateStop;
-    allocator_.reset();
-    allocatorHandle_ = 0;
+    // Closing the pin's handle stops it, completes its queued buffers and drops its allocator reference.
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      state_ = kStateStop;
+      allocator_.reset();
+      allocatorHandle_ = 0;
+    }
+    stream_.StateChanged(kStateStop);
   }
 
  private:
@@ -81,6 +95,7 @@ class VirtualPin final : public Object {
     uint32_t distance = next > state_ ? next - state_ : state_ - next;
     if (distance > 1) return STATUS_INVALID_DEVICE_STATE;
     state_ = next;
+    stream_.StateChanged(next);
     return STATUS_SUCCESS;
   }
 
@@ -115,6 +130,7 @@ class VirtualPin final : public Object {
   uint32_t state_ = kStateStop;
   std::shared_ptr<Object> allocator_;  // a reference, as ObReferenceObjectByHandle takes one
   uint64_t allocatorHandle_ = 0;
+  PinStream stream_;  // last: its worker stops before the rest goes
 };
 
 }  // namespace

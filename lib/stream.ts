@@ -1,0 +1,291 @@
+/**
+ * Capture streaming: a pool of packets kept in flight by the native engine,
+ * delivered to JavaScript in batches. The pool is one ArrayBuffer, made once;
+ * a frame is a view over its slot, handed back to the device when released
+ * (explicitly, or when the iteration moves on). Nothing is allocated or
+ * copied per frame unless the caller asks for a copy.
+ */
+import { KsError, StatusKind, statusOk } from './errors';
+import { native } from './native';
+
+/** KSSTREAM_HEADER_OPTIONSF_* */
+export const KSSTREAM_HEADER_OPTIONSF = {
+  SPLICEPOINT: 0x1,
+  PREROLL: 0x2,
+  DATADISCONTINUITY: 0x4,
+  TYPECHANGED: 0x8,
+  TIMEVALID: 0x10,
+  TIMEDISCONTINUITY: 0x40,
+  FLUSHONPAUSE: 0x80,
+  DURATIONVALID: 0x100,
+  ENDOFSTREAM: 0x200,
+} as const;
+
+const RECORD = 10; // doubles per completion record (native/stream_engine.h)
+
+export type OverflowPolicy = 'pause' | 'drop-oldest';
+
+export interface CaptureOptions {
+  /** Packets in flight (the pool's slots). Default: the pin's framing Frames, at least 4. */
+  packets?: number;
+  /** Bytes per packet. Default: the pin's framing FrameSize. */
+  frameSize?: number;
+  /** Buffer alignment in bytes (a power of two). Default: the framing's FileAlignment + 1, at least 8. */
+  alignment?: number;
+  /** What a slow consumer causes: reads pause when the pool is empty (default), or the oldest undelivered frames are dropped. */
+  overflow?: OverflowPolicy;
+}
+
+/** One captured packet: a view over its pool slot until released. */
+export class Frame {
+  /** The bytes captured (DataUsed of them), a view over the pool: valid until release. */
+  data: Uint8Array;
+  /** KSSTREAM_HEADER.DataUsed */
+  dataUsed = 0;
+  /** KSSTREAM_HEADER.PresentationTime.Time, in 100 ns units scaled by numerator/denominator. */
+  presentationTime = 0;
+  /** PresentationTime.Numerator */
+  numerator = 1;
+  /** PresentationTime.Denominator */
+  denominator = 1;
+  /** KSSTREAM_HEADER.Duration, 100 ns units */
+  duration = 0;
+  /** KSSTREAM_HEADER.OptionsFlags (KSSTREAM_HEADER_OPTIONSF_*) */
+  flags = 0;
+  /** Position of this frame in the stream, from 0. */
+  index = 0;
+  /** When the native engine saw the packet complete (ns, the clock of process.hrtime.bigint()). */
+  completedAtNs = 0;
+  /** @internal */ readonly slot: number;
+  /** @internal */ released = true;
+  readonly #stream: CaptureStream;
+  readonly #slotView: Uint8Array;
+
+  /** @internal */
+  constructor(stream: CaptureStream, slot: number, slotView: Uint8Array) {
+    this.#stream = stream;
+    this.slot = slot;
+    this.#slotView = slotView;
+    this.data = slotView;
+  }
+
+  /** @internal */
+  fill(records: Float64Array, at: number, index: number): void {
+    this.dataUsed = Math.min(records[at + 3], this.#slotView.length);
+    this.data = this.dataUsed === this.#slotView.length ? this.#slotView : this.#slotView.subarray(0, this.dataUsed);
+    this.flags = records[at + 4];
+    this.presentationTime = records[at + 5];
+    this.numerator = records[at + 6];
+    this.denominator = records[at + 7];
+    this.duration = records[at + 8];
+    this.completedAtNs = records[at + 9];
+    this.index = index;
+    this.released = false;
+  }
+
+  get discontinuity(): boolean {
+    return (this.flags & KSSTREAM_HEADER_OPTIONSF.DATADISCONTINUITY) !== 0;
+  }
+  get endOfStream(): boolean {
+    return (this.flags & KSSTREAM_HEADER_OPTIONSF.ENDOFSTREAM) !== 0;
+  }
+  get timeValid(): boolean {
+    return (this.flags & KSSTREAM_HEADER_OPTIONSF.TIMEVALID) !== 0;
+  }
+  get durationValid(): boolean {
+    return (this.flags & KSSTREAM_HEADER_OPTIONSF.DURATIONVALID) !== 0;
+  }
+
+  /** A copy of the bytes that outlives the frame. */
+  copy(): Buffer {
+    return Buffer.from(this.data);
+  }
+
+  /** Hands the slot back to the device. Idempotent; the view must not be used after. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.#stream.recycle(this.slot);
+  }
+}
+
+type Waiter = { resolve: (r: IteratorResult<Frame>) => void; reject: (e: unknown) => void };
+
+/**
+ * A running capture: an async iterator of frames. Iterating releases the
+ * previous frame when it asks for the next one; `return()` (a `break`) or
+ * `close()` stops the stream and gives the pool up.
+ */
+export class CaptureStream implements AsyncIterableIterator<Frame> {
+  readonly packets: number;
+  readonly frameSize: number;
+  readonly #streamId: number;
+  readonly #frames: Frame[] = [];
+  readonly #records: Float64Array;
+  readonly #toSubmit: Uint32Array;
+  #submitCount = 0;
+  readonly #ready: number[] = [];
+  #readyHead = 0;
+  #waiter: Waiter | null = null;
+  #current: Frame | null = null;
+  #delivered = 0;
+  #ended = false;
+  #error: KsError | null = null;
+  readonly #onEnd: () => void;
+
+  /** @internal use KsPin.frames() */
+  constructor(pinId: number, options: Required<CaptureOptions>, onEnd: () => void) {
+    const { packets, frameSize, alignment } = options;
+    const slotSize = Math.ceil(frameSize / alignment) * alignment;
+    const pool = new ArrayBuffer(packets * slotSize + alignment);
+    this.packets = packets;
+    this.frameSize = frameSize;
+    this.#onEnd = onEnd;
+    this.#records = new Float64Array(packets * RECORD);
+    this.#toSubmit = new Uint32Array(packets);
+    const [streamId, offset] = native.streamOpen(pinId, pool, packets, slotSize, alignment, false, options.overflow === 'drop-oldest', () => this.#onReady());
+    this.#streamId = streamId;
+    for (let slot = 0; slot < packets; slot++) {
+      this.#frames.push(new Frame(this, slot, new Uint8Array(pool, offset + slot * slotSize, frameSize)));
+      this.#toSubmit[slot] = slot;
+    }
+    native.streamSubmit(streamId, this.#toSubmit, packets);
+  }
+
+  /** Frames handed to JavaScript so far. */
+  get delivered(): number {
+    return this.#delivered;
+  }
+
+  /** Frames the engine dropped (overflow 'drop-oldest') because JavaScript kept up too slowly. */
+  get dropped(): number {
+    return this.#ended ? this.#droppedAtEnd : native.streamInfo(this.#streamId)[1];
+  }
+  #droppedAtEnd = 0;
+
+  /** Whether the stream has ended (stopped, closed, or the pin closed). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Keep the event loop alive while capturing (the default). */
+  ref(): this {
+    if (!this.#ended) native.streamRef(this.#streamId, true);
+    return this;
+  }
+
+  /** Let the process exit while capturing. */
+  unref(): this {
+    if (!this.#ended) native.streamRef(this.#streamId, false);
+    return this;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<Frame>> {
+    if (this.#current) {
+      this.#current.release();
+      this.#current = null;
+    }
+    if (this.#readyHead < this.#ready.length) return Promise.resolve(this.#take());
+    this.#flush();
+    if (this.#error) return Promise.reject(this.#error);
+    if (this.#ended) return Promise.resolve({ value: undefined, done: true });
+    if (this.#waiter) return Promise.reject(new TypeError('next() called again before the previous call settled'));
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
+  }
+
+  /** Stops the stream (as a `break` out of the iteration does). */
+  async return(): Promise<IteratorResult<Frame>> {
+    this.close();
+    return { value: undefined, done: true };
+  }
+
+  /** Stops the stream and gives the pool up; frames not yet released become invalid. */
+  close(): void {
+    this.#end(null);
+  }
+
+  /** @internal the pin is closing: pending reads fail with ERR_CANCELED. */
+  abort(): void {
+    this.#end(new KsError('ERR_CANCELED', 'read frames', 'the pin was closed while frames were being read'));
+  }
+
+  /** @internal a released frame's slot goes back to the device. */
+  recycle(slot: number): void {
+    if (this.#ended) return;
+    this.#toSubmit[this.#submitCount++] = slot;
+    // Batch the resubmissions, but never let a quarter of the pool sit idle.
+    if (this.#submitCount * 4 >= this.packets) this.#flush();
+  }
+
+  #take(): IteratorResult<Frame> {
+    const frame = this.#frames[this.#ready[this.#readyHead++]];
+    if (this.#readyHead === this.#ready.length) {
+      this.#ready.length = 0;
+      this.#readyHead = 0;
+    }
+    this.#current = frame;
+    return { value: frame, done: false };
+  }
+
+  #flush(): void {
+    if (this.#submitCount === 0 || this.#ended) return;
+    native.streamSubmit(this.#streamId, this.#toSubmit, this.#submitCount);
+    this.#submitCount = 0;
+  }
+
+  #onReady(): void {
+    if (this.#ended) return;
+    const records = this.#records;
+    for (;;) {
+      const n = native.streamDrain(this.#streamId, records);
+      if (n === 0) break;
+      for (let i = 0; i < n; i++) {
+        const at = i * RECORD;
+        const status = records[at + 1];
+        const kind = records[at + 2] as StatusKind;
+        if (!statusOk(kind, status)) {
+          const cancelled = (kind === StatusKind.NtStatus && status === 0xc0000120) || (kind === StatusKind.Win32 && status === 995);
+          // A cancelled read means the pin stopped: the stream ends. Anything else is an error.
+          this.#end(cancelled ? null : KsError.fromStatus(kind, status, 'read frames'));
+          return;
+        }
+        const frame = this.#frames[records[at]];
+        frame.fill(records, at, this.#delivered++);
+        this.#ready.push(frame.slot);
+      }
+    }
+    if (this.#waiter && this.#readyHead < this.#ready.length) {
+      const waiter = this.#waiter;
+      this.#waiter = null;
+      waiter.resolve(this.#take());
+    }
+  }
+
+  #end(error: KsError | null): void {
+    if (this.#ended) return;
+    try {
+      this.#droppedAtEnd = native.streamInfo(this.#streamId)[1];
+    } catch {
+      // already closed natively
+    }
+    this.#ended = true;
+    this.#error = error;
+    native.streamClose(this.#streamId);
+    this.#ready.length = 0;
+    this.#readyHead = 0;
+    this.#current = null;
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    if (waiter) {
+      if (error) waiter.reject(error);
+      else waiter.resolve({ value: undefined, done: true });
+    }
+    this.#onEnd();
+  }
+}

@@ -1,0 +1,277 @@
+#include "pin_stream.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "device_catalog.h"
+
+namespace ks::emu {
+
+namespace {
+
+constexpr uint32_t kStateStop = 0;
+constexpr uint32_t kStateRun = 3;
+constexpr uint64_t kHundredNsPerSecond = 10'000'000;
+constexpr uint32_t kToneHz = 1000;
+constexpr uint64_t kFnvPrime = 0x100000001b3ull;
+constexpr double kPi = 3.14159265358979323846;
+
+uint32_t Gcd(uint32_t a, uint32_t b) {
+  while (b != 0) {
+    uint32_t t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+// Sample frames to 100 ns units without overflowing for any realistic position.
+int64_t ToHundredNs(uint64_t frames, uint32_t rate) {
+  return static_cast<int64_t>((frames / rate) * kHundredNsPerSecond + (frames % rate) * kHundredNsPerSecond / rate);
+}
+
+}  // namespace
+
+PinStream::PinStream(bool capture, const std::vector<uint8_t>& format) : capture_(capture) {
+  // KSDATAFORMAT_WAVEFORMATEX: the WAVEFORMATEX follows the 64-byte head.
+  if (format.size() >= sizeof(KSDATAFORMAT) + 16) {
+    const uint8_t* wave = format.data() + sizeof(KSDATAFORMAT);
+    uint16_t channels, blockAlign, bits;
+    uint32_t rate;
+    std::memcpy(&channels, wave + 2, 2);
+    std::memcpy(&rate, wave + 4, 4);
+    std::memcpy(&blockAlign, wave + 12, 2);
+    std::memcpy(&bits, wave + 14, 2);
+    if (channels != 0 && rate != 0 && blockAlign != 0 && bits != 0 && bits % 8 == 0) {
+      channels_ = channels;
+      sampleRate_ = rate;
+      blockAlign_ = blockAlign;
+      bitsPerSample_ = bits;
+    }
+  }
+  // The test signal: a 1 kHz sine at half full scale, the same on every
+  // channel. It repeats every rate / gcd(rate, 1000) sample frames.
+  periodFrames_ = sampleRate_ / Gcd(sampleRate_, kToneHz);
+  const uint32_t bytesPerSample = bitsPerSample_ / 8;
+  const double amplitude = (std::ldexp(1.0, static_cast<int>(bitsPerSample_) - 1) - 1) * 0.5;
+  pattern_.resize(static_cast<size_t>(periodFrames_) * blockAlign_);
+  for (uint32_t n = 0; n < periodFrames_; ++n) {
+    const double phase = 2.0 * kPi * static_cast<double>(uint64_t{n} * kToneHz % sampleRate_) / sampleRate_;
+    const int64_t value = std::llround(std::sin(phase) * amplitude);
+    for (uint32_t c = 0; c < channels_; ++c) {
+      uint8_t* sample = pattern_.data() + static_cast<size_t>(n) * blockAlign_ + c * bytesPerSample;
+      for (uint32_t b = 0; b < bytesPerSample; ++b) sample[b] = static_cast<uint8_t>(static_cast<uint64_t>(value) >> (8 * b));
+    }
+  }
+  worker_ = std::thread([this] { Worker(); });
+}
+
+PinStream::~PinStream() {
+  Cancel();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    quit_ = true;
+  }
+  wake_.notify_all();
+  worker_.join();
+}
+
+void PinStream::AddProperties(std::vector<PropertyItem>& properties) {
+  properties.push_back(PropertyItem{
+      KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_PACING, sizeof(KSPROPERTY), sizeof(uint32_t),
+      [this](Request& r) {
+        uint32_t value;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          value = realTime_ ? 1 : 0;
+        }
+        return ReturnValue(r, &value, sizeof value);
+      },
+      [this](Request& r) {
+        uint32_t value;
+        std::memcpy(&value, r.data, sizeof value);
+        if (value > 1) return STATUS_INVALID_PARAMETER;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          realTime_ = value == 1;
+          due_ = std::chrono::steady_clock::now();
+        }
+        wake_.notify_all();
+        return STATUS_SUCCESS;
+      }});
+  if (!capture_) {
+    properties.push_back(PropertyItem{KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_RENDER_STATS,
+                                      sizeof(KSPROPERTY), sizeof(EmulatorRenderStats),
+                                      [this](Request& r) {
+                                        EmulatorRenderStats copy;
+                                        {
+                                          std::lock_guard<std::mutex> lock(mutex_);
+                                          copy = stats_;
+                                        }
+                                        return ReturnValue(r, &copy, sizeof copy);
+                                      },
+                                      nullptr});
+  }
+}
+
+uint32_t PinStream::Queue(Irp& irp) {
+  if (irp.code != (capture_ ? IOCTL_KS_READ_STREAM : IOCTL_KS_WRITE_STREAM)) return STATUS_INVALID_DEVICE_REQUEST;
+  if (irp.output == nullptr || irp.outputLength < sizeof(KSSTREAM_HEADER)) return STATUS_INVALID_PARAMETER;
+  uint32_t size;
+  std::memcpy(&size, irp.output, sizeof size);
+  if (size < sizeof(KSSTREAM_HEADER) || irp.outputLength % size != 0) return STATUS_INVALID_PARAMETER;
+  for (uint32_t offset = 0; offset < irp.outputLength; offset += size) {
+    KSSTREAM_HEADER header;
+    std::memcpy(&header, irp.output + offset, sizeof header);
+    if (header.Size != size) return STATUS_INVALID_PARAMETER;
+    if (header.FrameExtent != 0 && header.Data == 0) return STATUS_INVALID_PARAMETER;
+    if (!capture_ && header.DataUsed > header.FrameExtent) return STATUS_INVALID_PARAMETER;
+  }
+  if (!irp.complete) return STATUS_INVALID_DEVICE_REQUEST;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (quit_) return STATUS_DEVICE_NOT_CONNECTED;
+    queue_.push_back(Pending{irp.output, irp.outputLength, std::move(irp.complete)});
+  }
+  wake_.notify_one();
+  return STATUS_PENDING;
+}
+
+void PinStream::StateChanged(uint32_t state) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const bool run = state == kStateRun;
+  if (run && !running_) {
+    due_ = std::chrono::steady_clock::now();
+    discontinuity_ = true;
+  }
+  running_ = run;
+  if (state == kStateStop) {
+    // STOP flushes the queue and rewinds the stream.
+    CancelQueued(lock);
+    position_ = 0;
+    discontinuity_ = true;
+    return;
+  }
+  lock.unlock();
+  wake_.notify_all();
+}
+
+void PinStream::Cancel() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  CancelQueued(lock);
+}
+
+// Takes everything queued, waits until the worker has let go of the IRP it
+// holds (its buffers may be freed once this returns), and completes them.
+void PinStream::CancelQueued(std::unique_lock<std::mutex>& lock) {
+  cancelling_++;
+  wake_.notify_all();
+  idle_.wait(lock, [&] { return !busy_; });
+  std::deque<Pending> cancelled;
+  cancelled.swap(queue_);
+  cancelling_--;
+  lock.unlock();
+  for (auto& p : cancelled) p.complete(IoResult{Status::Nt(STATUS_CANCELLED), 0});
+  wake_.notify_all();
+}
+
+void PinStream::Worker() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return quit_ || (running_ && cancelling_ == 0 && !queue_.empty()); });
+    if (quit_) return;
+    Pending irp = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    if (realTime_) {
+      // Complete each buffer when its last sample would have been captured or played.
+      uint64_t bytes = 0;
+      uint32_t size;
+      std::memcpy(&size, irp.headers, sizeof size);
+      for (uint32_t offset = 0; offset < irp.length; offset += size) {
+        KSSTREAM_HEADER header;
+        std::memcpy(&header, irp.headers + offset, sizeof header);
+        bytes += capture_ ? header.FrameExtent : header.DataUsed;
+      }
+      const auto duration = std::chrono::nanoseconds(bytes * 1'000'000'000ull / (uint64_t{sampleRate_} * blockAlign_));
+      const auto now = std::chrono::steady_clock::now();
+      // A stream starved of buffers does not catch up in a burst.
+      if (due_ < now - std::chrono::milliseconds(50)) due_ = now;
+      const auto target = due_ + duration;
+      const bool interrupted =
+          wake_.wait_until(lock, target, [&] { return quit_ || !running_ || cancelling_ != 0 || !realTime_; });
+      if (interrupted && (quit_ || !running_ || cancelling_ != 0)) {
+        queue_.push_front(std::move(irp));
+        busy_ = false;
+        idle_.notify_all();
+        continue;
+      }
+      due_ = target;
+    }
+    lock.unlock();
+    Process(irp);
+    irp.complete(IoResult{Status::Nt(STATUS_SUCCESS), irp.length});
+    lock.lock();
+    busy_ = false;
+    idle_.notify_all();
+  }
+}
+
+void PinStream::Process(Pending& irp) {
+  uint32_t size;
+  std::memcpy(&size, irp.headers, sizeof size);
+  for (uint32_t offset = 0; offset < irp.length; offset += size) {
+    KSSTREAM_HEADER header;
+    std::memcpy(&header, irp.headers + offset, sizeof header);
+    if (capture_) {
+      FillCapture(header);
+    } else {
+      ConsumeRender(header);
+    }
+    std::memcpy(irp.headers + offset, &header, sizeof header);
+  }
+}
+
+void PinStream::FillCapture(KSSTREAM_HEADER& header) {
+  const uint32_t usable = header.FrameExtent / blockAlign_ * blockAlign_;
+  const size_t periodBytes = static_cast<size_t>(periodFrames_) * blockAlign_;
+  if (pattern_.size() < usable + periodBytes) {
+    // Repeat the period far enough that any frame is one copy from some phase.
+    const size_t periods = (usable + periodBytes) / periodBytes + 1;
+    std::vector<uint8_t> longer(periods * periodBytes);
+    for (size_t p = 0; p < periods; ++p) std::memcpy(longer.data() + p * periodBytes, pattern_.data(), periodBytes);
+    pattern_.swap(longer);
+  }
+  const size_t phase = static_cast<size_t>(position_ % periodFrames_) * blockAlign_;
+  std::memcpy(reinterpret_cast<void*>(static_cast<uintptr_t>(header.Data)), pattern_.data() + phase, usable);
+  const uint64_t frames = usable / blockAlign_;
+  header.DataUsed = usable;
+  header.PresentationTime = KSTIME{ToHundredNs(position_, sampleRate_), 1, 1};
+  header.Duration = ToHundredNs(frames, sampleRate_);
+  header.OptionsFlags = KSSTREAM_HEADER_OPTIONSF_TIMEVALID | KSSTREAM_HEADER_OPTIONSF_DURATIONVALID |
+                        (discontinuity_ ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
+  discontinuity_ = false;
+  position_ += frames;
+}
+
+void PinStream::ConsumeRender(KSSTREAM_HEADER& header) {
+  const uint8_t* data = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(header.Data));
+  const uint32_t used = header.DataUsed;
+  // Only this worker writes stats_, so it may read them unlocked.
+  uint64_t h = stats_.Checksum;
+  uint32_t i = 0;
+  for (; i + 8 <= used; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, data + i, sizeof word);
+    h = (h ^ word) * kFnvPrime;
+  }
+  for (; i < used; ++i) h = (h ^ data[i]) * kFnvPrime;
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.Checksum = h;
+  stats_.Frames++;
+  stats_.Bytes += used;
+  if (header.OptionsFlags & KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM) stats_.EndOfStream = 1;
+  position_ += used / blockAlign_;
+}
+
+}  // namespace ks::emu

@@ -1,0 +1,89 @@
+// Standard streaming on a virtual pin: IOCTL_KS_READ_STREAM on a capture
+// (dataflow out) pin fills the caller's buffers with a deterministic test
+// signal, IOCTL_KS_WRITE_STREAM on a render (dataflow in) pin consumes them
+// into counters and an order-sensitive checksum. IRPs queue until the pin
+// runs and complete from the pin's own worker thread, at the format's real
+// rate or, for benchmarks, as fast as buffers arrive.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "emu_object.h"
+
+namespace ks::emu {
+
+// The emulator's own pin properties (KSPROPSETID_EmulatorDiagnostics).
+constexpr uint32_t KSPROPERTY_EMULATOR_RENDER_STATS = 1;  // GET: EmulatorRenderStats
+constexpr uint32_t KSPROPERTY_EMULATOR_PACING = 2;        // GET/SET ULONG: 1 real time (default), 0 unthrottled
+
+struct EmulatorRenderStats {
+  uint64_t Frames;
+  uint64_t Bytes;
+  uint64_t Checksum;  // FNV-1a 64 over the bytes in order, 8 bytes (little-endian) at a time, then the tail bytes
+  uint32_t EndOfStream;
+  uint32_t Reserved;
+};
+static_assert(sizeof(EmulatorRenderStats) == 32, "EmulatorRenderStats");
+
+class PinStream {
+ public:
+  // `format` is the pin's KSDATAFORMAT (a WAVEFORMATEX one for audio).
+  PinStream(bool capture, const std::vector<uint8_t>& format);
+  ~PinStream();
+  PinStream(const PinStream&) = delete;
+  PinStream& operator=(const PinStream&) = delete;
+
+  // Queues a READ_STREAM/WRITE_STREAM IRP; STATUS_PENDING when kept.
+  uint32_t Queue(Irp& irp);
+  // The pin's state changed; STOP flushes what is queued.
+  void StateChanged(uint32_t state);
+  // Completes every queued IRP with STATUS_CANCELLED, after the one being
+  // processed (if any) is done with its buffers.
+  void Cancel();
+  void AddProperties(std::vector<PropertyItem>& properties);
+
+ private:
+  struct Pending {
+    uint8_t* headers;
+    uint32_t length;
+    IoCompletion complete;
+  };
+
+  void Worker();
+  void Process(Pending& irp);
+  void FillCapture(KSSTREAM_HEADER& header);
+  void ConsumeRender(KSSTREAM_HEADER& header);
+  void CancelQueued(std::unique_lock<std::mutex>& lock);
+
+  const bool capture_;
+  // PCM parameters from the format; bytes per second drive the pacing.
+  uint32_t sampleRate_ = 48000;
+  uint32_t blockAlign_ = 4;
+  uint32_t channels_ = 2;
+  uint32_t bitsPerSample_ = 16;
+  std::vector<uint8_t> pattern_;  // one or more periods of the test signal, repeated
+  uint32_t periodFrames_ = 48;    // sample frames per period
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable idle_;
+  std::deque<Pending> queue_;
+  bool busy_ = false;  // the worker holds an IRP's buffers
+  int cancelling_ = 0;  // Cancel calls waiting for the worker to let go
+  bool quit_ = false;
+  bool running_ = false;
+  bool realTime_ = true;
+  bool discontinuity_ = true;
+  uint64_t position_ = 0;  // sample frames produced or consumed since the stream began
+  std::chrono::steady_clock::time_point due_;
+  EmulatorRenderStats stats_{0, 0, 0xcbf29ce484222325ull, 0, 0};
+  std::thread worker_;
+};
+
+}  // namespace ks::emu
