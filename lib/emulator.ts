@@ -63,10 +63,11 @@ export function renderChecksum(packets: Iterable<Uint8Array>, seed: bigint = FNV
 
 /**
  * Sample `n` (from the start of the stream) of the emulated capture signal: a
- * 1 kHz sine at half full scale, the same on every channel.
+ * 1 kHz sine at half full scale (amplitude ⌊(2^(bits−1) − 1) / 2⌋), the same
+ * on every channel.
  */
 export function emulatorToneSample(n: number, sampleRate: number, bitsPerSample: number): number {
   const phase = (2 * Math.PI * ((n * 1000) % sampleRate)) / sampleRate;
-  const amplitude = (2 ** (bitsPerSample - 1) - 1) * 0.5;
+  const amplitude = Math.floor((2 ** (bitsPerSample - 1) - 1) / 2);
   return Math.round(Math.sin(phase) * amplitude);
 }

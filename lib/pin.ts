@@ -134,18 +134,19 @@ export class KsPin extends KsHandle {
     const id = this.idFor(operation);
     const resolved = this.captureOptions(options);
     const startHere = this.state() !== 'run';
-    const stream: CaptureStream = new CaptureStream(id, resolved, () => {
-      this.#captures.delete(stream);
-      if (startHere && !this.closed) this.setState('stop');
-    });
-    this.#captures.add(stream);
-    if (startHere) {
-      try {
-        this.setState('run');
-      } catch (e) {
-        stream.close();
-        throw e;
-      }
+    // Buffers go to the pin in PAUSE, so the first ones are waiting when it runs.
+    if (startHere) this.setState('pause');
+    let stream: CaptureStream;
+    try {
+      stream = new CaptureStream(id, resolved, () => {
+        this.#captures.delete(stream);
+        if (startHere && !this.closed) this.setState('stop');
+      });
+      this.#captures.add(stream);
+      if (startHere) this.setState('run');
+    } catch (e) {
+      if (startHere) this.setState('stop');
+      throw e;
     }
     return stream;
   }

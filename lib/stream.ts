@@ -23,6 +23,13 @@ export const KSSTREAM_HEADER_OPTIONSF = {
 
 const RECORD = 10; // doubles per completion record (native/stream_engine.h)
 
+/** STATUS_CANCELLED / ERROR_OPERATION_ABORTED, STATUS_INVALID_DEVICE_STATE / ERROR_INVALID_STATE. */
+function isStopStatus(kind: StatusKind, status: number): boolean {
+  if (kind === StatusKind.NtStatus) return status === 0xc0000120 || status === 0xc0000184;
+  if (kind === StatusKind.Win32) return status === 995 || status === 5023;
+  return false;
+}
+
 export type OverflowPolicy = 'pause' | 'drop-oldest';
 
 export interface CaptureOptions {
@@ -58,6 +65,7 @@ export class Frame {
   completedAtNs = 0;
   /** @internal */ readonly slot: number;
   /** @internal */ released = true;
+  /** @internal */ held = false;
   readonly #stream: CaptureStream;
   readonly #slotView: Uint8Array;
 
@@ -81,6 +89,13 @@ export class Frame {
     this.completedAtNs = records[at + 9];
     this.index = index;
     this.released = false;
+    this.held = false;
+  }
+
+  /** Keeps the frame past the next iteration step; the caller must release() it. */
+  hold(): this {
+    this.held = true;
+    return this;
   }
 
   get discontinuity(): boolean {
@@ -163,6 +178,11 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
   }
   #droppedAtEnd = 0;
 
+  /** Packets now with the device. */
+  get inFlight(): number {
+    return this.#ended ? 0 : native.streamInfo(this.#streamId)[0];
+  }
+
   /** Whether the stream has ended (stopped, closed, or the pin closed). */
   get ended(): boolean {
     return this.#ended;
@@ -186,7 +206,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
 
   next(): Promise<IteratorResult<Frame>> {
     if (this.#current) {
-      this.#current.release();
+      if (!this.#current.held) this.#current.release();
       this.#current = null;
     }
     if (this.#readyHead < this.#ready.length) return Promise.resolve(this.#take());
@@ -250,9 +270,8 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
         const status = records[at + 1];
         const kind = records[at + 2] as StatusKind;
         if (!statusOk(kind, status)) {
-          const cancelled = (kind === StatusKind.NtStatus && status === 0xc0000120) || (kind === StatusKind.Win32 && status === 995);
-          // A cancelled read means the pin stopped: the stream ends. Anything else is an error.
-          this.#end(cancelled ? null : KsError.fromStatus(kind, status, 'read frames'));
+          // A read cancelled or refused because the pin stopped ends the stream; anything else is an error.
+          this.#end(isStopStatus(kind, status) ? null : KsError.fromStatus(kind, status, 'read frames'));
           return;
         }
         const frame = this.#frames[records[at]];

@@ -53,7 +53,9 @@ PinStream::PinStream(bool capture, const std::vector<uint8_t>& format) : capture
   // channel. It repeats every rate / gcd(rate, 1000) sample frames.
   periodFrames_ = sampleRate_ / Gcd(sampleRate_, kToneHz);
   const uint32_t bytesPerSample = bitsPerSample_ / 8;
-  const double amplitude = (std::ldexp(1.0, static_cast<int>(bitsPerSample_) - 1) - 1) * 0.5;
+  // An integer amplitude keeps every sample clear of rounding ties, so any
+  // implementation of the formula reproduces the bytes exactly.
+  const double amplitude = std::floor((std::ldexp(1.0, static_cast<int>(bitsPerSample_) - 1) - 1) / 2);
   pattern_.resize(static_cast<size_t>(periodFrames_) * blockAlign_);
   for (uint32_t n = 0; n < periodFrames_; ++n) {
     const double phase = 2.0 * kPi * static_cast<double>(uint64_t{n} * kToneHz % sampleRate_) / sampleRate_;
@@ -131,6 +133,8 @@ uint32_t PinStream::Queue(Irp& irp) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (quit_) return STATUS_DEVICE_NOT_CONNECTED;
+    // A stopped pin takes no I/O; ACQUIRE and PAUSE queue it until RUN.
+    if (stopped_) return STATUS_INVALID_DEVICE_STATE;
     queue_.push_back(Pending{irp.output, irp.outputLength, std::move(irp.complete)});
   }
   wake_.notify_one();
@@ -145,6 +149,7 @@ void PinStream::StateChanged(uint32_t state) {
     discontinuity_ = true;
   }
   running_ = run;
+  stopped_ = state == kStateStop;
   if (state == kStateStop) {
     // STOP flushes the queue and rewinds the stream.
     CancelQueued(lock);

@@ -78,6 +78,7 @@ class PinStream {
   int cancelling_ = 0;  // Cancel calls waiting for the worker to let go
   bool quit_ = false;
   bool running_ = false;
+  bool stopped_ = true;
   bool realTime_ = true;
   bool discontinuity_ = true;
   uint64_t position_ = 0;  // sample frames produced or consumed since the stream began
