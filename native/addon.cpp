@@ -30,12 +30,23 @@ struct AsyncIoctl {
   KSSTREAM_HEADER header{};  // the packet of a render write
 };
 
+// Calls a stream's "frames are ready" function. No C++ exception may leave
+// here: this runs under Node's own frames (and, on Windows, an exception
+// cannot unwind through them), including while a worker is terminating and
+// every call into JS fails. A JS exception stays pending for Node to report.
+void CallReady(Napi::Env env, Napi::Function ready, std::nullptr_t*, std::nullptr_t*) {
+  if (env == nullptr || ready.IsEmpty()) return;
+  napi_value result;
+  napi_call_function(env, env.Undefined(), ready, 0, nullptr, &result);
+}
+using ReadySignal = Napi::TypedThreadSafeFunction<std::nullptr_t, std::nullptr_t, CallReady>;
+
 // A pin's streaming engine with the JS objects it uses: the pool it reads
 // into and the function that is told when frames are ready.
 struct StreamEntry {
   double pinId;
   std::unique_ptr<StreamEngine> engine;
-  Napi::ThreadSafeFunction ready;
+  ReadySignal ready;
   Napi::Reference<Napi::ArrayBuffer> pool;
 };
 
@@ -372,9 +383,9 @@ class Addon : public Napi::Addon<Addon> {
     double streamId = ++nextStream_;
     StreamEntry& entry = streams_[streamId];
     entry.pinId = pinId;
-    entry.ready = Napi::ThreadSafeFunction::New(env, info[7].As<Napi::Function>(), "kernel-streaming:frames", 0, 1);
+    entry.ready = ReadySignal::New(env, info[7].As<Napi::Function>(), "kernel-streaming:frames", 0, 1);
     entry.pool = Napi::Persistent(pool);
-    Napi::ThreadSafeFunction ready = entry.ready;
+    ReadySignal ready = entry.ready;
     entry.engine = std::make_unique<StreamEngine>(
         pin.backend, pin.handle, write, static_cast<uint8_t*>(pool.Data()) + offset, slots, slotSize,
         dropOldest ? OverflowPolicy::DropOldest : OverflowPolicy::Pause, [ready]() mutable { ready.NonBlockingCall(); });
@@ -519,14 +530,22 @@ class Addon : public Napi::Addon<Addon> {
 };
 
 void DeliverCompletion(Napi::Env env, Napi::Function, Addon* addon, AsyncIoctl* op) {
-  if (env == nullptr) {
+  if (env != nullptr) {
+    // As in CallReady, nothing may throw out of here; a failure to settle
+    // means JS can no longer run (a terminating worker).
+    try {
+      addon->Settle(env, op);
+      return;
+    } catch (...) {
+      return;  // Settle owned op and freed it
+    }
+  }
+  {
     // The queue is being emptied at teardown: no JS to settle.
     op->input.SuppressDestruct();
     op->output.SuppressDestruct();
     delete op;
-    return;
   }
-  addon->Settle(env, op);
 }
 
 }  // namespace

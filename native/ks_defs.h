@@ -92,7 +92,7 @@ static_assert(offsetof(KSDATAFORMAT, Specifier) == 48, "KSDATAFORMAT.Specifier")
 
 constexpr uint32_t KSDATAFORMAT_ATTRIBUTES = 0x2;
 constexpr uint32_t KSDATARANGE_ATTRIBUTES = 0x2;
-constexpr uint32_t KSDATARANGE_REQUIRED_ATTRIBUTES = 0x1;
+constexpr uint32_t KSDATARANGE_REQUIRED_ATTRIBUTES = 0x4;
 
 struct KSALLOCATOR_FRAMING {
   uint32_t OptionsFlags;  // RequirementsFlags in a pin's framing answer
@@ -303,5 +303,203 @@ constexpr Guid KSCATEGORY_VIDEO{0x6994AD05, 0x93EF, 0x11D0, {0xA3, 0xCC, 0x00, 0
 
 // Pin category of a capture pin (PINNAME_CAPTURE).
 constexpr Guid PINNAME_CAPTURE{0xFB6C4281, 0x0353, 0x11D1, {0x90, 0x5F, 0x00, 0x00, 0xC0, 0xCC, 0x16, 0xBA}};
+
+// ---- Pin factories, topology, clocks, node properties (ks.h, ksmedia.h) ----
+// Ids checked against ks.h / ksmedia.h (see the README's "Verified" notes).
+constexpr uint32_t KSPROPERTY_STREAM_MASTERCLOCK = 3;  // ALLOCATOR, QUALITY, DEGRADATION, MASTERCLOCK
+
+constexpr uint32_t KSPROPERTY_TOPOLOGY_CATEGORIES = 0;
+constexpr uint32_t KSPROPERTY_TOPOLOGY_NODES = 1;
+constexpr uint32_t KSPROPERTY_TOPOLOGY_CONNECTIONS = 2;
+constexpr uint32_t KSPROPERTY_TOPOLOGY_NAME = 3;
+constexpr uint32_t KSFILTER_NODE = 0xFFFFFFFF;  // a connection end that is one of the filter's pins
+constexpr uint32_t KSNODEPIN_STANDARD_OUT = 0;
+constexpr uint32_t KSNODEPIN_STANDARD_IN = 1;
+
+constexpr uint32_t KSPROPERTY_GENERAL_COMPONENTID = 0;
+
+// ks.h orders RESOLUTION before STATE (some documentation pages list them the other way round).
+constexpr uint32_t KSPROPERTY_CLOCK_TIME = 0;
+constexpr uint32_t KSPROPERTY_CLOCK_PHYSICALTIME = 1;
+constexpr uint32_t KSPROPERTY_CLOCK_CORRELATEDTIME = 2;
+constexpr uint32_t KSPROPERTY_CLOCK_CORRELATEDPHYSICALTIME = 3;
+constexpr uint32_t KSPROPERTY_CLOCK_RESOLUTION = 4;
+constexpr uint32_t KSPROPERTY_CLOCK_STATE = 5;
+
+constexpr uint32_t KSSTATE_STOP = 0;
+constexpr uint32_t KSSTATE_ACQUIRE = 1;
+constexpr uint32_t KSSTATE_PAUSE = 2;
+constexpr uint32_t KSSTATE_RUN = 3;
+
+// KSPROPERTY_AUDIO starts at LATENCY = 1; MUTE is the 13th.
+constexpr uint32_t KSPROPERTY_AUDIO_VOLUMELEVEL = 4;
+constexpr uint32_t KSPROPERTY_AUDIO_MUTE = 13;
+
+struct KSCOMPONENTID {
+  Guid Manufacturer;
+  Guid Product;
+  Guid Component;
+  Guid Name;
+  uint32_t Version;
+  uint32_t Revision;
+};
+static_assert(sizeof(KSCOMPONENTID) == 72, "KSCOMPONENTID");
+
+struct KSCORRELATED_TIME {
+  int64_t Time;
+  int64_t SystemTime;
+};
+static_assert(sizeof(KSCORRELATED_TIME) == 16, "KSCORRELATED_TIME");
+
+struct KSRESOLUTION {
+  int64_t Granularity;
+  int64_t Error;
+};
+static_assert(sizeof(KSRESOLUTION) == 16, "KSRESOLUTION");
+
+using KSNODEPROPERTY = KSP_NODE;  // KSPROPERTY, NodeId, Reserved
+
+struct KSNODEPROPERTY_AUDIO_CHANNEL {
+  KSNODEPROPERTY NodeProperty;
+  int32_t Channel;
+  uint32_t Reserved;
+};
+static_assert(sizeof(KSNODEPROPERTY_AUDIO_CHANNEL) == 40, "KSNODEPROPERTY_AUDIO_CHANNEL");
+static_assert(offsetof(KSNODEPROPERTY_AUDIO_CHANNEL, Channel) == 32, "KSNODEPROPERTY_AUDIO_CHANNEL.Channel");
+
+// Followed by the NUL-terminated WCHAR SymbolicLinkName; Size counts the whole reply.
+struct KSPIN_PHYSICALCONNECTION {
+  uint32_t Size;
+  uint32_t Pin;
+};
+static_assert(sizeof(KSPIN_PHYSICALCONNECTION) == 8, "KSPIN_PHYSICALCONNECTION head");
+
+struct KS_COMPRESSION {
+  uint32_t RatioNumerator;
+  uint32_t RatioDenominator;
+  uint32_t RatioConstantMargin;
+};
+struct KS_FRAMING_RANGE {
+  uint32_t MinFrameSize;
+  uint32_t MaxFrameSize;
+  uint32_t Stepping;
+};
+struct KS_FRAMING_RANGE_WEIGHTED {
+  KS_FRAMING_RANGE Range;
+  uint32_t InPlaceWeight;
+  uint32_t NotInPlaceWeight;
+};
+struct KS_FRAMING_ITEM {
+  Guid MemoryType;
+  Guid BusType;
+  uint32_t MemoryFlags;
+  uint32_t BusFlags;
+  uint32_t Flags;
+  uint32_t Frames;
+  uint32_t FileAlignment;  // or LONG FramePitch
+  uint32_t MemoryTypeWeight;
+  KS_FRAMING_RANGE PhysicalRange;
+  KS_FRAMING_RANGE_WEIGHTED FramingRange;
+};
+static_assert(sizeof(KS_FRAMING_ITEM) == 88, "KS_FRAMING_ITEM");
+static_assert(offsetof(KS_FRAMING_ITEM, PhysicalRange) == 56, "KS_FRAMING_ITEM.PhysicalRange");
+struct KSALLOCATOR_FRAMING_EX {
+  uint32_t CountItems;
+  uint32_t PinFlags;
+  KS_COMPRESSION OutputCompression;
+  uint32_t PinWeight;
+  KS_FRAMING_ITEM FramingItem[1];  // CountItems of them
+};
+static_assert(sizeof(KSALLOCATOR_FRAMING_EX) == 112, "KSALLOCATOR_FRAMING_EX");
+static_assert(offsetof(KSALLOCATOR_FRAMING_EX, FramingItem) == 24, "KSALLOCATOR_FRAMING_EX.FramingItem");
+
+// ---- Video formats (ksmedia.h) ----------------------------------------------
+struct KS_RECT {
+  int32_t left, top, right, bottom;
+};
+struct KS_SIZE {
+  int32_t cx, cy;
+};
+struct KS_BITMAPINFOHEADER {
+  uint32_t biSize;
+  int32_t biWidth;
+  int32_t biHeight;
+  uint16_t biPlanes;
+  uint16_t biBitCount;
+  uint32_t biCompression;
+  uint32_t biSizeImage;
+  int32_t biXPelsPerMeter;
+  int32_t biYPelsPerMeter;
+  uint32_t biClrUsed;
+  uint32_t biClrImportant;
+};
+static_assert(sizeof(KS_BITMAPINFOHEADER) == 40, "KS_BITMAPINFOHEADER");
+struct KS_VIDEOINFOHEADER {
+  KS_RECT rcSource;
+  KS_RECT rcTarget;
+  uint32_t dwBitRate;
+  uint32_t dwBitErrorRate;
+  int64_t AvgTimePerFrame;  // REFERENCE_TIME, 100 ns
+  KS_BITMAPINFOHEADER bmiHeader;
+};
+static_assert(sizeof(KS_VIDEOINFOHEADER) == 88, "KS_VIDEOINFOHEADER");
+static_assert(offsetof(KS_VIDEOINFOHEADER, bmiHeader) == 48, "KS_VIDEOINFOHEADER.bmiHeader");
+struct KS_VIDEO_STREAM_CONFIG_CAPS {
+  Guid guid;
+  uint32_t VideoStandard;
+  KS_SIZE InputSize, MinCroppingSize, MaxCroppingSize;
+  int32_t CropGranularityX, CropGranularityY, CropAlignX, CropAlignY;
+  KS_SIZE MinOutputSize, MaxOutputSize;
+  int32_t OutputGranularityX, OutputGranularityY, StretchTapsX, StretchTapsY, ShrinkTapsX, ShrinkTapsY;
+  int64_t MinFrameInterval;
+  int64_t MaxFrameInterval;
+  int32_t MinBitsPerSecond;
+  int32_t MaxBitsPerSecond;
+};
+static_assert(sizeof(KS_VIDEO_STREAM_CONFIG_CAPS) == 128, "KS_VIDEO_STREAM_CONFIG_CAPS");
+static_assert(offsetof(KS_VIDEO_STREAM_CONFIG_CAPS, MinFrameInterval) == 104, "KS_VIDEO_STREAM_CONFIG_CAPS.MinFrameInterval");
+struct KS_DATARANGE_VIDEO {
+  KSDATARANGE DataRange;
+  int32_t bFixedSizeSamples;  // BOOL
+  int32_t bTemporalCompression;
+  uint32_t StreamDescriptionFlags;
+  uint32_t MemoryAllocationFlags;
+  KS_VIDEO_STREAM_CONFIG_CAPS ConfigCaps;
+  KS_VIDEOINFOHEADER VideoInfoHeader;
+};
+static_assert(sizeof(KS_DATARANGE_VIDEO) == 296, "KS_DATARANGE_VIDEO");
+static_assert(offsetof(KS_DATARANGE_VIDEO, ConfigCaps) == 80, "KS_DATARANGE_VIDEO.ConfigCaps");
+static_assert(offsetof(KS_DATARANGE_VIDEO, VideoInfoHeader) == 208, "KS_DATARANGE_VIDEO.VideoInfoHeader");
+struct KS_DATAFORMAT_VIDEOINFOHEADER {
+  KSDATAFORMAT DataFormat;
+  KS_VIDEOINFOHEADER VideoInfoHeader;
+};
+static_assert(sizeof(KS_DATAFORMAT_VIDEOINFOHEADER) == 152, "KS_DATAFORMAT_VIDEOINFOHEADER");
+
+// FOURCCs in biCompression; BI_RGB for uncompressed RGB.
+constexpr uint32_t BI_RGB = 0;
+constexpr uint32_t FOURCC_YUY2 = 0x32595559;
+constexpr uint32_t FOURCC_NV12 = 0x3231564E;
+
+constexpr Guid KSPROPSETID_Topology{0x720D4AC0, 0x7533, 0x11D0, {0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00}};
+constexpr Guid KSPROPSETID_General{0x1464EDA5, 0x6A8F, 0x11D1, {0x9A, 0xA7, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96}};
+constexpr Guid KSPROPSETID_Clock{0xDF12A4C0, 0xAC17, 0x11CF, {0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00}};
+constexpr Guid KSPROPSETID_Audio{0x45FFAAA0, 0x6E1B, 0x11D0, {0xBC, 0xF2, 0x44, 0x45, 0x53, 0x54, 0x00, 0x00}};
+
+constexpr Guid KSCATEGORY_VIDEO_CAMERA{0xE5323777, 0xF976, 0x4F5B, {0x9B, 0x55, 0xB9, 0x46, 0x99, 0xC4, 0x6E, 0x44}};
+
+constexpr Guid KSNODETYPE_DAC{0x507AE360, 0xC554, 0x11D0, {0x8A, 0x2B, 0x00, 0xA0, 0xC9, 0x25, 0x5A, 0xC1}};
+constexpr Guid KSNODETYPE_ADC{0x4D837FE0, 0xC555, 0x11D0, {0x8A, 0x2B, 0x00, 0xA0, 0xC9, 0x25, 0x5A, 0xC1}};
+constexpr Guid KSNODETYPE_SUM{0xDA441A60, 0xC556, 0x11D0, {0x8A, 0x2B, 0x00, 0xA0, 0xC9, 0x25, 0x5A, 0xC1}};
+constexpr Guid KSNODETYPE_MUTE{0x02B223C0, 0xC557, 0x11D0, {0x8A, 0x2B, 0x00, 0xA0, 0xC9, 0x25, 0x5A, 0xC1}};
+constexpr Guid KSNODETYPE_VOLUME{0x3A5ACC00, 0xC557, 0x11D0, {0x8A, 0x2B, 0x00, 0xA0, 0xC9, 0x25, 0x5A, 0xC1}};
+constexpr Guid KSNODETYPE_SPEAKER{0xDFF21CE1, 0xF70F, 0x11D0, {0xB9, 0x17, 0x00, 0xA0, 0xC9, 0x22, 0x31, 0x96}};
+
+constexpr Guid KSDATAFORMAT_SUBTYPE_ANALOG{0x6DBA3190, 0x67BD, 0x11CF, {0xA0, 0xF7, 0x00, 0x20, 0xAF, 0xD1, 0x56, 0xE4}};
+constexpr Guid KSDATAFORMAT_TYPE_VIDEO{0x73646976, 0x0000, 0x0010, {0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71}};
+constexpr Guid KSDATAFORMAT_SUBTYPE_YUY2{0x32595559, 0x0000, 0x0010, {0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71}};
+constexpr Guid KSDATAFORMAT_SUBTYPE_NV12{0x3231564E, 0x0000, 0x0010, {0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71}};
+constexpr Guid KSDATAFORMAT_SPECIFIER_VIDEOINFO{0x05589F80, 0xC356, 0x11CE, {0xBF, 0x01, 0x00, 0xAA, 0x00, 0x55, 0x59, 0x5A}};
+constexpr Guid KSDATAFORMAT_SPECIFIER_VIDEOINFO2{0xF72A76A0, 0xEB0A, 0x11D0, {0xAC, 0xE4, 0x00, 0x00, 0xC0, 0xCC, 0x16, 0xBA}};
 
 }  // namespace ks

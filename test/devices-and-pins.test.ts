@@ -15,9 +15,12 @@ import { emulatedCapturePath, expectKsError, openCapture, stereo48k } from './he
 describe('listDevices', () => {
   it('lists the emulated capture device under AUDIO and CAPTURE, not RENDER', () => {
     const audio = listDevices({ category: 'AUDIO', backend: 'emulator' });
-    expect(audio.map((d) => d.friendlyName)).toContain('KS Emulator Audio Capture');
-    expect(listDevices({ category: KSCATEGORY.CAPTURE, backend: 'emulator' })).toHaveLength(audio.length);
-    expect(listDevices({ category: 'RENDER', backend: 'emulator' })).toEqual([]);
+    expect(audio.map((d) => d.friendlyName)).toEqual(['KS Emulator Audio Capture', 'KS Emulator Audio Render']);
+    expect(listDevices({ category: KSCATEGORY.CAPTURE, backend: 'emulator' }).map((d) => d.friendlyName)).toEqual([
+      'KS Emulator Audio Capture',
+      'KS Emulator Video Capture',
+    ]);
+    expect(listDevices({ category: 'RENDER', backend: 'emulator' }).map((d) => d.friendlyName)).toEqual(['KS Emulator Audio Render']);
     const [device] = audio;
     expect(device.categories).toEqual(['AUDIO', 'CAPTURE']);
     expect(device.emulated).toBe(true);
@@ -27,12 +30,13 @@ describe('listDevices', () => {
 
   it('merges categories when no category is given', () => {
     const all = listDevices({ backend: 'emulator' });
-    expect(all).toHaveLength(1);
+    expect(all).toHaveLength(3);
     expect(all[0].categories).toEqual(['AUDIO', 'CAPTURE']);
+    expect(all[2].categories).toEqual(['VIDEO', 'CAPTURE', 'VIDEO_CAMERA']);
   });
 
   it('takes a GUID in any case and braces', () => {
-    expect(listDevices({ category: '65e8773d-8f56-11d0-a3b9-00a0c9223196', backend: 'emulator' })).toHaveLength(1);
+    expect(listDevices({ category: '65e8773d-8f56-11d0-a3b9-00a0c9223196', backend: 'emulator' })).toHaveLength(2);
   });
 
   it('refuses an unknown category name with a RangeError listing the names', () => {

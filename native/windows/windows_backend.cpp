@@ -258,7 +258,7 @@ class WindowsBackend final : public Backend {
   std::condition_variable idle_;
   HANDLE port_ = nullptr;
   std::thread completionThread_;
-  DWORD completionThreadId_ = 0;
+  std::atomic<DWORD> completionThreadId_{0};
   std::unordered_set<HANDLE> associated_;
   std::unordered_map<HANDLE, size_t> pending_;
 };
@@ -616,10 +616,7 @@ void WindowsBackend::IoctlAsync(BackendHandle handle, const IoctlRequest& reques
 }
 
 void WindowsBackend::CompletionLoop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    completionThreadId_ = GetCurrentThreadId();
-  }
+  completionThreadId_ = GetCurrentThreadId();
   HANDLE port;
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+// Streaming benchmarks on the unthrottled emulator (`npm run bench`). Every
+// row is measured in this one run, against baselines measured in the same run:
+//   - the same engine consumed by a C++ loop with no JavaScript (the limit);
+//   - Node's own fs.read from /dev/zero (fs.write to /dev/null) of the same size.
+// Prints a table and writes bench/results.json. Set BENCH_SECONDS to lengthen
+// each measurement (default 1.5 s).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { PerformanceObserver, constants: perfConstants } = require('perf_hooks');
+const ks = require('../dist');
+
+const SECONDS = Number(process.env.BENCH_SECONDS || 1.5);
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+function openPins() {
+  const capture = ks.listDevices({ category: 'CAPTURE', backend: 'emulator' }).find((d) => d.friendlyName === 'KS Emulator Audio Capture');
+  const render = ks.listDevices({ category: 'RENDER', backend: 'emulator' }).find((d) => d.friendlyName === 'KS Emulator Audio Render');
+  const format = ks.pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+  const captureFilter = ks.openFilter(capture.path);
+  const capturePin = captureFilter.createPin({ pinId: 0, dataFormat: format });
+  let renderFilter = null;
+  let renderPin = null;
+  if (render) {
+    renderFilter = ks.openFilter(render.path);
+    const pinId = renderFilter.pins().findIndex((p) => p.dataFlow === 'in' && p.communication !== 'bridge' && p.communication !== 'none');
+    renderPin = renderFilter.createPin({ pinId, dataFormat: format });
+  }
+  return { captureFilter, capturePin, renderFilter, renderPin };
+}
+
+// ---- Capture -----------------------------------------------------------------
+
+async function captureJs(pin, frameSize, packets, seconds) {
+  ks.setEmulatorPacing(pin, 'unthrottled');
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
+  const start = process.hrtime.bigint();
+  let frames = 0;
+  let bytes = 0;
+  const stream = pin.frames({ packets, frameSize, alignment: 64 });
+  for await (const frame of stream) {
+    bytes += frame.dataUsed;
+    // Checking the clock every frame would dominate at 4 KiB.
+    if ((++frames & 1023) === 0 && process.hrtime.bigint() >= deadline) break;
+  }
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  return { frames: frames / elapsed, bytes: bytes / elapsed };
+}
+
+function captureNative(pin, frameSize, packets, seconds) {
+  ks.setEmulatorPacing(pin, 'unthrottled');
+  pin.setState('run');
+  const r = pin.measureNativeLoop({ packets, frameSize, alignment: 64, milliseconds: Math.round(seconds * 1000) });
+  pin.setState('stop');
+  return { frames: r.frames / r.seconds, bytes: r.bytes / r.seconds };
+}
+
+function fsBaseline(file, flags, size, inFlight, seconds, write) {
+  return new Promise((resolve) => {
+    const fd = fs.openSync(file, flags);
+    const buffers = Array.from({ length: inFlight }, () => Buffer.alloc(size));
+    const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
+    const start = process.hrtime.bigint();
+    let frames = 0;
+    let active = inFlight;
+    const issue = (buffer) => {
+      const done = (err, n) => {
+        if (err) throw err;
+        frames++;
+        if ((frames & 255) === 0 && process.hrtime.bigint() >= deadline) {
+          if (--active === 0) {
+            const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+            fs.closeSync(fd);
+            resolve({ frames: frames / elapsed, bytes: (frames * size) / elapsed });
+          }
+          return;
+        }
+        issue(buffer);
+      };
+      if (write) fs.write(fd, buffer, 0, size, null, done);
+      else fs.read(fd, buffer, 0, size, null, done);
+    };
+    buffers.forEach(issue);
+  });
+}
+
+// ---- Render ------------------------------------------------------------------
+
+async function renderJs(pin, frameSize, packets, seconds) {
+  ks.setEmulatorPacing(pin, 'unthrottled');
+  pin.setState('run');
+  const buffers = Array.from({ length: packets }, (_, i) => Buffer.alloc(frameSize, i));
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
+  const start = process.hrtime.bigint();
+  let frames = 0;
+  let stop = false;
+  await Promise.all(
+    buffers.map(async (buffer) => {
+      while (!stop) {
+        await pin.write(buffer);
+        if ((++frames & 255) === 0 && process.hrtime.bigint() >= deadline) stop = true;
+      }
+    }),
+  );
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  pin.setState('stop');
+  return { frames: frames / elapsed, bytes: (frames * frameSize) / elapsed };
+}
+
+function renderNative(pin, frameSize, packets, seconds) {
+  ks.setEmulatorPacing(pin, 'unthrottled');
+  pin.setState('run');
+  const r = pin.measureNativeLoop({ write: true, packets, frameSize, alignment: 64, milliseconds: Math.round(seconds * 1000) });
+  pin.setState('stop');
+  return { frames: r.frames / r.seconds, bytes: r.bytes / r.seconds };
+}
+
+// ---- Latency, memory, GC -------------------------------------------------------
+
+async function latency(pin, frames) {
+  // 192-byte packets of 48 kHz stereo 16-bit: one every millisecond, in real time.
+  ks.setEmulatorPacing(pin, 'real-time');
+  const samples = [];
+  let n = 0;
+  for await (const frame of pin.frames({ packets: 32, frameSize: 192 })) {
+    const now = Number(process.hrtime.bigint());
+    if (n++ >= 50) samples.push((now - frame.completedAtNs) / 1000); // skip the start-up
+    if (samples.length >= frames) break;
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+  return { p50: at(0.5), p99: at(0.99), max: samples[samples.length - 1], frames: samples.length };
+}
+
+async function steadyState(pin, totalFrames) {
+  ks.setEmulatorPacing(pin, 'unthrottled');
+  const gc = { minor: 0, major: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = entry.detail ? entry.detail.kind : entry.kind;
+      if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) gc.minor++;
+      else if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  let rssAt10k = 0;
+  let n = 0;
+  for await (const frame of pin.frames({ packets: 32, frameSize: 4 * KiB, alignment: 64 })) {
+    void frame;
+    if (++n === 10000) rssAt10k = process.memoryUsage().rss;
+    if (n === totalFrames) break;
+  }
+  const rssAtEnd = process.memoryUsage().rss;
+  await new Promise((resolve) => setImmediate(resolve)); // let the observer see the last entries
+  observer.disconnect();
+  return { rssAt10k, rssAtEnd, ratio: rssAtEnd / rssAt10k, gc };
+}
+
+// ---- Report --------------------------------------------------------------------
+
+const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
+
+async function main() {
+  const { captureFilter, capturePin, renderFilter, renderPin } = openPins();
+  const rows = [];
+  const results = { node: process.version, platform: `${process.platform}-${process.arch}`, seconds: SECONDS, capture: [], render: [] };
+
+  for (const [size, packets] of [[4 * KiB, 32], [4 * KiB, 128], [64 * KiB, 32], [1 * MiB, 32]]) {
+    const js = await captureJs(capturePin, size, packets, SECONDS);
+    const limit = captureNative(capturePin, size, packets, SECONDS);
+    const fsr = await fsBaseline('/dev/zero', 'r', size, 4, SECONDS, false);
+    const row = { size, packets, js, limit, fsRead: fsr, jsVsLimit: js.frames / limit.frames, jsVsFsRead: js.frames / fsr.frames };
+    results.capture.push(row);
+    rows.push(['capture', `${size / KiB} KiB`, packets, fmt(js.frames), fmt(js.bytes / 1e6), fmt(limit.frames), fmt(fsr.frames), fmt(row.jsVsLimit, 2) + '×', fmt(row.jsVsFsRead, 1) + '×']);
+  }
+  if (renderPin) {
+    for (const [size, packets] of [[4 * KiB, 32], [64 * KiB, 32], [1 * MiB, 32]]) {
+      const js = await renderJs(renderPin, size, packets, SECONDS);
+      const limit = renderNative(renderPin, size, packets, SECONDS);
+      const fsw = await fsBaseline('/dev/null', 'w', size, 4, SECONDS, true);
+      const row = { size, packets, js, limit, fsWrite: fsw, jsVsLimit: js.frames / limit.frames, jsVsFsWrite: js.frames / fsw.frames };
+      results.render.push(row);
+      rows.push(['render', `${size / KiB} KiB`, packets, fmt(js.frames), fmt(js.bytes / 1e6), fmt(limit.frames), fmt(fsw.frames), fmt(row.jsVsLimit, 2) + '×', fmt(row.jsVsFsWrite, 1) + '×']);
+    }
+  }
+
+  const header = ['path', 'frame', 'pool', 'JS frames/s', 'JS MB/s', 'C++ frames/s', 'fs frames/s', 'JS/C++', 'JS/fs'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
+  console.log(`kernel-streaming benchmarks — ${results.platform}, Node ${results.node}, emulator unthrottled, ${SECONDS} s per measurement`);
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
+
+  results.latency = await latency(capturePin, 3000);
+  console.log(`\nframe-ready-to-JS latency at 1,000 frames/s (idle loop): p50 ${fmt(results.latency.p50, 1)} µs, p99 ${fmt(results.latency.p99, 1)} µs, max ${fmt(results.latency.max, 1)} µs over ${results.latency.frames} frames`);
+
+  results.steady = await steadyState(capturePin, 1_000_000);
+  const s = results.steady;
+  console.log(`resident memory: ${fmt(s.rssAt10k / MiB, 1)} MiB after 10,000 frames, ${fmt(s.rssAtEnd / MiB, 1)} MiB after 1,000,000 (×${fmt(s.ratio, 3)})`);
+  console.log(`garbage collections during 1,000,000 delivered frames: ${s.gc.minor} minor, ${s.gc.major} major`);
+
+  captureFilter.close();
+  if (renderFilter) renderFilter.close();
+  const out = path.join(__dirname, 'results.json');
+  fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nJSON: ${path.relative(process.cwd(), out)}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
