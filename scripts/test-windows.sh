@@ -155,7 +155,7 @@ step "addon in a renamed host"
 # ---- 9. The test suite -------------------------------------------------------------
 # PREBUILDS_ONLY: node-gyp-build would otherwise pick build/Release (the Linux build).
 rc=0
-KS_EXPECT_PLATFORM=win32 PREBUILDS_ONLY=1 \
+KS_EXPECT_PLATFORM=win32 KS_UNDER_WINE=1 PREBUILDS_ONLY=1 \
   run_wine "$win/vitest.log" "$node_exe" node_modules/vitest/vitest.mjs run "$@" || rc=$?
 step "vitest under wine"
 

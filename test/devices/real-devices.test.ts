@@ -1,0 +1,54 @@
+// Real KS devices, on Windows only (npm run test:devices). Every case skips —
+// it does not pass — where there is no such device (Linux, Wine, CI runners).
+// Each device is opened, every pin factory read, and where a pin takes a
+// format built from its first range: a pin instance, its framing, and an
+// allocator through KsCreateAllocator2 where it is exported.
+import { describe, expect, it } from 'vitest';
+import { capabilities, formatForRange, KsError, listDevices, openFilter, type DeviceInfo } from '../../lib/index';
+
+function realDevices(): DeviceInfo[] {
+  if (process.platform !== 'win32' || !capabilities({ backend: 'windows' }).available.windows) return [];
+  return listDevices({ backend: 'windows' }).filter((d) => ['AUDIO', 'VIDEO'].some((c) => d.categories.includes(c)));
+}
+
+const devices = realDevices();
+
+describe('real KS devices', () => {
+  it.skipIf(devices.length === 0)(`finds KS audio or video devices (${devices.length} here)`, () => {
+    expect(devices.length).toBeGreaterThan(0);
+  });
+
+  for (const device of devices) {
+    it(`reads every pin of ${device.friendlyName}`, () => {
+      using filter = openFilter(device.path, { backend: 'windows' });
+      const pins = filter.pins();
+      expect(pins.length).toBe(filter.pinCount());
+      for (const pin of pins) {
+        expect(['in', 'out']).toContain(pin.dataFlow);
+        expect(pin.instances.possible).toBeGreaterThanOrEqual(0);
+      }
+    });
+
+    it(`creates a pin and an allocator on ${device.friendlyName} where the device allows`, (context) => {
+      using filter = openFilter(device.path, { backend: 'windows' });
+      const v2 = capabilities({ backend: 'windows' }).entryPoints.KsCreateAllocator2;
+      for (const info of filter.pins()) {
+        if (info.communication !== 'sink' && info.communication !== 'both') continue;
+        const format = info.dataRanges.map(formatForRange).find((f) => f !== undefined);
+        if (!format || info.instances.current >= info.instances.possible) continue;
+        try {
+          using pin = filter.createPin({ pinId: info.pinId, dataFormat: format });
+          const framing = pin.allocatorFraming();
+          using allocator = pin.createAllocator(framing.toCreateRequest());
+          expect(allocator.createdWith).toBe(v2 ? 'KsCreateAllocator2' : 'KsCreateAllocator');
+          expect(allocator.status().allocatedFrames).toBe(0);
+          return;
+        } catch (e) {
+          // The device may be in exclusive use, or refuse user-mode allocators: try the next pin.
+          if (!(e instanceof KsError)) throw e;
+        }
+      }
+      context.skip();
+    });
+  }
+});
