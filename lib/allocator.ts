@@ -15,7 +15,16 @@ export interface AllocatorStatus {
 export const ALLOCATOR_STATUS_SIZE = 32;
 
 /** Which entry point created a handle. */
-export type CreatedWith = 'KsCreatePin2' | 'KsCreatePin' | 'KsCreateAllocator2' | 'KsCreateAllocator' | 'emulator';
+export type CreatedWith =
+  | 'KsCreatePin2'
+  | 'KsCreatePin'
+  | 'KsCreateAllocator2'
+  | 'KsCreateAllocator'
+  | 'KsCreateClock2'
+  | 'KsCreateClock'
+  | 'KsCreateTopologyNode2'
+  | 'KsCreateTopologyNode'
+  | 'emulator';
 
 export class KsAllocator extends KsHandle {
   readonly kind = 'allocator';

@@ -8,7 +8,8 @@ import { formatForRange, type DataRange } from './dataformat';
 import { KsError } from './errors';
 import { openFilter, type PinFactoryInfo } from './filter';
 import { flagNames, KSALLOCATOR_REQUIREMENTF, POOL_TYPE, FILE_ALIGNMENT, type AllocatorFraming } from './framing';
-import { KSDATAFORMAT, PINNAME } from './constants';
+import { KSDATAFORMAT, KSFILTER_NODE, KSINTERFACESETID_Standard, KSMEDIUMSETID_Standard, PINNAME } from './constants';
+import { isAbsent, type Topology } from './topology';
 
 const USAGE = `usage:
   kernel-streaming list [--category NAME|GUID] [--backend windows|emulator] [--json]
@@ -55,7 +56,32 @@ function describeRange(r: DataRange): string {
     const sub = r.subFormat === KSDATAFORMAT.SUBTYPE_PCM ? 'PCM' : r.subFormat;
     return `audio ${sub} ≤${a.maximumChannels} ch, ${a.minimumBitsPerSample}-${a.maximumBitsPerSample} bit, ${a.minimumSampleFrequency}-${a.maximumSampleFrequency} Hz`;
   }
+  if (r.video) {
+    const v = r.video.videoInfoHeader;
+    const sub = Object.entries(KSDATAFORMAT).find(([name, guid]) => guid === r.subFormat && name.startsWith('SUBTYPE_'))?.[0].slice(8) ?? r.subFormat;
+    const fps = v.avgTimePerFrame > 0n ? Math.round((1e7 / Number(v.avgTimePerFrame)) * 100) / 100 : 0;
+    return `video ${sub} ${v.bitmap.width}×${Math.abs(v.bitmap.height)} @ ${fps} fps`;
+  }
   return `${r.majorFormat} / ${r.subFormat} / ${r.specifier} (${r.formatSize} bytes)`;
+}
+
+function describeIdentifiers(list: { set: string; id: number }[] | null, standard: string): string {
+  if (!list) return 'not reported';
+  return list.map((i) => (i.set === standard ? `standard #${i.id}` : `${i.set} #${i.id}`)).join(', ') || 'none';
+}
+
+/** The topology, or null where the filter does not support KSPROPSETID_Topology. */
+function topologyOf(filter: ReturnType<typeof openFilter>): Topology | null {
+  try {
+    return filter.topology();
+  } catch (e) {
+    if (isAbsent(e)) return null;
+    throw e;
+  }
+}
+
+function describeEnd(node: number, pin: number): string {
+  return node === KSFILTER_NODE ? `pin ${pin}` : `node ${node}.${pin}`;
 }
 
 function describeFraming(f: AllocatorFraming): string {
@@ -65,8 +91,9 @@ function describeFraming(f: AllocatorFraming): string {
   return `${f.frames} frames × ${f.frameSize} bytes, ${pool}, alignment ${align} (${f.alignmentBytes} B), requirements ${flags}`;
 }
 
-interface PinReport extends Omit<PinFactoryInfo, 'dataRanges'> {
+interface PinReport extends Omit<PinFactoryInfo, 'dataRanges' | 'constrainedDataRanges'> {
   dataRanges: Omit<DataRange, 'raw' | 'attributes'>[];
+  constrainedDataRanges: Omit<DataRange, 'raw' | 'attributes'>[] | null;
   allocatorFraming: ReturnType<AllocatorFraming['toJSON']> | null;
   allocatorFramingError: string | null;
 }
@@ -88,14 +115,19 @@ function inspect(spec: string, backend: BackendName | undefined, json: boolean, 
   const device = findDevice(spec, backend);
   using filter = openFilter(device.path, { backend: device.backend });
   const pins = filter.pins().map((pin) => ({ pin, ...framingOf(filter, pin) }));
+  const topology = topologyOf(filter);
   if (json) {
+    const strip = (ranges: DataRange[]) => ranges.map(({ raw: _raw, attributes: _attributes, ...rest }) => rest);
     const report: PinReport[] = pins.map(({ pin, framing, error }) => ({
       ...pin,
-      dataRanges: pin.dataRanges.map(({ raw: _raw, attributes: _attributes, ...rest }) => rest),
+      dataRanges: strip(pin.dataRanges),
+      constrainedDataRanges: pin.constrainedDataRanges ? strip(pin.constrainedDataRanges) : null,
       allocatorFraming: framing ? framing.toJSON() : null,
       allocatorFramingError: error ?? null,
     }));
-    io.out(JSON.stringify({ device, backend: filter.backend, pins: report }, null, 2));
+    // bigints (100 ns times in video ranges) as decimal strings.
+    const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+    io.out(JSON.stringify({ device, backend: filter.backend, topology, pins: report }, replacer, 2));
     return;
   }
   io.out(`${device.friendlyName}`);
@@ -108,10 +140,22 @@ function inspect(spec: string, backend: BackendName | undefined, json: boolean, 
     io.out('');
     io.out(`  pin ${pin.pinId}: ${pin.name ?? '(unnamed)'}`);
     io.out(`    dataflow ${pin.dataFlow}, communication ${pin.communication}, category ${category}`);
-    io.out(`    instances ${pin.instances.current}/${pin.instances.possible}`);
+    const global = pin.globalInstances ? `, global ${pin.globalInstances.current}/${pin.globalInstances.possible}` : '';
+    const necessary = pin.necessaryInstances !== null ? `, necessary ${pin.necessaryInstances}` : '';
+    io.out(`    instances ${pin.instances.current}/${pin.instances.possible}${global}${necessary}`);
+    io.out(`    interfaces: ${describeIdentifiers(pin.interfaces, KSINTERFACESETID_Standard)}; mediums: ${describeIdentifiers(pin.mediums, KSMEDIUMSETID_Standard)}`);
+    if (pin.physicalConnection) io.out(`    physical connection: pin ${pin.physicalConnection.pinId} of ${pin.physicalConnection.path}`);
     pin.dataRanges.forEach((r, i) => io.out(`    range ${i}: ${describeRange(r)}`));
     io.out(`    allocator framing: ${framing ? describeFraming(framing) : `unavailable (${error})`}`);
   }
+  io.out('');
+  if (!topology) {
+    io.out('  topology: not reported');
+    return;
+  }
+  io.out(`  topology: ${topology.nodes.length} nodes, ${topology.connections.length} connections`);
+  for (const node of topology.nodes) io.out(`    node ${node.id}: ${node.typeName ?? node.type}${node.name ? ` "${node.name}"` : ''}`);
+  for (const c of topology.connections) io.out(`    ${describeEnd(c.fromNode, c.fromNodePin)} → ${describeEnd(c.toNode, c.toNodePin)}`);
 }
 
 function list(category: string | undefined, backend: BackendName | undefined, json: boolean, io: Output): void {

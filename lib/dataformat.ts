@@ -7,6 +7,19 @@
 import { KsError } from './errors';
 import { KSDATAFORMAT } from './constants';
 import { normalizeGuid, readGuid, writeGuid, type Guid } from './guid';
+import { decodeWaveFormatExtensible, WAVE_FORMAT_EXTENSIBLE, WAVEFORMATEXTENSIBLE_SIZE, type WaveFormatExtensible } from './audio-format';
+import { KSMULTIPLE_ITEM_SIZE, readMultipleItem } from './multiple-item';
+import {
+  decodeVideoInfoHeader,
+  decodeVideoInfoHeader2,
+  decodeVideoRange,
+  formatForVideoRange,
+  KS_VIDEOINFOHEADER_SIZE,
+  KS_VIDEOINFOHEADER2_SIZE,
+  type VideoInfoHeader,
+  type VideoInfoHeader2,
+  type VideoRange,
+} from './video-format';
 
 export const KSDATAFORMAT_SIZE = 64;
 export const WAVEFORMATEX_SIZE = 18;
@@ -37,6 +50,12 @@ export interface DataFormat {
   specifierData?: Buffer;
   /** The decoded WAVEFORMATEX, when the specifier is WAVEFORMATEX. */
   wave?: WaveFormat;
+  /** The whole WAVEFORMATEXTENSIBLE, when wFormatTag is WAVE_FORMAT_EXTENSIBLE. */
+  extensible?: WaveFormatExtensible;
+  /** The KS_VIDEOINFOHEADER, when the specifier is VIDEOINFO. */
+  video?: VideoInfoHeader;
+  /** The KS_VIDEOINFOHEADER2, when the specifier is VIDEOINFO2. */
+  video2?: VideoInfoHeader2;
 }
 
 export interface AudioLimits {
@@ -57,6 +76,8 @@ export interface DataRange {
   specifier: Guid;
   /** KSDATARANGE_AUDIO's limits, when the range is one. */
   audio?: AudioLimits;
+  /** KS_DATARANGE_VIDEO / KS_DATARANGE_VIDEO2 past the head, when the range is one. */
+  video?: VideoRange;
   /** The attribute list that followed the range, raw, when it had one. */
   attributes?: Buffer;
   raw: Buffer;
@@ -97,6 +118,15 @@ export function decodeDataFormat(source: Buffer, operation = 'decode data format
   };
   if (format.specifier === KSDATAFORMAT.SPECIFIER_WAVEFORMATEX && formatSize >= KSDATAFORMAT_SIZE + WAVEFORMATEX_SIZE) {
     format.wave = decodeWaveFormat(source, KSDATAFORMAT_SIZE);
+    if (format.wave.formatTag === WAVE_FORMAT_EXTENSIBLE && formatSize >= KSDATAFORMAT_SIZE + WAVEFORMATEXTENSIBLE_SIZE) {
+      format.extensible = decodeWaveFormatExtensible(source, KSDATAFORMAT_SIZE, operation);
+    }
+  }
+  if (format.specifier === KSDATAFORMAT.SPECIFIER_VIDEOINFO && formatSize >= KSDATAFORMAT_SIZE + KS_VIDEOINFOHEADER_SIZE) {
+    format.video = decodeVideoInfoHeader(source, KSDATAFORMAT_SIZE, operation);
+  }
+  if (format.specifier === KSDATAFORMAT.SPECIFIER_VIDEOINFO2 && formatSize >= KSDATAFORMAT_SIZE + KS_VIDEOINFOHEADER2_SIZE) {
+    format.video2 = decodeVideoInfoHeader2(source, KSDATAFORMAT_SIZE, operation);
   }
   return format;
 }
@@ -159,16 +189,10 @@ export function pcmFormat(init: PcmFormatInit): DataFormat {
  * within Size, items on 8-byte steps, attribute lists inside their bounds.
  */
 export function parseDataRanges(reply: Buffer, operation = 'read data ranges'): DataRange[] {
-  if (reply.length < 8) throw malformed(operation, `a KSMULTIPLE_ITEM needs 8 bytes, got ${reply.length}`);
-  const size = reply.readUInt32LE(0);
-  const count = reply.readUInt32LE(4);
-  if (size < 8 || size > reply.length) throw malformed(operation, `KSMULTIPLE_ITEM.Size ${size} is outside 8..${reply.length}`);
   // The smallest range is 64 bytes, so a count larger than that allows is a lie.
-  if (count > Math.floor((size - 8) / KSDATAFORMAT_SIZE)) {
-    throw malformed(operation, `KSMULTIPLE_ITEM.Count ${count} cannot fit in ${size} bytes`);
-  }
+  const { size, count } = readMultipleItem(reply, KSDATAFORMAT_SIZE, operation);
   const ranges: DataRange[] = [];
-  let offset = 8;
+  let offset = KSMULTIPLE_ITEM_SIZE;
   for (let i = 0; i < count; i++) {
     if (offset % 8 !== 0) throw malformed(operation, `range ${i} starts at ${offset}, not on an 8-byte step`);
     if (offset + KSDATAFORMAT_SIZE > size) throw malformed(operation, `range ${i} at ${offset} runs past Size ${size}`);
@@ -194,6 +218,8 @@ export function parseDataRanges(reply: Buffer, operation = 'read data ranges'): 
         maximumSampleFrequency: raw.readUInt32LE(80),
       };
     }
+    const video = decodeVideoRange(raw, operation);
+    if (video) range.video = video;
     offset += (formatSize + 7) & ~7;
     if (range.flags & KSDATAFORMAT_ATTRIBUTES) {
       // The attribute list is one more item: a KSMULTIPLE_ITEM of KSATTRIBUTEs.
@@ -209,10 +235,12 @@ export function parseDataRanges(reply: Buffer, operation = 'read data ranges'): 
 }
 
 /**
- * A format inside an audio range, preferring 48 kHz, 16-bit, stereo: what
- * `inspect` uses to open a pin it only wants to look at.
+ * A format inside an audio range, preferring 48 kHz, 16-bit, stereo, or a
+ * video range's own KS_VIDEOINFOHEADER: what `inspect` uses to open a pin it
+ * only wants to look at.
  */
 export function formatForRange(range: DataRange): DataFormat | undefined {
+  if (range.video) return formatForVideoRange(range);
   if (!range.audio || range.subFormat !== KSDATAFORMAT.SUBTYPE_PCM) return undefined;
   const a = range.audio;
   const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);

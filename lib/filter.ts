@@ -9,15 +9,20 @@ import {
   KSMEDIUMSETID_Standard,
   KSMEDIUM_TYPE_ANYINSTANCE,
   KSPIN_DATAFLOW,
+  KSPROPERTY_AUDIO,
+  KSPROPERTY_GENERAL,
   KSPROPERTY_PIN,
   KSPROPERTY_TYPE,
   KSPROPSETID,
 } from './constants';
-import { type DataFormat, type DataRange, encodeDataFormat, parseDataRanges } from './dataformat';
+import { type DataFormat, type DataRange, decodeDataFormat, encodeDataFormat, KSDATAFORMAT_SIZE, parseDataRanges } from './dataformat';
 import { normalizeGuid, readGuid, writeGuid, type Guid } from './guid';
 import { KsHandle } from './handle';
+import { encodeMultipleItem, parseMultipleItem } from './multiple-item';
 import { callNative, native, ObjectClass } from './native';
-import { encodePinProperty, pinInstance } from './request';
+import { encodeNodeCreate, KsNode } from './node';
+import { audioChannelInstance, encodePinProperty, KSIDENTIFIER_SIZE, pinInstance } from './request';
+import { isAbsent, parseWideString, readTopology, type Topology } from './topology';
 import { isEmulatedPath, resolveBackend, type BackendName } from './backend';
 import { KsPin } from './pin';
 import type { CreatedWith } from './allocator';
@@ -43,6 +48,67 @@ export interface PinFactoryInfo {
   instances: { possible: number; current: number };
   /** KSPROPERTY_PIN_DATARANGES */
   dataRanges: DataRange[];
+  /** KSPROPERTY_PIN_GLOBALCINSTANCES: instances across every open filter of the device; null when not reported. */
+  globalInstances: { possible: number; current: number } | null;
+  /** KSPROPERTY_PIN_NECESSARYINSTANCES: instances the filter needs to work; null when not reported. */
+  necessaryInstances: number | null;
+  /** KSPROPERTY_PIN_INTERFACES: the KSPIN_INTERFACEs a connection may name; null when not reported. */
+  interfaces: PinIdentifier[] | null;
+  /** KSPROPERTY_PIN_MEDIUMS: the KSPIN_MEDIUMs; null when not reported. */
+  mediums: PinIdentifier[] | null;
+  /** KSPROPERTY_PIN_PHYSICALCONNECTION; null when the pin has none (STATUS_NOT_FOUND). */
+  physicalConnection: PhysicalConnection | null;
+  /** KSPROPERTY_PIN_CONSTRAINEDDATARANGES; null when not reported. */
+  constrainedDataRanges: DataRange[] | null;
+}
+
+/** KSIDENTIFIER as KSPIN_INTERFACE / KSPIN_MEDIUM. */
+export interface PinIdentifier {
+  /** Set */ set: Guid;
+  /** Id */ id: number;
+  /** Flags */ flags: number;
+}
+
+/** KSPIN_PHYSICALCONNECTION */
+export interface PhysicalConnection {
+  /** Pin: the pin id on the other filter. */
+  pinId: number;
+  /** SymbolicLinkName as the driver gives it (kernel form, "\??\..."). */
+  symbolicLink: string;
+  /** The same link as a user-mode path for openFilter ("\\?\..."). */
+  path: string;
+}
+
+/** KSCOMPONENTID */
+export interface ComponentId {
+  /** Manufacturer */ manufacturer: Guid;
+  /** Product */ product: Guid;
+  /** Component */ component: Guid;
+  /** Name: a GUID naming the device in the registry's MediaCategories */ name: Guid;
+  /** Version */ version: number;
+  /** Revision */ revision: number;
+}
+
+export interface CreateNodeOptions {
+  /** Access for KsCreateTopologyNode; default GENERIC_READ | GENERIC_WRITE. */
+  access?: number;
+}
+
+export const KSCOMPONENTID_SIZE = 72;
+
+/** A KSMULTIPLE_ITEM of KSIDENTIFIERs (INTERFACES, MEDIUMS). */
+export function parseIdentifiers(reply: Buffer, operation = 'read identifiers'): PinIdentifier[] {
+  return parseMultipleItem(reply, KSIDENTIFIER_SIZE, (item) => ({ set: readGuid(item, 0), id: item.readUInt32LE(16), flags: item.readUInt32LE(20) }), operation);
+}
+
+/** KSPIN_PHYSICALCONNECTION: Size (the whole reply), Pin, then the NUL-terminated UTF-16 link. */
+export function parsePhysicalConnection(reply: Buffer, operation = 'read physical connection'): PhysicalConnection {
+  if (reply.length < 8) throw new KsError('ERR_MALFORMED_REPLY', operation, `KSPIN_PHYSICALCONNECTION needs 8 bytes, got ${reply.length}`);
+  const size = reply.readUInt32LE(0);
+  if (size < 8 || size > reply.length) throw new KsError('ERR_MALFORMED_REPLY', operation, `KSPIN_PHYSICALCONNECTION.Size ${size} is outside 8..${reply.length}`);
+  const symbolicLink = parseWideString(reply.subarray(8, size));
+  const path = symbolicLink.startsWith('\\??\\') ? `\\\\?\\${symbolicLink.slice(4)}` : symbolicLink;
+  return { pinId: reply.readUInt32LE(4), symbolicLink, path };
 }
 
 export interface CreatePinOptions {
@@ -115,7 +181,152 @@ export class KsFilter extends KsHandle {
       category: this.pinCategory(pinId),
       instances: { possible: cinstances.readUInt32LE(0), current: cinstances.readUInt32LE(4) },
       dataRanges: parseDataRanges(this.pinProperty(KSPROPERTY_PIN.DATARANGES, pinId), 'get pin data ranges'),
+      globalInstances: this.absentAsNull(() => {
+        const reply = this.pinProperty(KSPROPERTY_PIN.GLOBALCINSTANCES, pinId, 8);
+        if (reply.length < 8) throw new KsError('ERR_MALFORMED_REPLY', 'get pin global instances', `KSPIN_CINSTANCES needs 8 bytes, got ${reply.length}`);
+        return { possible: reply.readUInt32LE(0), current: reply.readUInt32LE(4) };
+      }),
+      necessaryInstances: this.absentAsNull(() => this.readUint32(KSPROPERTY_PIN.NECESSARYINSTANCES, pinId, 'get pin necessary instances')),
+      interfaces: this.absentAsNull(() => parseIdentifiers(this.pinProperty(KSPROPERTY_PIN.INTERFACES, pinId), 'get pin interfaces')),
+      mediums: this.absentAsNull(() => parseIdentifiers(this.pinProperty(KSPROPERTY_PIN.MEDIUMS, pinId), 'get pin mediums')),
+      physicalConnection: this.absentAsNull(() =>
+        parsePhysicalConnection(this.pinProperty(KSPROPERTY_PIN.PHYSICALCONNECTION, pinId), 'get pin physical connection'),
+      ),
+      constrainedDataRanges: this.absentAsNull(() =>
+        parseDataRanges(this.pinProperty(KSPROPERTY_PIN.CONSTRAINEDDATARANGES, pinId), 'get pin constrained data ranges'),
+      ),
     };
+  }
+
+  /** `read()`, or null where the driver says the property is absent (NOT_FOUND, NOT_SUPPORTED). */
+  private absentAsNull<T>(read: () => T): T | null {
+    try {
+      return read();
+    } catch (e) {
+      if (isAbsent(e)) return null;
+      throw e;
+    }
+  }
+
+  /**
+   * KSPROPERTY_PIN_DATAINTERSECTION: the format the pin picks from `ranges`
+   * (sent as a KSMULTIPLE_ITEM after the KSP_PIN, in order of preference; by
+   * default the pin's own DATARANGES). STATUS_NO_MATCH when it meets none.
+   */
+  intersect(pinId: number, ranges?: ReadonlyArray<DataRange | Buffer>): DataFormat {
+    const operation = 'data intersection';
+    checkUint32(pinId, 'pinId');
+    const list = ranges ?? parseDataRanges(this.pinProperty(KSPROPERTY_PIN.DATARANGES, pinId), 'get pin data ranges');
+    if (!Array.isArray(list)) throw new TypeError('ranges must be an array of DataRange objects or Buffers');
+    const items = list.map((r, i) => {
+      const raw = Buffer.isBuffer(r) ? r : r && typeof r === 'object' && Buffer.isBuffer((r as DataRange).raw) ? (r as DataRange).raw : undefined;
+      if (!raw) throw new TypeError(`ranges[${i}] must be a DataRange (with raw bytes) or a Buffer`);
+      if (raw.length < KSDATAFORMAT_SIZE) throw new RangeError(`ranges[${i}] must be at least a 64-byte KSDATARANGE, got ${raw.length} bytes`);
+      return raw;
+    });
+    const instance = Buffer.concat([pinInstance(pinId), encodeMultipleItem(items)]);
+    const reply = this.getProperty(KSPROPSETID.Pin, KSPROPERTY_PIN.DATAINTERSECTION, { instance });
+    return decodeDataFormat(reply, operation);
+  }
+
+  /**
+   * KSPROPERTY_PIN_PROPOSEDATAFORMAT (SET): whether the pin would accept
+   * `format`. STATUS_NO_MATCH / ERROR_NO_MATCH → false; other failures throw.
+   */
+  proposeDataFormat(pinId: number, format: DataFormat): boolean {
+    checkUint32(pinId, 'pinId');
+    if (format === null || typeof format !== 'object') throw new TypeError('format must be a DataFormat object');
+    const bytes = encodeDataFormat(format);
+    try {
+      this.setProperty(KSPROPSETID.Pin, KSPROPERTY_PIN.PROPOSEDATAFORMAT, bytes, { instance: pinInstance(pinId) });
+      return true;
+    } catch (e) {
+      if (e instanceof KsError && (e.code === 'STATUS_NO_MATCH' || e.code === 'ERROR_NO_MATCH')) return false;
+      throw e;
+    }
+  }
+
+  /** KSPROPSETID_Topology: categories, nodes (with type names and names) and connections. */
+  topology(): Topology {
+    this.idFor('get topology');
+    return readTopology(this);
+  }
+
+  /** KSPROPERTY_GENERAL_COMPONENTID (72 bytes). */
+  componentId(): ComponentId {
+    const operation = 'get component id';
+    const reply = this.getProperty(KSPROPSETID.General, KSPROPERTY_GENERAL.COMPONENTID, { size: KSCOMPONENTID_SIZE });
+    if (reply.length < KSCOMPONENTID_SIZE) throw new KsError('ERR_MALFORMED_REPLY', operation, `KSCOMPONENTID needs 72 bytes, got ${reply.length}`);
+    return {
+      manufacturer: readGuid(reply, 0),
+      product: readGuid(reply, 16),
+      component: readGuid(reply, 32),
+      name: readGuid(reply, 48),
+      version: reply.readUInt32LE(64),
+      revision: reply.readUInt32LE(68),
+    };
+  }
+
+  /** Opens topology node `nodeId` (KsCreateTopologyNode2 where present, else KsCreateTopologyNode). */
+  createNode(nodeId: number, options: CreateNodeOptions = {}): KsNode {
+    const operation = 'create topology node';
+    checkUint32(nodeId, 'nodeId');
+    const access = checkUint32(options.access ?? (GENERIC_READ | GENERIC_WRITE) >>> 0, 'access');
+    const id = this.idFor(operation);
+    const [child, usedV2] = callNative(operation, () => native.createObject(id, ObjectClass.TopologyNode, encodeNodeCreate(nodeId), access));
+    const createdWith: CreatedWith = usedV2 ? 'KsCreateTopologyNode2' : this.backend === 'windows' ? 'KsCreateTopologyNode' : 'emulator';
+    return new KsNode(child, this, nodeId, createdWith);
+  }
+
+  /**
+   * KSPROPERTY_AUDIO_VOLUMELEVEL of a volume node, for one channel, in dB
+   * (the LONG is 1/65536 dB), through KSNODEPROPERTY_AUDIO_CHANNEL with
+   * KSPROPERTY_TYPE_TOPOLOGY.
+   */
+  nodeVolume(nodeId: number, channel: number): number {
+    return this.audioNodeValue(KSPROPERTY_AUDIO.VOLUMELEVEL, nodeId, channel, 'get node volume') / 65536;
+  }
+
+  /** Sets KSPROPERTY_AUDIO_VOLUMELEVEL in dB (rounded to 1/65536 dB); drivers may clamp it to their range. */
+  setNodeVolume(nodeId: number, channel: number, decibels: number): void {
+    if (typeof decibels !== 'number' || !Number.isFinite(decibels)) throw new TypeError(`decibels must be a finite number, got ${String(decibels)}`);
+    const level = Math.round(decibels * 65536);
+    if (level < -0x80000000 || level > 0x7fffffff) throw new RangeError(`decibels must be within ±32768 dB, got ${decibels}`);
+    this.setAudioNodeValue(KSPROPERTY_AUDIO.VOLUMELEVEL, nodeId, channel, level, 'set node volume');
+  }
+
+  /** KSPROPERTY_AUDIO_MUTE of a mute node, for one channel (a BOOL). */
+  nodeMute(nodeId: number, channel: number): boolean {
+    return this.audioNodeValue(KSPROPERTY_AUDIO.MUTE, nodeId, channel, 'get node mute') !== 0;
+  }
+
+  /** Sets KSPROPERTY_AUDIO_MUTE. */
+  setNodeMute(nodeId: number, channel: number, muted: boolean): void {
+    if (typeof muted !== 'boolean') throw new TypeError(`muted must be a boolean, got ${typeof muted}`);
+    this.setAudioNodeValue(KSPROPERTY_AUDIO.MUTE, nodeId, channel, muted ? 1 : 0, 'set node mute');
+  }
+
+  private audioInstance(nodeId: number, channel: number): Buffer {
+    checkUint32(nodeId, 'nodeId');
+    if (typeof channel !== 'number' || !Number.isInteger(channel) || channel < -0x80000000 || channel > 0x7fffffff) {
+      throw new RangeError(`channel must be a LONG (an integer in -2147483648..2147483647), got ${String(channel)}`);
+    }
+    return audioChannelInstance(nodeId, channel);
+  }
+
+  private audioNodeValue(id: number, nodeId: number, channel: number, operation: string): number {
+    const instance = this.audioInstance(nodeId, channel);
+    const reply = this.getProperty(KSPROPSETID.Audio, id, { instance, size: 4, typeFlags: KSPROPERTY_TYPE.TOPOLOGY });
+    if (reply.length < 4) throw new KsError('ERR_MALFORMED_REPLY', operation, `expected a 4-byte LONG, got ${reply.length} bytes`);
+    return reply.readInt32LE(0);
+  }
+
+  private setAudioNodeValue(id: number, nodeId: number, channel: number, value: number, operation: string): void {
+    const instance = this.audioInstance(nodeId, channel);
+    const data = Buffer.alloc(4);
+    data.writeInt32LE(value, 0);
+    this.idFor(operation);
+    this.setProperty(KSPROPSETID.Audio, id, data, { instance, typeFlags: KSPROPERTY_TYPE.TOPOLOGY });
   }
 
   /** pinInfo for every pin factory. */
@@ -220,11 +431,8 @@ export class KsFilter extends KsHandle {
 
   private pinName(pinId: number): string | null {
     const reply = this.optionalPinProperty(KSPROPERTY_PIN.NAME, pinId);
-    if (!reply) return null;
     // NUL-terminated UTF-16LE; never read past the reply.
-    const text = reply.subarray(0, reply.length - (reply.length % 2)).toString('utf16le');
-    const end = text.indexOf('\0');
-    return end >= 0 ? text.slice(0, end) : text;
+    return reply ? parseWideString(reply) : null;
   }
 
   private pinCategory(pinId: number): Guid | null {

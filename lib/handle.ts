@@ -40,6 +40,8 @@ export interface PropertyOptions {
   instance?: Buffer;
   /** The reply's size when it is known; otherwise the driver is asked for it. */
   size?: number;
+  /** KSPROPERTY_TYPE flags OR'd into the request's, e.g. KSPROPERTY_TYPE_TOPOLOGY for node properties. */
+  typeFlags?: number;
 }
 
 export abstract class KsHandle {
@@ -120,7 +122,7 @@ export abstract class KsHandle {
    */
   getProperty(set: Guid, id: number, options: PropertyOptions = {}): Buffer {
     const operation = `get property ${set}:${id}`;
-    const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.GET, options.instance);
+    const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.GET | (options.typeFlags ?? 0), options.instance);
     let size = options.size;
     if (size === undefined) {
       const probe = this.ioctl(IOCTL_KS.PROPERTY, request, null);
@@ -149,7 +151,7 @@ export abstract class KsHandle {
   /** KSPROPERTY_TYPE_SET of any property with `value` as its data. */
   setProperty(set: Guid, id: number, value: Buffer, options: Omit<PropertyOptions, 'size'> = {}): void {
     const operation = `set property ${set}:${id}`;
-    const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.SET, options.instance);
+    const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.SET | (options.typeFlags ?? 0), options.instance);
     KsHandle.check(this.ioctl(IOCTL_KS.PROPERTY, request, value), operation);
   }
 

@@ -41,7 +41,42 @@ export type { AudioLimits, DataFormat, DataRange, PcmFormatInit, WaveFormat } fr
 export * from './constants';
 export { normalizeGuid, readGuid, writeGuid, guidToBuffer, NULL_GUID } from './guid';
 export type { Guid } from './guid';
-export { encodeIdentifier, encodePinProperty, encodeNodeProperty } from './request';
+export { encodeIdentifier, encodePinProperty, encodeNodeProperty, audioChannelInstance, KSNODEPROPERTY_AUDIO_CHANNEL_SIZE } from './request';
+export { parseIdentifiers, parsePhysicalConnection, KSCOMPONENTID_SIZE } from './filter';
+export type { PinIdentifier, PhysicalConnection, ComponentId, CreateNodeOptions } from './filter';
+export { KsClock, KSCLOCK_CREATE_SIZE } from './clock';
+export type { CorrelatedTime, ClockResolution } from './clock';
+export { KsNode, KSNODE_CREATE_SIZE, encodeNodeCreate } from './node';
+export { readMultipleItem, parseMultipleItem, encodeMultipleItem, KSMULTIPLE_ITEM_SIZE } from './multiple-item';
+export type { MultipleItemHead } from './multiple-item';
+export { decodeAllocatorFramingEx, KSALLOCATOR_FRAMING_EX_HEAD_SIZE, KS_FRAMING_ITEM_SIZE } from './framing-ex';
+export type { AllocatorFramingEx, FramingItem, FramingRange } from './framing-ex';
+export { walkTopology, nodeTypeName, parseGuidList, parseConnections, KSTOPOLOGY_CONNECTION_SIZE } from './topology';
+export type { Topology, TopologyNode, TopologyConnection, TopologyWalk } from './topology';
+export {
+  decodeWaveFormatExtensible,
+  encodeWaveFormatExtensible,
+  extensibleFormat,
+  SPEAKER,
+  WAVE_FORMAT_EXTENSIBLE,
+  WAVEFORMATEXTENSIBLE_SIZE,
+} from './audio-format';
+export type { ExtensibleFormatInit, WaveFormatExtensible } from './audio-format';
+export {
+  videoFormat,
+  encodeVideoInfoHeader,
+  decodeVideoInfoHeader,
+  decodeVideoInfoHeader2,
+  decodeVideoRange,
+  decodeVideoStreamConfigCaps,
+  decodeBitmapInfoHeader,
+  KS_VIDEOINFOHEADER_SIZE,
+  KS_VIDEOINFOHEADER2_SIZE,
+  KS_DATARANGE_VIDEO_SIZE,
+  KS_DATARANGE_VIDEO2_SIZE,
+  KS_DATAFORMAT_VIDEOINFOHEADER_SIZE,
+} from './video-format';
+export type { VideoFormatInit, VideoInfoHeader, VideoInfoHeader2, VideoRange, VideoStreamConfigCaps, BitmapInfoHeader } from './video-format';
 
 import { native } from './native';
 /** How many native handles this environment has open (for leak checks). */

@@ -6,6 +6,8 @@ import { AllocatorFraming, ALLOCATOR_FRAMING_SIZE, type AllocatorFramingInit, va
 import { KsHandle } from './handle';
 import { callNative, native, ObjectClass } from './native';
 import { KsAllocator, type CreatedWith } from './allocator';
+import { KsClock, KSCLOCK_CREATE_SIZE } from './clock';
+import { decodeAllocatorFramingEx, type AllocatorFramingEx } from './framing-ex';
 import type { BackendName } from './backend';
 import { CaptureStream, KSSTREAM_HEADER_OPTIONSF, type CaptureOptions } from './stream';
 import { Readable, Writable } from 'stream';
@@ -83,6 +85,32 @@ export class KsPin extends KsHandle {
   /** The allocator last set with setAllocator, if it is still open. */
   get allocator(): KsAllocator | null {
     return this.#allocator && !this.#allocator.closed ? this.#allocator : null;
+  }
+
+  /** Creates a clock on this pin (KsCreateClock2 where present) with KSCLOCK_CREATE { CreateFlags 0 }. */
+  createClock(): KsClock {
+    const operation = 'create clock';
+    const id = this.idFor(operation);
+    const payload = Buffer.alloc(KSCLOCK_CREATE_SIZE); // CreateFlags: none are defined
+    const [child, usedV2] = callNative(operation, () => native.createObject(id, ObjectClass.Clock, payload, GENERIC_READ));
+    const createdWith: CreatedWith = usedV2 ? 'KsCreateClock2' : this.backend === 'windows' ? 'KsCreateClock' : 'emulator';
+    return new KsClock(child, this, createdWith);
+  }
+
+  /** KSPROPERTY_STREAM_MASTERCLOCK (SET): the clock this pin follows (a clock HANDLE); null detaches it. */
+  setMasterClock(clock: KsClock | null): void {
+    const operation = 'set master clock';
+    if (clock !== null && !(clock instanceof KsClock)) throw new TypeError('clock must be a KsClock or null');
+    const value = Buffer.alloc(8);
+    if (clock) value.writeBigUInt64LE(clock.handleForPin());
+    this.idFor(operation);
+    this.setProperty(KSPROPSETID.Stream, KSPROPERTY_STREAM.MASTERCLOCK, value);
+  }
+
+  /** KSPROPERTY_CONNECTION_ALLOCATORFRAMING_EX: the pin's extended framing (24 + 88 bytes per item). */
+  allocatorFramingEx(): AllocatorFramingEx {
+    const reply = this.getProperty(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.ALLOCATORFRAMING_EX);
+    return decodeAllocatorFramingEx(reply, 'get allocator framing ex');
   }
 
   /** KSPROPERTY_CONNECTION_DATAFORMAT as the pin reports it. */
@@ -213,6 +241,31 @@ export class KsPin extends KsHandle {
         this.write(Buffer.alloc(0), { endOfStream: true }).then(() => callback(failed), callback);
       },
     });
+  }
+
+  /**
+   * For benchmarks: runs this pin's streaming engine for `milliseconds` with
+   * no JavaScript in the loop (each completed packet is resubmitted at once on
+   * the completion thread) and reports what it moved. Blocks the calling
+   * thread; the pin must be running.
+   */
+  measureNativeLoop(options: { write?: boolean; packets: number; frameSize: number; alignment?: number; milliseconds: number }): {
+    frames: number;
+    bytes: number;
+    seconds: number;
+  } {
+    const operation = 'measure native loop';
+    const id = this.idFor(operation);
+    const { packets, frameSize, milliseconds } = options;
+    const alignment = options.alignment ?? 8;
+    for (const [name, value, max] of [['packets', packets, 4096], ['frameSize', frameSize, 0x40000000], ['milliseconds', milliseconds, 600000]] as const) {
+      if (!Number.isInteger(value) || value < 1 || value > max) throw new RangeError(`${name} must be an integer in 1..${max}, got ${String(value)}`);
+    }
+    const slotSize = Math.ceil(frameSize / alignment) * alignment;
+    const [frames, bytes, seconds] = callNative(operation, () =>
+      native.streamNativeSink(id, options.write ?? false, packets, slotSize, alignment, milliseconds),
+    );
+    return { frames, bytes, seconds };
   }
 
   private captureOptions(options: CaptureOptions): Required<CaptureOptions> {

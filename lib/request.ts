@@ -31,6 +31,20 @@ export function encodePinProperty(set: Guid, id: number, flags: number, pinId: n
   return encodeIdentifier(set, id, flags, pinInstance(pinId));
 }
 
+/** KSNODEPROPERTY_AUDIO_CHANNEL: 40 bytes. */
+export const KSNODEPROPERTY_AUDIO_CHANNEL_SIZE = 40;
+
+/**
+ * The part of KSNODEPROPERTY_AUDIO_CHANNEL after its KSPROPERTY: NodeId,
+ * Reserved (the rest of KSNODEPROPERTY), LONG Channel, ULONG Reserved.
+ */
+export function audioChannelInstance(nodeId: number, channel: number): Buffer {
+  const extra = Buffer.alloc(KSNODEPROPERTY_AUDIO_CHANNEL_SIZE - KSIDENTIFIER_SIZE);
+  extra.writeUInt32LE(nodeId >>> 0, 0);
+  extra.writeInt32LE(channel | 0, 8);
+  return extra;
+}
+
 /** KSP_NODE: a KSPROPERTY addressed to one topology node. */
 export function encodeNodeProperty(set: Guid, id: number, flags: number, nodeId: number): Buffer {
   const extra = Buffer.alloc(KSP_NODE_SIZE - KSIDENTIFIER_SIZE);

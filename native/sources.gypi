@@ -13,6 +13,10 @@
       'native/emulator/virtual_pin.cpp',
       'native/emulator/pin_stream.cpp',
       'native/emulator/device_catalog.cpp',
+      'native/emulator/data_intersection.cpp',
+      'native/emulator/clock.cpp',
+      'native/emulator/topology_node.cpp',
+      'native/emulator/audio_node_controls.cpp',
     ],
     'ks_windows_sources': [
       'native/windows/windows_backend.cpp',

@@ -37,6 +37,24 @@ describe('kernel-streaming CLI', () => {
     expect(report.pins[0].allocatorFraming).toMatchObject({ frames: 8, frameSize: 1920, flagNames: ['SYSTEM_MEMORY', 'PREFERENCES_ONLY'] });
   });
 
+  it('inspects the render device: per-pin instances, interfaces, mediums and the topology', () => {
+    const { code, out } = run(['inspect', 'audio render', '--backend', 'emulator']);
+    expect(code).toBe(0);
+    expect(out).toContain('instances 0/1, global 0/2, necessary 0');
+    expect(out).toContain('interfaces: standard #0; mediums: standard #0');
+    expect(out).toContain('node 0: KSNODETYPE_VOLUME "Speaker Volume"');
+    expect(out).toContain('node 2.0 → pin 1');
+  });
+
+  it('puts the topology and the new pin properties in --json', () => {
+    const { code, out } = run(['inspect', 'video capture', '--json', '--backend', 'emulator']);
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.topology.categories).toHaveLength(3);
+    expect(report.pins[0]).toMatchObject({ necessaryInstances: 1, globalInstances: { possible: 1, current: 0 }, interfaces: [{ id: 0 }] });
+    expect(report.pins[0].allocatorFraming).toMatchObject({ frames: 4, frameSize: 1843200 });
+  });
+
   it('fails clearly on an unknown device and bad usage', () => {
     const missing = run(['inspect', 'nothing-like-this', '--backend', 'emulator']);
     expect(missing.code).toBe(1);

@@ -1,5 +1,7 @@
 #include "device_catalog.h"
 
+#include "audio_node_controls.h"
+
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -138,11 +140,184 @@ VirtualDevice AudioCaptureDevice() {
   return device;
 }
 
+template <typename T>
+std::vector<uint8_t> Bytes(const T& value) {
+  std::vector<uint8_t> bytes(sizeof value);
+  std::memcpy(bytes.data(), &value, sizeof value);
+  return bytes;
+}
+
+std::u16string Utf16(const std::string& ascii) { return std::u16string(ascii.begin(), ascii.end()); }
+
+// The KSALLOCATOR_FRAMING_EX a pin reports: one framing item.
+std::vector<uint8_t> FramingEx(uint32_t frames, uint32_t minFrame, uint32_t maxFrame, uint32_t alignment,
+                               uint32_t flags) {
+  KSALLOCATOR_FRAMING_EX framing{};
+  framing.CountItems = 1;
+  framing.PinFlags = 0;
+  framing.OutputCompression = KS_COMPRESSION{1, 1, 0};  // output frames as large as input frames
+  framing.PinWeight = 0;
+  KS_FRAMING_ITEM& item = framing.FramingItem[0];
+  item.MemoryType = kNullGuid;  // KSMEMORY_TYPE_DONT_CARE
+  item.BusType = kNullGuid;     // KS_TYPE_DONT_CARE
+  item.MemoryFlags = KSALLOCATOR_REQUIREMENTF_SYSTEM_MEMORY;
+  item.Flags = flags;
+  item.Frames = frames;
+  item.FileAlignment = alignment;
+  item.PhysicalRange = KS_FRAMING_RANGE{minFrame, maxFrame, 1};
+  item.FramingRange = KS_FRAMING_RANGE_WEIGHTED{KS_FRAMING_RANGE{minFrame, maxFrame, 1}, 0, 0};
+  return Bytes(framing);
+}
+
+// A render device: one streaming pin data flows into, and behind it a volume,
+// a mute and a DAC node on the way to the bridge pin (the analog output), as
+// a WaveRT render filter with its topology folded in.
+VirtualDevice AudioRenderDevice() {
+  constexpr uint32_t kVolumeNode = 0, kMuteNode = 1, kDacNode = 2;
+  constexpr uint32_t kRenderPin = 0, kBridgePin = 1;
+  auto controls = MakeAudioNodeControls(kVolumeNode, kMuteNode, 2);
+  auto descriptor = std::make_shared<FilterDescriptor>();
+
+  PinDescriptor render;
+  render.name = "Render";
+  render.dataFlow = KSPIN_DATAFLOW_IN;
+  render.communication = KSPIN_COMMUNICATION_SINK;
+  render.category = KSCATEGORY_AUDIO;
+  render.possibleInstances = 1;
+  render.globalPossibleInstances = 2;  // the device mixes two streams, however many filters are open
+  render.necessaryInstances = 0;
+  render.dataRanges.push_back(PcmRange(2, 16, 24, 44100, 48000));
+  render.framing = KSALLOCATOR_FRAMING{
+      KSALLOCATOR_REQUIREMENTF_SYSTEM_MEMORY | KSALLOCATOR_REQUIREMENTF_PREFERENCES_ONLY, NonPagedPool, 8, 1920,
+      FILE_LONG_ALIGNMENT, 0};
+  render.framingEx = FramingEx(8, 1920, 3840, FILE_LONG_ALIGNMENT, 0x10 /* KSALLOCATOR_FLAG_PARTIAL_READ_SUPPORT */);
+  descriptor->pins.push_back(render);
+
+  PinDescriptor bridge;
+  bridge.name = "Speaker";
+  bridge.dataFlow = KSPIN_DATAFLOW_OUT;
+  bridge.communication = KSPIN_COMMUNICATION_BRIDGE;
+  bridge.category = KSNODETYPE_SPEAKER;
+  bridge.possibleInstances = 0;
+  KSDATARANGE analog{};
+  analog.FormatSize = sizeof analog;
+  analog.MajorFormat = KSDATAFORMAT_TYPE_AUDIO;
+  analog.SubFormat = KSDATAFORMAT_SUBTYPE_ANALOG;
+  analog.Specifier = KSDATAFORMAT_SPECIFIER_NONE;
+  bridge.dataRanges.push_back(Bytes(analog));
+  // The analog output is wired to the capture device's input: a loopback
+  // cable between two emulated devices (its kernel-form symbolic link).
+  bridge.physicalConnectionLink = Utf16("\\??\\ROOT#KSEMULATOR#0000#{6994ad04-93ef-11d0-a3cc-00a0c9223196}\\capture");
+  bridge.physicalConnectionPin = 0;
+  descriptor->pins.push_back(bridge);
+
+  descriptor->categories = {KSCATEGORY_AUDIO, KSCATEGORY_RENDER};
+  descriptor->nodes = {{KSNODETYPE_VOLUME, "Speaker Volume"}, {KSNODETYPE_MUTE, "Speaker Mute"}, {KSNODETYPE_DAC, "DAC"}};
+  descriptor->connections = {
+      {KSFILTER_NODE, kRenderPin, kVolumeNode, KSNODEPIN_STANDARD_IN},
+      {kVolumeNode, KSNODEPIN_STANDARD_OUT, kMuteNode, KSNODEPIN_STANDARD_IN},
+      {kMuteNode, KSNODEPIN_STANDARD_OUT, kDacNode, KSNODEPIN_STANDARD_IN},
+      {kDacNode, KSNODEPIN_STANDARD_OUT, KSFILTER_NODE, kBridgePin},
+  };
+  // The emulator's own component GUIDs (not registered with anyone).
+  descriptor->hasComponentId = true;
+  descriptor->componentId = KSCOMPONENTID{
+      {0x4B534D55, 0x0000, 0x0000, {0x45, 0x4D, 0x55, 0x4C, 0x41, 0x54, 0x4F, 0x52}},  // "KSMU" "EMULATOR"
+      {0x4B534D55, 0x0001, 0x0000, {0x52, 0x45, 0x4E, 0x44, 0x45, 0x52, 0x00, 0x00}},  // "RENDER"
+      {0x4B534D55, 0x0002, 0x0000, {0x57, 0x41, 0x56, 0x45, 0x52, 0x54, 0x00, 0x00}},  // "WAVERT"
+      kNullGuid,
+      1,
+      2};
+  descriptor->nodeProperties = AudioNodeProperties(controls);
+
+  VirtualDevice device;
+  device.info.path = "\\\\?\\ROOT#KSEMULATOR#0001#{6994ad04-93ef-11d0-a3cc-00a0c9223196}\\render";
+  device.info.friendlyName = "KS Emulator Audio Render";
+  device.info.instanceId = "ROOT\\KSEMULATOR\\0001";
+  device.info.categories = {KSCATEGORY_AUDIO, KSCATEGORY_RENDER};
+  device.descriptor = descriptor;
+  device.state = controls;
+  return device;
+}
+
+// KS_DATARANGE_VIDEO for one frame size and subtype at a fixed 30 fps: its
+// KS_VIDEOINFOHEADER is the format the range stands for (what
+// lib/video-format.ts's videoFormat() builds for the same numbers).
+std::vector<uint8_t> VideoRange(const Guid& subtype, int32_t width, int32_t height) {
+  const bool nv12 = subtype == KSDATAFORMAT_SUBTYPE_NV12;
+  const uint16_t bitCount = nv12 ? 12 : 16;
+  const uint32_t imageSize = nv12 ? static_cast<uint32_t>(width * height * 3 / 2) : static_cast<uint32_t>(width * height * 2);
+  constexpr int64_t kFrameInterval = 333333;  // 100 ns units: 30 frames per second
+  const uint32_t bitRate = imageSize * 8 * 30;
+
+  KS_DATARANGE_VIDEO range{};
+  range.DataRange.FormatSize = sizeof range;
+  range.DataRange.SampleSize = imageSize;
+  range.DataRange.MajorFormat = KSDATAFORMAT_TYPE_VIDEO;
+  range.DataRange.SubFormat = subtype;
+  range.DataRange.Specifier = KSDATAFORMAT_SPECIFIER_VIDEOINFO;
+  range.bFixedSizeSamples = 1;
+  range.bTemporalCompression = 0;
+  KS_VIDEO_STREAM_CONFIG_CAPS& caps = range.ConfigCaps;
+  caps.guid = KSDATAFORMAT_SPECIFIER_VIDEOINFO;
+  caps.InputSize = caps.MinCroppingSize = caps.MaxCroppingSize = KS_SIZE{width, height};
+  caps.CropGranularityX = caps.CropGranularityY = caps.CropAlignX = caps.CropAlignY = 1;
+  caps.MinOutputSize = caps.MaxOutputSize = KS_SIZE{width, height};
+  caps.MinFrameInterval = caps.MaxFrameInterval = kFrameInterval;
+  caps.MinBitsPerSecond = caps.MaxBitsPerSecond = static_cast<int32_t>(bitRate);
+  KS_VIDEOINFOHEADER& vih = range.VideoInfoHeader;
+  vih.dwBitRate = bitRate;
+  vih.AvgTimePerFrame = kFrameInterval;
+  vih.bmiHeader.biSize = sizeof(KS_BITMAPINFOHEADER);
+  vih.bmiHeader.biWidth = width;
+  vih.bmiHeader.biHeight = height;
+  vih.bmiHeader.biPlanes = 1;
+  vih.bmiHeader.biBitCount = bitCount;
+  vih.bmiHeader.biCompression = nv12 ? FOURCC_NV12 : FOURCC_YUY2;
+  vih.bmiHeader.biSizeImage = imageSize;
+  return Bytes(range);
+}
+
+// A camera: one capture pin offering 640x480 and 1280x720 in YUY2 and NV12.
+VirtualDevice VideoCaptureDevice() {
+  auto descriptor = std::make_shared<FilterDescriptor>();
+  PinDescriptor capture;
+  capture.name = "Video Capture";
+  capture.dataFlow = KSPIN_DATAFLOW_OUT;
+  capture.communication = KSPIN_COMMUNICATION_SINK;
+  capture.category = PINNAME_CAPTURE;  // PINNAME_VIDEO_CAPTURE is the same GUID
+  capture.possibleInstances = 1;
+  capture.necessaryInstances = 1;
+  for (const Guid* subtype : {&KSDATAFORMAT_SUBTYPE_YUY2, &KSDATAFORMAT_SUBTYPE_NV12}) {
+    capture.dataRanges.push_back(VideoRange(*subtype, 640, 480));
+    capture.dataRanges.push_back(VideoRange(*subtype, 1280, 720));
+  }
+  // Only the frame sizes the sensor delivers without scaling.
+  capture.constrainedDataRanges = {capture.dataRanges[1], capture.dataRanges[3]};
+  // Room for the largest frame (1280x720 YUY2).
+  capture.framing = KSALLOCATOR_FRAMING{
+      KSALLOCATOR_REQUIREMENTF_SYSTEM_MEMORY | KSALLOCATOR_REQUIREMENTF_PREFERENCES_ONLY, NonPagedPool, 4,
+      1280 * 720 * 2, FILE_QUAD_ALIGNMENT, 0};
+  capture.framingEx = FramingEx(4, 640 * 480 * 3 / 2, 1280 * 720 * 2, FILE_QUAD_ALIGNMENT, 0);
+  descriptor->pins.push_back(capture);
+  descriptor->categories = {KSCATEGORY_VIDEO, KSCATEGORY_CAPTURE, KSCATEGORY_VIDEO_CAMERA};
+
+  VirtualDevice device;
+  device.info.path = "\\\\?\\ROOT#KSEMULATOR#0002#{e5323777-f976-4f5b-9b55-b94699c46e44}\\camera";
+  device.info.friendlyName = "KS Emulator Video Capture";
+  device.info.instanceId = "ROOT\\KSEMULATOR\\0002";
+  device.info.categories = {KSCATEGORY_VIDEO, KSCATEGORY_CAPTURE, KSCATEGORY_VIDEO_CAMERA};
+  device.descriptor = descriptor;
+  return device;
+}
+
 }  // namespace
 
 std::vector<VirtualDevice> BuildDeviceCatalog() {
   std::vector<VirtualDevice> devices;
   devices.push_back(AudioCaptureDevice());
+  devices.push_back(AudioRenderDevice());
+  devices.push_back(VideoCaptureDevice());
   return devices;
 }
 

@@ -1,5 +1,7 @@
 #include "virtual_filter.h"
 
+#include "data_intersection.h"
+#include "topology_node.h"
 #include "virtual_pin.h"
 
 #include <cstring>
@@ -8,8 +10,6 @@ namespace ks::emu {
 
 namespace {
 
-bool GuidMatches(const Guid& range, const Guid& format) { return range == kNullGuid || range == format; }
-
 template <typename T>
 T ReadAt(const uint8_t* p, size_t offset) {
   T value;
@@ -17,32 +17,21 @@ T ReadAt(const uint8_t* p, size_t offset) {
   return value;
 }
 
-// KSDATARANGE_AUDIO past its KSDATARANGE head.
-struct AudioRangeLimits {
-  uint32_t maximumChannels, minimumBits, maximumBits, minimumFrequency, maximumFrequency;
-};
-constexpr size_t kAudioRangeSize = 88;
-constexpr size_t kWaveFormatExSize = 18;
+// A KSMULTIPLE_ITEM of fixed-size items (KSIDENTIFIERs, GUIDs, connections).
+template <typename T>
+std::vector<uint8_t> MultipleItem(const std::vector<T>& items) {
+  std::vector<uint8_t> reply(sizeof(KSMULTIPLE_ITEM) + items.size() * sizeof(T));
+  KSMULTIPLE_ITEM head{static_cast<uint32_t>(reply.size()), static_cast<uint32_t>(items.size())};
+  std::memcpy(reply.data(), &head, sizeof head);
+  if (!items.empty()) std::memcpy(reply.data() + sizeof head, items.data(), items.size() * sizeof(T));
+  return reply;
+}
 
-// Whether a WAVEFORMATEX-specified format lies inside an audio range and is
-// self-consistent, as a PCM miniport's DataRangeIntersection checks it.
-bool AudioFormatFits(const std::vector<uint8_t>& range, const uint8_t* format, uint32_t formatSize) {
-  if (range.size() < kAudioRangeSize) return true;  // a plain KSDATARANGE constrains no more
-  if (formatSize < sizeof(KSDATAFORMAT) + kWaveFormatExSize) return false;
-  AudioRangeLimits limits;
-  std::memcpy(&limits, range.data() + sizeof(KSDATARANGE), sizeof limits);
-  const uint8_t* wave = format + sizeof(KSDATAFORMAT);
-  uint16_t channels = ReadAt<uint16_t>(wave, 2);
-  uint32_t rate = ReadAt<uint32_t>(wave, 4);
-  uint32_t avgBytes = ReadAt<uint32_t>(wave, 8);
-  uint16_t blockAlign = ReadAt<uint16_t>(wave, 12);
-  uint16_t bits = ReadAt<uint16_t>(wave, 14);
-  if (channels == 0 || channels > limits.maximumChannels) return false;
-  if (bits < limits.minimumBits || bits > limits.maximumBits || bits % 8 != 0) return false;
-  if (rate < limits.minimumFrequency || rate > limits.maximumFrequency) return false;
-  if (blockAlign != channels * (bits / 8)) return false;
-  if (avgBytes != rate * blockAlign) return false;
-  return true;
+std::vector<uint16_t> WideString(const std::string& text) {
+  // A NUL-terminated UTF-16 string; the names here are ASCII.
+  std::vector<uint16_t> wide(text.begin(), text.end());
+  wide.push_back(0);
+  return wide;
 }
 
 }  // namespace
@@ -121,7 +110,151 @@ VirtualFilter::VirtualFilter(std::shared_ptr<const FilterDescriptor> descriptor)
                                        return ReturnValue(r, reply.data(), head.Size);
                                      },
                                      nullptr});
+  AddPinFactoryProperties();
+  AddTopologyProperties();
   for (const auto& item : descriptor_->filterProperties) properties_.push_back(item);
+  for (const auto& item : descriptor_->nodeProperties) properties_.push_back(item);
+  {
+    std::lock_guard<std::mutex> lock(descriptor_->globalInstances->mutex);
+    auto& global = descriptor_->globalInstances->current;
+    if (global.size() < descriptor_->pins.size()) global.resize(descriptor_->pins.size(), 0);
+  }
+}
+
+// The KSPROPSETID_Pin properties past the basic ones: what a client needs to
+// connect a pin (interfaces, mediums, instance counts, physical connections)
+// and to negotiate its format (constrained ranges, intersection, proposal).
+void VirtualFilter::AddPinFactoryProperties() {
+  auto pinGet = [this](auto answer) {
+    return [this, answer](Request& r) -> uint32_t {
+      uint32_t status;
+      const PinDescriptor* pin = PinFromRequest(r, &status);
+      if (!pin) return status;
+      return answer(r, *pin);
+    };
+  };
+  properties_.push_back(PropertyItem{
+      KSPROPSETID_Pin, KSPROPERTY_PIN_INTERFACES, sizeof(KSP_PIN), 0, pinGet([](Request& r, const PinDescriptor& pin) {
+        std::vector<KSPIN_INTERFACE> list = pin.interfaces;
+        if (list.empty()) list.push_back(KSPIN_INTERFACE{KSINTERFACESETID_Standard, KSINTERFACE_STANDARD_STREAMING, 0});
+        std::vector<uint8_t> reply = MultipleItem(list);
+        return ReturnValue(r, reply.data(), static_cast<uint32_t>(reply.size()));
+      }),
+      nullptr});
+  properties_.push_back(PropertyItem{
+      KSPROPSETID_Pin, KSPROPERTY_PIN_MEDIUMS, sizeof(KSP_PIN), 0, pinGet([](Request& r, const PinDescriptor& pin) {
+        std::vector<KSPIN_MEDIUM> list = pin.mediums;
+        if (list.empty()) list.push_back(KSPIN_MEDIUM{KSMEDIUMSETID_Standard, KSMEDIUM_TYPE_ANYINSTANCE, 0});
+        std::vector<uint8_t> reply = MultipleItem(list);
+        return ReturnValue(r, reply.data(), static_cast<uint32_t>(reply.size()));
+      }),
+      nullptr});
+  properties_.push_back(PropertyItem{KSPROPSETID_Pin, KSPROPERTY_PIN_GLOBALCINSTANCES, sizeof(KSP_PIN),
+                                     sizeof(KSPIN_CINSTANCES), pinGet([this](Request& r, const PinDescriptor& pin) {
+                                       uint32_t pinId = ReadAt<uint32_t>(r.instance, sizeof(KSPROPERTY));
+                                       KSPIN_CINSTANCES value{pin.globalPossibleInstances != 0
+                                                                  ? pin.globalPossibleInstances
+                                                                  : pin.possibleInstances,
+                                                              0};
+                                       {
+                                         std::lock_guard<std::mutex> lock(descriptor_->globalInstances->mutex);
+                                         value.CurrentCount = descriptor_->globalInstances->current[pinId];
+                                       }
+                                       return ReturnValue(r, &value, sizeof value);
+                                     }),
+                                     nullptr});
+  properties_.push_back(PropertyItem{KSPROPSETID_Pin, KSPROPERTY_PIN_NECESSARYINSTANCES, sizeof(KSP_PIN),
+                                     sizeof(uint32_t), pinGet([](Request& r, const PinDescriptor& pin) {
+                                       return ReturnValue(r, &pin.necessaryInstances, sizeof pin.necessaryInstances);
+                                     }),
+                                     nullptr});
+  properties_.push_back(PropertyItem{
+      KSPROPSETID_Pin, KSPROPERTY_PIN_PHYSICALCONNECTION, sizeof(KSP_PIN), 0,
+      pinGet([](Request& r, const PinDescriptor& pin) -> uint32_t {
+        if (pin.physicalConnectionLink.empty()) return STATUS_NOT_FOUND;
+        // KSPIN_PHYSICALCONNECTION: Size, Pin, then the NUL-terminated link.
+        size_t linkBytes = (pin.physicalConnectionLink.size() + 1) * sizeof(char16_t);
+        std::vector<uint8_t> reply(sizeof(KSPIN_PHYSICALCONNECTION) + linkBytes, 0);
+        KSPIN_PHYSICALCONNECTION head{static_cast<uint32_t>(reply.size()), pin.physicalConnectionPin};
+        std::memcpy(reply.data(), &head, sizeof head);
+        std::memcpy(reply.data() + sizeof head, pin.physicalConnectionLink.data(), linkBytes - sizeof(char16_t));
+        return ReturnValue(r, reply.data(), head.Size);
+      }),
+      nullptr});
+  properties_.push_back(PropertyItem{
+      KSPROPSETID_Pin, KSPROPERTY_PIN_CONSTRAINEDDATARANGES, sizeof(KSP_PIN), 0,
+      pinGet([](Request& r, const PinDescriptor& pin) {
+        std::vector<uint8_t> reply =
+            DataRangeList(pin.constrainedDataRanges.empty() ? pin.dataRanges : pin.constrainedDataRanges);
+        return ReturnValue(r, reply.data(), static_cast<uint32_t>(reply.size()));
+      }),
+      nullptr});
+  // KSP_PIN followed by a KSMULTIPLE_ITEM of the client's data ranges.
+  properties_.push_back(PropertyItem{
+      KSPROPSETID_Pin, KSPROPERTY_PIN_DATAINTERSECTION, sizeof(KSP_PIN) + sizeof(KSMULTIPLE_ITEM), 0,
+      pinGet([](Request& r, const PinDescriptor& pin) -> uint32_t {
+        std::vector<uint8_t> format;
+        uint32_t status = IntersectDataRanges(pin, r.instance + sizeof(KSP_PIN),
+                                              r.irp.inputLength - static_cast<uint32_t>(sizeof(KSP_PIN)), &format);
+        if (status != STATUS_SUCCESS) return status;
+        return ReturnValue(r, format.data(), static_cast<uint32_t>(format.size()));
+      }),
+      nullptr});
+  // SET with a KSDATAFORMAT: would the pin accept it?
+  properties_.push_back(PropertyItem{KSPROPSETID_Pin, KSPROPERTY_PIN_PROPOSEDATAFORMAT, sizeof(KSP_PIN),
+                                     sizeof(KSDATAFORMAT), nullptr,
+                                     pinGet([](Request& r, const PinDescriptor& pin) -> uint32_t {
+                                       uint32_t formatSize = ReadAt<uint32_t>(r.data, 0);
+                                       if (formatSize < sizeof(KSDATAFORMAT) || formatSize > r.dataLength) {
+                                         return STATUS_INVALID_PARAMETER;
+                                       }
+                                       return FormatMatchesPin(pin, r.data, formatSize) ? STATUS_SUCCESS
+                                                                                        : STATUS_NO_MATCH;
+                                     })});
+}
+
+// KSPROPSETID_Topology from the descriptor, and KSPROPSETID_General's
+// COMPONENTID where the device has one.
+void VirtualFilter::AddTopologyProperties() {
+  properties_.push_back(PropertyItem{KSPROPSETID_Topology, KSPROPERTY_TOPOLOGY_CATEGORIES, sizeof(KSPROPERTY), 0,
+                                     [this](Request& r) {
+                                       std::vector<uint8_t> reply = MultipleItem(descriptor_->categories);
+                                       return ReturnValue(r, reply.data(), static_cast<uint32_t>(reply.size()));
+                                     },
+                                     nullptr});
+  properties_.push_back(PropertyItem{KSPROPSETID_Topology, KSPROPERTY_TOPOLOGY_NODES, sizeof(KSPROPERTY), 0,
+                                     [this](Request& r) {
+                                       std::vector<Guid> types;
+                                       for (const auto& node : descriptor_->nodes) types.push_back(node.type);
+                                       std::vector<uint8_t> reply = MultipleItem(types);
+                                       return ReturnValue(r, reply.data(), static_cast<uint32_t>(reply.size()));
+                                     },
+                                     nullptr});
+  properties_.push_back(PropertyItem{KSPROPSETID_Topology, KSPROPERTY_TOPOLOGY_CONNECTIONS, sizeof(KSPROPERTY), 0,
+                                     [this](Request& r) {
+                                       std::vector<uint8_t> reply = MultipleItem(descriptor_->connections);
+                                       return ReturnValue(r, reply.data(), static_cast<uint32_t>(reply.size()));
+                                     },
+                                     nullptr});
+  // KSP_NODE: the node's name.
+  properties_.push_back(PropertyItem{KSPROPSETID_Topology, KSPROPERTY_TOPOLOGY_NAME, sizeof(KSP_NODE), 0,
+                                     [this](Request& r) -> uint32_t {
+                                       uint32_t nodeId = ReadAt<uint32_t>(r.instance, sizeof(KSPROPERTY));
+                                       if (nodeId >= descriptor_->nodes.size()) return STATUS_INVALID_PARAMETER;
+                                       const std::string& name = descriptor_->nodes[nodeId].name;
+                                       if (name.empty()) return STATUS_NOT_FOUND;
+                                       std::vector<uint16_t> wide = WideString(name);
+                                       return ReturnValue(r, wide.data(), static_cast<uint32_t>(wide.size() * 2));
+                                     },
+                                     nullptr});
+  if (descriptor_->hasComponentId) {
+    properties_.push_back(PropertyItem{KSPROPSETID_General, KSPROPERTY_GENERAL_COMPONENTID, sizeof(KSPROPERTY),
+                                       sizeof(KSCOMPONENTID),
+                                       [this](Request& r) {
+                                         return ReturnValue(r, &descriptor_->componentId, sizeof(KSCOMPONENTID));
+                                       },
+                                       nullptr});
+  }
 }
 
 uint32_t VirtualFilter::GetPinCount(Request& r) {
@@ -139,13 +272,19 @@ const PinDescriptor* VirtualFilter::PinFromRequest(Request& r, uint32_t* status)
 }
 
 void VirtualFilter::ReleaseInstance(uint32_t pinId) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (pinId < instances_.size() && instances_[pinId] > 0) instances_[pinId]--;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (pinId < instances_.size() && instances_[pinId] > 0) instances_[pinId]--;
+  }
+  std::lock_guard<std::mutex> lock(descriptor_->globalInstances->mutex);
+  auto& global = descriptor_->globalInstances->current;
+  if (pinId < global.size() && global[pinId] > 0) global[pinId]--;
 }
 
 // The pin create request, checked as KsValidateConnectRequest and a
 // minidriver's intersection handler check it.
 uint32_t VirtualFilter::CreateChild(const Guid& objectClass, CreateRequest& request, std::shared_ptr<Object>* out) {
+  if (objectClass == KSNAME_TopologyNode) return CreateTopologyNode(descriptor_, request, out);
   if (objectClass != KSNAME_Pin) return STATUS_INVALID_DEVICE_REQUEST;
   const auto& payload = request.payload;
   if (payload.size() < sizeof(KSPIN_CONNECT) + sizeof(KSDATAFORMAT)) return STATUS_INVALID_PARAMETER;
@@ -179,23 +318,18 @@ uint32_t VirtualFilter::CreateChild(const Guid& objectClass, CreateRequest& requ
     if (list.Size < sizeof list || list.Size > available - listOffset) return STATUS_INVALID_PARAMETER;
   }
 
-  bool matched = false;
-  for (const auto& range : pin.dataRanges) {
-    KSDATARANGE r;
-    std::memcpy(&r, range.data(), sizeof r);
-    if (GuidMatches(r.MajorFormat, head.MajorFormat) && GuidMatches(r.SubFormat, head.SubFormat) &&
-        GuidMatches(r.Specifier, head.Specifier) &&
-        (head.Specifier != KSDATAFORMAT_SPECIFIER_WAVEFORMATEX || AudioFormatFits(range, format, head.FormatSize))) {
-      matched = true;
-      break;
-    }
-  }
-  if (!matched) return STATUS_NO_MATCH;
+  if (!FormatMatchesPin(pin, format, head.FormatSize)) return STATUS_NO_MATCH;
 
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (instances_[connect.PinId] >= pin.possibleInstances) return STATUS_DEVICE_BUSY;
+    // The device-wide limit (GLOBALCINSTANCES) binds across every open filter.
+    std::lock_guard<std::mutex> globalLock(descriptor_->globalInstances->mutex);
+    uint32_t globalPossible = pin.globalPossibleInstances != 0 ? pin.globalPossibleInstances : pin.possibleInstances;
+    auto& global = descriptor_->globalInstances->current;
+    if (pin.globalPossibleInstances != 0 && global[connect.PinId] >= globalPossible) return STATUS_DEVICE_BUSY;
     instances_[connect.PinId]++;
+    global[connect.PinId]++;
   }
   std::vector<uint8_t> formatCopy(format, format + head.FormatSize);
   auto self = std::static_pointer_cast<VirtualFilter>(shared_from_this());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -32,12 +33,52 @@ struct PinDescriptor {
   KSALLOCATOR_FRAMING framing{};  // the KSPROPERTY_CONNECTION_ALLOCATORFRAMING answer
   bool hasExternalAllocator = false;
   ExternalAllocator external;
+  // KSPROPERTY_PIN_INTERFACES / MEDIUMS; empty means the standard streaming
+  // interface / the standard medium, the only ones a pin create accepts.
+  std::vector<KSPIN_INTERFACE> interfaces;
+  std::vector<KSPIN_MEDIUM> mediums;
+  uint32_t necessaryInstances = 0;       // KSPROPERTY_PIN_NECESSARYINSTANCES
+  uint32_t globalPossibleInstances = 0;  // GLOBALCINSTANCES.PossibleCount; 0: possibleInstances
+  // KSPROPERTY_PIN_PHYSICALCONNECTION: the other filter's symbolic link and
+  // pin; an empty link means the pin has none (STATUS_NOT_FOUND).
+  std::u16string physicalConnectionLink;
+  uint32_t physicalConnectionPin = 0;
+  // KSPROPERTY_PIN_CONSTRAINEDDATARANGES; empty means the same as dataRanges.
+  std::vector<std::vector<uint8_t>> constrainedDataRanges;
+  // KSPROPERTY_CONNECTION_ALLOCATORFRAMING_EX, a whole KSALLOCATOR_FRAMING_EX
+  // (24 + 88 per item); empty: the pin does not support the property.
+  std::vector<uint8_t> framingEx;
+};
+
+// One topology node (KSPROPERTY_TOPOLOGY_NODES and _NAME).
+struct NodeDescriptor {
+  Guid type;         // KSNODETYPE_*
+  std::string name;  // KSPROPERTY_TOPOLOGY_NAME (ASCII)
+};
+
+// Pin instances across every open filter of one device (GLOBALCINSTANCES),
+// shared by the filters opened from one descriptor.
+struct GlobalInstanceCounts {
+  std::mutex mutex;
+  std::vector<uint32_t> current;
 };
 
 struct FilterDescriptor {
   std::vector<PinDescriptor> pins;
   // Extra property handlers on the filter (diagnostics of virtual devices).
   std::vector<PropertyItem> filterProperties;
+  // KSPROPSETID_Topology: CATEGORIES, NODES (+ NAME), CONNECTIONS.
+  std::vector<Guid> categories;
+  std::vector<NodeDescriptor> nodes;
+  std::vector<KSTOPOLOGY_CONNECTION> connections;
+  // KSPROPERTY_GENERAL_COMPONENTID, when the device has one.
+  bool hasComponentId = false;
+  KSCOMPONENTID componentId{};
+  // Node properties (KSP_NODE requests flagged KSPROPERTY_TYPE_TOPOLOGY),
+  // answered on the filter and on topology node objects (which check that
+  // the NodeId names them).
+  std::vector<PropertyItem> nodeProperties;
+  std::shared_ptr<GlobalInstanceCounts> globalInstances = std::make_shared<GlobalInstanceCounts>();
 };
 
 class VirtualFilter final : public Object {
@@ -51,6 +92,9 @@ class VirtualFilter final : public Object {
  private:
   uint32_t GetPinCount(Request& r);
   const PinDescriptor* PinFromRequest(Request& r, uint32_t* status);
+
+  void AddPinFactoryProperties();
+  void AddTopologyProperties();
 
   std::shared_ptr<const FilterDescriptor> descriptor_;
   std::vector<uint32_t> instances_;

@@ -1,5 +1,6 @@
 #include "virtual_pin.h"
 
+#include "clock.h"
 #include "pin_stream.h"
 
 #include <cstring>
@@ -45,11 +46,23 @@ class VirtualPin final : public Object {
     properties_.push_back(PropertyItem{KSPROPSETID_Stream, KSPROPERTY_STREAM_ALLOCATOR, sizeof(KSPROPERTY),
                                        sizeof(uint64_t), [this](Request& r) { return GetAllocator(r); },
                                        [this](Request& r) { return SetAllocator(r); }});
+    properties_.push_back(PropertyItem{KSPROPSETID_Stream, KSPROPERTY_STREAM_MASTERCLOCK, sizeof(KSPROPERTY),
+                                       sizeof(uint64_t), [this](Request& r) { return GetMasterClock(r); },
+                                       [this](Request& r) { return SetMasterClock(r); }});
+    if (!descriptor_.framingEx.empty()) {
+      properties_.push_back(PropertyItem{
+          KSPROPSETID_Connection, KSPROPERTY_CONNECTION_ALLOCATORFRAMING_EX, sizeof(KSPROPERTY),
+          sizeof(KSALLOCATOR_FRAMING_EX) - sizeof(KS_FRAMING_ITEM), [this](Request& r) {
+            return ReturnValue(r, descriptor_.framingEx.data(), static_cast<uint32_t>(descriptor_.framingEx.size()));
+          },
+          nullptr});
+    }
   }
 
   ~VirtualPin() override { filter_->ReleaseInstance(pinId_); }
 
   uint32_t CreateChild(const Guid& objectClass, CreateRequest& request, std::shared_ptr<Object>* out) override {
+    if (objectClass == KSNAME_Clock) return KsCreateDefaultClock(request, clock_, out);
     if (objectClass != KSNAME_Allocator) return STATUS_INVALID_DEVICE_REQUEST;
     if (descriptor_.hasExternalAllocator) {
       const ExternalAllocator& x = descriptor_.external;
@@ -73,8 +86,11 @@ class VirtualPin final : public Object {
       state_ = kStateStop;
       allocator_.reset();
       allocatorHandle_ = 0;
+      masterClock_.reset();
+      masterClockHandle_ = 0;
     }
     stream_.StateChanged(kStateStop);
+    KsSetDefaultClockState(*clock_, kStateStop);
   }
 
  private:
@@ -96,6 +112,33 @@ class VirtualPin final : public Object {
     if (distance > 1) return STATUS_INVALID_DEVICE_STATE;
     state_ = next;
     stream_.StateChanged(next);
+    KsSetDefaultClockState(*clock_, next);
+    return STATUS_SUCCESS;
+  }
+
+  uint32_t GetMasterClock(Request& r) {
+    uint64_t handle;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      handle = masterClockHandle_;
+    }
+    return ReturnValue(r, &handle, sizeof handle);
+  }
+
+  // A clock handle (0 detaches), referenced as the allocator is; set only in
+  // STOP (the emulator's rule, as for KSPROPERTY_STREAM_ALLOCATOR).
+  uint32_t SetMasterClock(Request& r) {
+    uint64_t handle = ReadAt<uint64_t>(r.data, 0);
+    std::shared_ptr<Object> clock;
+    if (handle != 0) {
+      if (r.irp.resolve == nullptr) return STATUS_INVALID_HANDLE;
+      clock = (*r.irp.resolve)(handle);
+      if (!clock || clock->objectClass() != ObjectClass::Clock) return STATUS_INVALID_HANDLE;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ != kStateStop) return STATUS_INVALID_DEVICE_STATE;
+    masterClock_ = std::move(clock);
+    masterClockHandle_ = handle;
     return STATUS_SUCCESS;
   }
 
@@ -130,6 +173,9 @@ class VirtualPin final : public Object {
   uint32_t state_ = kStateStop;
   std::shared_ptr<Object> allocator_;  // a reference, as ObReferenceObjectByHandle takes one
   uint64_t allocatorHandle_ = 0;
+  std::shared_ptr<KSDEFAULTCLOCK> clock_ = KsAllocateDefaultClock();  // what the pin's clocks read
+  std::shared_ptr<Object> masterClock_;
+  uint64_t masterClockHandle_ = 0;
   PinStream stream_;  // last: its worker stops before the rest goes
 };
 

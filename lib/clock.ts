@@ -1,0 +1,89 @@
+/**
+ * KsClock: a KS clock created on a pin (KsCreateClock2 where present) and
+ * its KSPROPSETID_Clock properties. Times are LONGLONGs in 100 ns units, so
+ * they come back as bigints.
+ */
+import { KsError } from './errors';
+import { KSPROPERTY_CLOCK, KSPROPSETID } from './constants';
+import { KsHandle } from './handle';
+import type { CreatedWith } from './allocator';
+import type { PinState } from './pin';
+
+/** KSCLOCK_CREATE: 4 bytes. */
+export const KSCLOCK_CREATE_SIZE = 4;
+
+/** KSCORRELATED_TIME */
+export interface CorrelatedTime {
+  /** Time: the clock's time, 100 ns */
+  time: bigint;
+  /** SystemTime: the system time read at the same instant, 100 ns */
+  systemTime: bigint;
+}
+
+/** KSRESOLUTION */
+export interface ClockResolution {
+  /** Granularity: the smallest step of the clock, 100 ns */
+  granularity: bigint;
+  /** Error: how far off a reading may be, 100 ns */
+  error: bigint;
+}
+
+const STATES: readonly PinState[] = ['stop', 'acquire', 'pause', 'run'];
+
+export class KsClock extends KsHandle {
+  readonly kind = 'clock';
+  readonly createdWith: CreatedWith;
+
+  /** @internal use KsPin.createClock */
+  constructor(id: number, parent: KsHandle, createdWith: CreatedWith) {
+    super(id, parent);
+    this.createdWith = createdWith;
+  }
+
+  private read(id: number, size: number, what: string): Buffer {
+    const reply = this.getProperty(KSPROPSETID.Clock, id, { size });
+    if (reply.length < size) throw new KsError('ERR_MALFORMED_REPLY', `get clock ${what}`, `${what} needs ${size} bytes, got ${reply.length}`);
+    return reply;
+  }
+
+  /** KSPROPERTY_CLOCK_TIME: the presentation time (it advances while the pin runs). */
+  time(): bigint {
+    return this.read(KSPROPERTY_CLOCK.TIME, 8, 'time').readBigInt64LE(0);
+  }
+
+  /** KSPROPERTY_CLOCK_PHYSICALTIME: the underlying time, whatever the state. */
+  physicalTime(): bigint {
+    return this.read(KSPROPERTY_CLOCK.PHYSICALTIME, 8, 'physical time').readBigInt64LE(0);
+  }
+
+  /** KSPROPERTY_CLOCK_CORRELATEDTIME */
+  correlatedTime(): CorrelatedTime {
+    const b = this.read(KSPROPERTY_CLOCK.CORRELATEDTIME, 16, 'correlated time');
+    return { time: b.readBigInt64LE(0), systemTime: b.readBigInt64LE(8) };
+  }
+
+  /** KSPROPERTY_CLOCK_CORRELATEDPHYSICALTIME */
+  correlatedPhysicalTime(): CorrelatedTime {
+    const b = this.read(KSPROPERTY_CLOCK.CORRELATEDPHYSICALTIME, 16, 'correlated physical time');
+    return { time: b.readBigInt64LE(0), systemTime: b.readBigInt64LE(8) };
+  }
+
+  /** KSPROPERTY_CLOCK_RESOLUTION */
+  resolution(): ClockResolution {
+    const b = this.read(KSPROPERTY_CLOCK.RESOLUTION, 16, 'resolution');
+    return { granularity: b.readBigInt64LE(0), error: b.readBigInt64LE(8) };
+  }
+
+  /** KSPROPERTY_CLOCK_STATE: the KSSTATE the clock follows (its pin's). */
+  state(): PinState {
+    const value = this.read(KSPROPERTY_CLOCK.STATE, 4, 'state').readUInt32LE(0);
+    const state = STATES[value];
+    if (!state) throw new KsError('ERR_MALFORMED_REPLY', 'get clock state', `KSSTATE ${value} is not a state`);
+    return state;
+  }
+
+  /** @internal the HANDLE KSPROPERTY_STREAM_MASTERCLOCK carries */
+  handleForPin(): bigint {
+    return this.handleValue('set master clock');
+  }
+}
