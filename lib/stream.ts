@@ -211,6 +211,10 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     }
     if (this.#readyHead < this.#ready.length) return Promise.resolve(this.#take());
     this.#flush();
+    // Look for completed frames before waiting: the engine only wakes
+    // JavaScript once it has run dry, so a busy consumer drains on its own.
+    if (!this.#ended) this.#pull();
+    if (this.#readyHead < this.#ready.length) return Promise.resolve(this.#take());
     if (this.#error) return Promise.reject(this.#error);
     if (this.#ended) return Promise.resolve({ value: undefined, done: true });
     if (this.#waiter) return Promise.reject(new TypeError('next() called again before the previous call settled'));
@@ -261,6 +265,16 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
 
   #onReady(): void {
     if (this.#ended) return;
+    this.#pull();
+    if (this.#waiter && this.#readyHead < this.#ready.length) {
+      const waiter = this.#waiter;
+      this.#waiter = null;
+      waiter.resolve(this.#take());
+    }
+  }
+
+  /** Moves every completed packet into the ready queue (and arms the engine's wake-up when none is left). */
+  #pull(): void {
     const records = this.#records;
     for (;;) {
       const n = native.streamDrain(this.#streamId, records);
@@ -278,11 +292,6 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
         frame.fill(records, at, this.#delivered++);
         this.#ready.push(frame.slot);
       }
-    }
-    if (this.#waiter && this.#readyHead < this.#ready.length) {
-      const waiter = this.#waiter;
-      this.#waiter = null;
-      waiter.resolve(this.#take());
     }
   }
 

@@ -102,12 +102,16 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
       // record so JavaScript can end its iteration.
       if (!closing_) {
         ring_[(head_ + count_) % slots_] = record;
-        wake = count_++ == 0;
+        count_++;
+        wake = armed_;
+        armed_ = false;
       }
       drained_.notify_all();
     } else {
       ring_[(head_ + count_) % slots_] = record;
-      wake = count_++ == 0;
+      count_++;
+      wake = armed_;
+      armed_ = false;
       // Nothing left in flight while JavaScript lags: give the oldest
       // undelivered frame back to the device rather than stall it.
       if (overflow_ == OverflowPolicy::DropOldest && inFlight_ == 0 && count_ > 1) {
@@ -141,6 +145,7 @@ size_t StreamEngine::Drain(double* out, size_t max) {
     head_ = (head_ + 1) % slots_;
     count_--;
   }
+  if (n == 0) armed_ = true;
   return n;
 }
 

@@ -3,7 +3,7 @@
 // the backend's asynchronous IOCTL (a completion port on Windows, the pin's
 // worker in the emulator). Completed packets wait in a ring until JavaScript
 // drains them in batches; `notify` runs only when the ring goes from empty to
-// non-empty, so one wake-up carries many frames. The memory belongs to the
+// non-empty while JavaScript waits for it, so one wake-up carries many frames. The memory belongs to the
 // caller (a JS ArrayBuffer) and outlives the engine.
 #pragma once
 
@@ -46,6 +46,9 @@ class StreamEngine {
   // Sends the slots' packets (fresh headers) to the device.
   void Submit(const uint32_t* slots, size_t count);
   // Moves up to `max` completed packets into `out` (kStreamRecordDoubles each).
+  // When there are none, arms the wake-up: the next completion calls `notify`.
+  // So JavaScript is woken only when it has run dry and waits; while it keeps
+  // draining on its own, completions cost no wake-up at all.
   size_t Drain(double* out, size_t max);
   // Cancels what is in flight and waits for every completion; afterwards the
   // pool is no longer touched and completions are ignored.
@@ -78,6 +81,7 @@ class StreamEngine {
   std::condition_variable drained_;
   std::vector<StreamRecord> ring_;  // capacity `slots_`: no more can be complete
   size_t head_ = 0, count_ = 0;
+  bool armed_ = true;  // JavaScript waits for a wake-up
   bool closing_ = false;
   bool nativeSink_ = false;
   std::atomic<uint32_t> inFlight_{0};
