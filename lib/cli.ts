@@ -10,11 +10,15 @@ import { openFilter, type PinFactoryInfo } from './filter';
 import { flagNames, KSALLOCATOR_REQUIREMENTF, POOL_TYPE, FILE_ALIGNMENT, type AllocatorFraming } from './framing';
 import { KSDATAFORMAT, KSFILTER_NODE, KSINTERFACESETID_Standard, KSMEDIUMSETID_Standard, PINNAME } from './constants';
 import { isAbsent, type Topology } from './topology';
+import { capture, render } from './cli-stream';
 
 const USAGE = `usage:
   kernel-streaming list [--category NAME|GUID] [--backend windows|emulator] [--json]
   kernel-streaming inspect <device> [--backend windows|emulator] [--json]
-      <device> is a path from \`list\`, its number in that list, or part of its name`;
+  kernel-streaming capture <device> --out file.wav [--pin N] [--format RATE:CHANNELS:BITS] [--frames N | --seconds S] [--unthrottled]
+  kernel-streaming render <device> file.wav [--pin N] [--unthrottled]
+      <device> is a path from \`list\`, its number in that list, or part of its name
+      --unthrottled: emulated devices stream as fast as possible instead of in real time`;
 
 interface Output {
   out(line: string): void;
@@ -34,7 +38,7 @@ function backendNote(backend: BackendName): string {
   return 'backend: windows (ksuser.dll)';
 }
 
-function findDevice(spec: string, backend: BackendName | undefined): DeviceInfo {
+export function findDevice(spec: string, backend: BackendName | undefined): DeviceInfo {
   const devices = listDevices({ backend });
   if (/^\d+$/.test(spec)) {
     const index = Number(spec);
@@ -173,6 +177,53 @@ function list(category: string | undefined, backend: BackendName | undefined, js
   const rows = [['#', 'name', 'categories', 'path']];
   devices.forEach((d, i) => rows.push([String(i + 1), d.friendlyName, d.categories.join(','), d.path]));
   for (const line of table(rows)) io.out(line);
+}
+
+/** Runs the CLI, including the streaming commands; resolves with the exit code. */
+export async function run(argv: string[], io: Output = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+  const [command] = argv;
+  if (command !== 'capture' && command !== 'render') return main(argv, io);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv.slice(1),
+      allowPositionals: true,
+      options: {
+        backend: { type: 'string' },
+        pin: { type: 'string' },
+        format: { type: 'string' },
+        frames: { type: 'string' },
+        seconds: { type: 'string' },
+        out: { type: 'string' },
+        unthrottled: { type: 'boolean', default: false },
+      },
+    });
+  } catch (e) {
+    io.err(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const v = parsed.values;
+  const positionals = parsed.positionals;
+  const needed = command === 'capture' ? 1 : 2;
+  if (positionals.length !== needed || (command === 'capture' && !v.out)) {
+    io.err(USAGE);
+    return 2;
+  }
+  const number = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+  const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : undefined;
+  try {
+    const device = findDevice(positionals[0], v.backend as BackendName | undefined);
+    if (command === 'capture') {
+      await capture(device, { pin: number(v.pin), format: v.format, frames: number(v.frames), seconds: number(v.seconds), out: v.out!, unthrottled: v.unthrottled }, { ...io, progress });
+    } else {
+      await render(device, positionals[1], { pin: number(v.pin), unthrottled: v.unthrottled }, { ...io, progress });
+    }
+    return 0;
+  } catch (e) {
+    const err = e as Error;
+    io.err(`kernel-streaming: ${err instanceof KsError ? `${err.code}: ` : ''}${err.message}`);
+    return 1;
+  }
 }
 
 /** Runs the CLI; returns the exit code. */
