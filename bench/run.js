@@ -49,10 +49,11 @@ async function captureJs(pin, frameSize, packets, seconds) {
   return { frames: frames / elapsed, bytes: bytes / elapsed };
 }
 
-function captureNative(pin, frameSize, packets, seconds) {
+// The limit: the same engine with no JavaScript in the loop.
+function nativeLoop(pin, write, frameSize, packets, seconds) {
   ks.setEmulatorPacing(pin, 'unthrottled');
   pin.setState('run');
-  const r = pin.measureNativeLoop({ packets, frameSize, alignment: 64, milliseconds: Math.round(seconds * 1000) });
+  const r = pin.measureNativeLoop({ write, packets, frameSize, alignment: 64, milliseconds: Math.round(seconds * 1000) });
   pin.setState('stop');
   return { frames: r.frames / r.seconds, bytes: r.bytes / r.seconds };
 }
@@ -109,14 +110,6 @@ async function renderJs(pin, frameSize, packets, seconds) {
   return { frames: frames / elapsed, bytes: (frames * frameSize) / elapsed };
 }
 
-function renderNative(pin, frameSize, packets, seconds) {
-  ks.setEmulatorPacing(pin, 'unthrottled');
-  pin.setState('run');
-  const r = pin.measureNativeLoop({ write: true, packets, frameSize, alignment: 64, milliseconds: Math.round(seconds * 1000) });
-  pin.setState('stop');
-  return { frames: r.frames / r.seconds, bytes: r.bytes / r.seconds };
-}
-
 // ---- Latency, memory, GC -------------------------------------------------------
 
 async function latency(pin, frames) {
@@ -169,7 +162,7 @@ async function main() {
 
   for (const [size, packets] of [[4 * KiB, 32], [4 * KiB, 128], [64 * KiB, 32], [1 * MiB, 32]]) {
     const js = await captureJs(capturePin, size, packets, SECONDS);
-    const limit = captureNative(capturePin, size, packets, SECONDS);
+    const limit = nativeLoop(capturePin, false, size, packets, SECONDS);
     const fsr = await fsBaseline('/dev/zero', 'r', size, 4, SECONDS, false);
     const row = { size, packets, js, limit, fsRead: fsr, jsVsLimit: js.frames / limit.frames, jsVsFsRead: js.frames / fsr.frames };
     results.capture.push(row);
@@ -178,7 +171,7 @@ async function main() {
   if (renderPin) {
     for (const [size, packets] of [[4 * KiB, 32], [64 * KiB, 32], [1 * MiB, 32]]) {
       const js = await renderJs(renderPin, size, packets, SECONDS);
-      const limit = renderNative(renderPin, size, packets, SECONDS);
+      const limit = nativeLoop(renderPin, true, size, packets, SECONDS);
       const fsw = await fsBaseline('/dev/null', 'w', size, 4, SECONDS, true);
       const row = { size, packets, js, limit, fsWrite: fsw, jsVsLimit: js.frames / limit.frames, jsVsFsWrite: js.frames / fsw.frames };
       results.render.push(row);

@@ -4,6 +4,7 @@
  * (wValidBitsPerSample), dwChannelMask and SubFormat. Used for more than two
  * channels, more than 16 bits, or float samples.
  */
+import { checkInteger } from './validate';
 import { KsError } from './errors';
 import { KSDATAFORMAT } from './constants';
 import { normalizeGuid, readGuid, writeGuid, type Guid } from './guid';
@@ -92,21 +93,16 @@ export interface ExtensibleFormatInit {
   subFormat?: Guid;
 }
 
-function checkInt(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${field} must be an integer in ${min}..${max}, got ${String(value)}`);
-  if (value < min || value > max) throw new RangeError(`${field} must be an integer in ${min}..${max}, got ${value}`);
-  return value;
-}
 
 /** KSDATAFORMAT (SubFormat = the sample SubFormat) + WAVEFORMATEXTENSIBLE: 104 bytes. */
 export function extensibleFormat(init: ExtensibleFormatInit): DataFormat {
-  const channels = checkInt(init?.channels, 'extensible.channels', 1, 0xffff);
-  const sampleRate = checkInt(init?.sampleRate, 'extensible.sampleRate', 1, 0xffffffff);
-  const bits = checkInt(init?.bitsPerSample, 'extensible.bitsPerSample', 8, 32);
+  const channels = checkInteger(init?.channels, 'extensible.channels', 1, 0xffff);
+  const sampleRate = checkInteger(init?.sampleRate, 'extensible.sampleRate', 1, 0xffffffff);
+  const bits = checkInteger(init?.bitsPerSample, 'extensible.bitsPerSample', 8, 32);
   if (bits % 8 !== 0) throw new RangeError(`extensible.bitsPerSample must be 8, 16, 24 or 32, got ${bits}`);
-  const validBits = checkInt(init.validBitsPerSample ?? bits, 'extensible.validBitsPerSample', 1, bits);
+  const validBits = checkInteger(init.validBitsPerSample ?? bits, 'extensible.validBitsPerSample', 1, bits);
   const defaultMask = channels >= 32 ? 0xffffffff : 2 ** channels - 1;
-  const channelMask = checkInt(init.channelMask ?? defaultMask, 'extensible.channelMask', 0, 0xffffffff);
+  const channelMask = checkInteger(init.channelMask ?? defaultMask, 'extensible.channelMask', 0, 0xffffffff);
   const subFormat = normalizeGuid(init.subFormat ?? KSDATAFORMAT.SUBTYPE_PCM, 'extensible.subFormat');
   const blockAlign = channels * (bits / 8);
   if (blockAlign > 0xffff) throw new RangeError(`extensible.channels × bytes per sample must fit in 16 bits, got ${blockAlign}`);

@@ -4,6 +4,7 @@
  * list a pin's DATARANGES reply comes in. Replies are parsed as untrusted
  * input: every length is checked before it is used.
  */
+import { checkInteger } from './validate';
 import { KsError } from './errors';
 import { KSDATAFORMAT } from './constants';
 import { normalizeGuid, readGuid, writeGuid, type Guid } from './guid';
@@ -149,17 +150,12 @@ export interface PcmFormatInit {
   bitsPerSample: number;
 }
 
-function checkInt(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${field} must be an integer in ${min}..${max}, got ${String(value)}`);
-  if (value < min || value > max) throw new RangeError(`${field} must be an integer in ${min}..${max}, got ${value}`);
-  return value;
-}
 
 /** KSDATAFORMAT_WAVEFORMATEX for integer PCM (82 bytes: the head and an 18-byte WAVEFORMATEX). */
 export function pcmFormat(init: PcmFormatInit): DataFormat {
-  const channels = checkInt(init?.channels, 'pcm.channels', 1, 0xffff);
-  const sampleRate = checkInt(init?.sampleRate, 'pcm.sampleRate', 1, 0xffffffff);
-  const bits = checkInt(init?.bitsPerSample, 'pcm.bitsPerSample', 8, 32);
+  const channels = checkInteger(init?.channels, 'pcm.channels', 1, 0xffff);
+  const sampleRate = checkInteger(init?.sampleRate, 'pcm.sampleRate', 1, 0xffffffff);
+  const bits = checkInteger(init?.bitsPerSample, 'pcm.bitsPerSample', 8, 32);
   if (bits % 8 !== 0) throw new RangeError(`pcm.bitsPerSample must be 8, 16, 24 or 32, got ${bits}`);
   const blockAlign = channels * (bits / 8);
   if (blockAlign > 0xffff) throw new RangeError(`pcm.channels × bytes per sample must fit in 16 bits, got ${blockAlign}`);

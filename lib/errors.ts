@@ -127,6 +127,25 @@ export function statusName(kind: StatusKind, value: number): string {
   }
 }
 
+/**
+ * Whether a status says the request was cancelled (the handle closed or the
+ * I/O was cancelled): STATUS_CANCELLED, ERROR_OPERATION_ABORTED, or its HRESULT.
+ */
+export function statusCancelled(kind: StatusKind, value: number): boolean {
+  value >>>= 0;
+  if (kind === StatusKind.NtStatus) return value === 0xc0000120;
+  if (kind === StatusKind.Win32) return value === 995;
+  return value === 0x800703e3;
+}
+
+/** Whether a status says the pin refused I/O because it is stopped: STATUS_INVALID_DEVICE_STATE, ERROR_INVALID_STATE. */
+export function statusStopped(kind: StatusKind, value: number): boolean {
+  value >>>= 0;
+  if (kind === StatusKind.NtStatus) return value === 0xc0000184;
+  if (kind === StatusKind.Win32) return value === 5023;
+  return value === 0x8007139f;
+}
+
 /** Whether a status value in its scheme means success. */
 export function statusOk(kind: StatusKind, value: number): boolean {
   switch (kind) {

@@ -1,4 +1,5 @@
 /** KsFilter: an open KS filter (a device interface), its pin factories, and pin creation. */
+import { checkUint32 } from './validate';
 import { KsError, statusOk } from './errors';
 import {
   GENERIC_READ,
@@ -133,12 +134,6 @@ export interface OpenFilterOptions {
 const FLOWS: Record<number, DataFlow> = { [KSPIN_DATAFLOW.IN]: 'in', [KSPIN_DATAFLOW.OUT]: 'out' };
 const COMMUNICATIONS: Record<number, Communication> = { 0: 'none', 1: 'sink', 2: 'source', 3: 'both', 4: 'bridge' };
 
-function checkUint32(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new RangeError(`${field} must be an integer in 0..4294967295, got ${String(value)}`);
-  }
-  return value;
-}
 
 export function openFilter(path: string, options: OpenFilterOptions = {}): KsFilter {
   if (typeof path !== 'string' || path.length === 0) throw new TypeError('path must be a device interface path (a non-empty string)');

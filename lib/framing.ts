@@ -2,6 +2,7 @@
  * KSALLOCATOR_FRAMING: the 24-byte allocator framing, its constants, its
  * codec, and the checks a create request gets before it reaches native code.
  */
+import { checkInteger, checkUint32, UINT32_MAX } from './validate';
 
 /** KSALLOCATOR_REQUIREMENTF_*: the flags of a pin's framing answer. */
 export const KSALLOCATOR_REQUIREMENTF = {
@@ -67,7 +68,6 @@ export const POOL_TYPE = {
 } as const;
 
 export const ALLOCATOR_FRAMING_SIZE = 24;
-const UINT32_MAX = 0xffffffff;
 const KNOWN_ALIGNMENTS: readonly number[] = Object.values(FILE_ALIGNMENT);
 const KNOWN_POOL_TYPES: readonly number[] = Object.values(POOL_TYPE);
 const KNOWN_REQUIREMENT_BITS = Object.values(KSALLOCATOR_REQUIREMENTF).reduce((a, b) => (a | b) >>> 0, 0);
@@ -201,15 +201,6 @@ export class AllocatorFraming {
   }
 }
 
-function checkUint32(value: unknown, field: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(`${field} must be an integer in ${min}..${UINT32_MAX}, got ${String(value)}`);
-  }
-  if (value < min || value > UINT32_MAX) {
-    throw new RangeError(`${field} must be an integer in ${min}..${UINT32_MAX}, got ${value}`);
-  }
-  return value;
-}
 
 /**
  * Checks a framing for an allocator create request and returns it as an
@@ -220,10 +211,10 @@ export function validateCreateFraming(input: AllocatorFraming | AllocatorFraming
   if (input === null || typeof input !== 'object') {
     throw new TypeError('framing must be an AllocatorFraming or { frames, frameSize, ... }');
   }
-  checkUint32(input.frames, 'framing.frames', 1);
-  checkUint32(input.frameSize, 'framing.frameSize', 1);
+  checkInteger(input.frames, 'framing.frames', 1, UINT32_MAX);
+  checkInteger(input.frameSize, 'framing.frameSize', 1, UINT32_MAX);
   const flags = input.flags ?? 0;
-  checkUint32(flags, 'framing.flags', 0);
+  checkUint32(flags, 'framing.flags');
   if ((flags & ~KSALLOCATOR_OPTIONF.VALID) >>> 0) {
     const hint =
       (flags & ~KNOWN_REQUIREMENT_BITS) >>> 0

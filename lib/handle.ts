@@ -5,7 +5,7 @@
  * as the last resort. On top sits the generic property/method layer that
  * takes and returns raw bytes.
  */
-import { KsError, StatusKind, statusOk } from './errors';
+import { KsError, StatusKind, statusCancelled, statusOk } from './errors';
 import { IOCTL_KS, KSMETHOD_TYPE, KSPROPERTY_TYPE } from './constants';
 import { type Guid } from './guid';
 import { callNative, native, type StatusTriple } from './native';
@@ -116,6 +116,20 @@ export abstract class KsHandle {
   }
 
   /**
+   * Throws for the status of a request that was pending: ERR_CANCELED (with
+   * the platform status kept) when the handle closed or stopped meanwhile,
+   * else the status's own KsError.
+   */
+  protected checkPending(triple: StatusTriple, operation: string): void {
+    const [kind, value] = triple;
+    if (statusCancelled(kind, value)) {
+      const { details } = KsError.fromStatus(kind, value, operation);
+      throw new KsError('ERR_CANCELED', operation, `the ${this.kind} was closed or stopped while the request was pending`, details);
+    }
+    KsHandle.check(triple, operation);
+  }
+
+  /**
    * KSPROPERTY_TYPE_GET of any property, returning the reply's bytes. Without
    * `size`, the driver is asked for the size first (a zero-length GET); a
    * driver that answers without one is asked again with growing buffers.
@@ -165,18 +179,8 @@ export abstract class KsHandle {
     const operation = `invoke method ${set}:${id}`;
     const request = encodeIdentifier(set, id, flags);
     const result = await this.ioctlAsync(IOCTL_KS.METHOD, request, data);
-    if (isCancellation(result)) throw new KsError('ERR_CANCELED', operation, `the ${this.kind} was closed while the request was pending`, statusDetails(result));
-    KsHandle.check(result, operation);
+    this.checkPending(result, operation);
     return data ? data.subarray(0, Math.min(result[2], data.length)) : Buffer.alloc(0);
   }
 }
 
-function isCancellation([kind, value]: StatusTriple): boolean {
-  value >>>= 0;
-  return (kind === StatusKind.NtStatus && value === 0xc0000120) || (kind === StatusKind.Win32 && value === 995) ||
-    (kind === StatusKind.HResult && value === 0x800703e3);
-}
-
-function statusDetails([kind, value]: StatusTriple): { status?: number; win32?: number; hresult?: number } {
-  return KsError.fromStatus(kind, value, '').details;
-}

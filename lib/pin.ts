@@ -1,5 +1,6 @@
 /** KsPin: a pin instance created on a filter (KsCreatePin2 where present). */
-import { KsError, StatusKind } from './errors';
+import { checkInteger } from './validate';
+import { KsError } from './errors';
 import { GENERIC_READ, KSPROPERTY_CONNECTION, KSPROPERTY_STREAM, KSPROPSETID, KSSTATE } from './constants';
 import { type DataFormat, decodeDataFormat } from './dataformat';
 import { AllocatorFraming, ALLOCATOR_FRAMING_SIZE, type AllocatorFramingInit, validateCreateFraming } from './framing';
@@ -205,18 +206,12 @@ export class KsPin extends KsHandle {
     const flags = (pts !== undefined ? KSSTREAM_HEADER_OPTIONSF.TIMEVALID : 0) | (options.endOfStream ? KSSTREAM_HEADER_OPTIONSF.ENDOFSTREAM : 0);
     const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const id = this.idFor(operation);
-    const result = await callNative(operation, () => native.streamWrite(id, buffer, flags, pts ?? 0));
-    const [kind, value] = result;
-    if ((kind === StatusKind.NtStatus && value === 0xc0000120) || (kind === StatusKind.Win32 && value === 995)) {
-      throw new KsError('ERR_CANCELED', operation, 'the pin was closed or stopped before the device consumed the packet');
-    }
-    KsHandle.check(result, operation);
+    this.checkPending(await callNative(operation, () => native.streamWrite(id, buffer, flags, pts ?? 0)), operation);
   }
 
   /** A Node Writable that renders each chunk, with up to `packets` in flight. End of stream is signalled on end(). */
   writable(options: { packets?: number } = {}): Writable {
-    const packets = options.packets ?? 8;
-    if (!Number.isInteger(packets) || packets < 1 || packets > 4096) throw new RangeError(`packets must be an integer in 1..4096, got ${String(packets)}`);
+    const packets = checkInteger(options.packets ?? 8, 'packets', 1, 4096);
     let inFlight = 0;
     let blocked: ((error?: Error | null) => void) | null = null;
     let failed: Error | null = null;
@@ -258,9 +253,9 @@ export class KsPin extends KsHandle {
     const id = this.idFor(operation);
     const { packets, frameSize, milliseconds } = options;
     const alignment = options.alignment ?? 8;
-    for (const [name, value, max] of [['packets', packets, 4096], ['frameSize', frameSize, 0x40000000], ['milliseconds', milliseconds, 600000]] as const) {
-      if (!Number.isInteger(value) || value < 1 || value > max) throw new RangeError(`${name} must be an integer in 1..${max}, got ${String(value)}`);
-    }
+    checkInteger(packets, 'packets', 1, 4096);
+    checkInteger(frameSize, 'frameSize', 1, 0x40000000);
+    checkInteger(milliseconds, 'milliseconds', 1, 600000);
     const slotSize = Math.ceil(frameSize / alignment) * alignment;
     const [frames, bytes, seconds] = callNative(operation, () =>
       native.streamNativeSink(id, options.write ?? false, packets, slotSize, alignment, milliseconds),
@@ -272,16 +267,10 @@ export class KsPin extends KsHandle {
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
     let framing: AllocatorFraming | undefined;
     const framingOf = () => (framing ??= this.allocatorFraming());
-    const packets = options.packets ?? Math.max(framingOf().frames, 4);
-    if (!Number.isInteger(packets) || packets < 1 || packets > 4096) throw new RangeError(`packets must be an integer in 1..4096, got ${String(packets)}`);
-    const frameSize = options.frameSize ?? framingOf().frameSize;
-    if (!Number.isInteger(frameSize) || frameSize < 1 || frameSize > 0x40000000) {
-      throw new RangeError(`frameSize must be an integer in 1..1073741824, got ${String(frameSize)}`);
-    }
-    const alignment = options.alignment ?? Math.max(framingOf().alignmentBytes, 8);
-    if (!Number.isInteger(alignment) || alignment < 1 || alignment > 4096 || (alignment & (alignment - 1)) !== 0) {
-      throw new RangeError(`alignment must be a power of two in 1..4096, got ${String(alignment)}`);
-    }
+    const packets = checkInteger(options.packets ?? Math.max(framingOf().frames, 4), 'packets', 1, 4096);
+    const frameSize = checkInteger(options.frameSize ?? framingOf().frameSize, 'frameSize', 1, 0x40000000);
+    const alignment = checkInteger(options.alignment ?? Math.max(framingOf().alignmentBytes, 8), 'alignment', 1, 4096);
+    if ((alignment & (alignment - 1)) !== 0) throw new RangeError(`alignment must be a power of two in 1..4096, got ${alignment}`);
     const overflow = options.overflow ?? 'pause';
     if (overflow !== 'pause' && overflow !== 'drop-oldest') throw new RangeError(`overflow must be "pause" or "drop-oldest", got ${JSON.stringify(overflow)}`);
     return { packets, frameSize, alignment, overflow };

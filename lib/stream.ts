@@ -5,7 +5,7 @@
  * (explicitly, or when the iteration moves on). Nothing is allocated or
  * copied per frame unless the caller asks for a copy.
  */
-import { KsError, StatusKind, statusOk } from './errors';
+import { KsError, StatusKind, statusCancelled, statusOk, statusStopped } from './errors';
 import { native } from './native';
 
 /** KSSTREAM_HEADER_OPTIONSF_* */
@@ -22,13 +22,6 @@ export const KSSTREAM_HEADER_OPTIONSF = {
 } as const;
 
 const RECORD = 10; // doubles per completion record (native/stream_engine.h)
-
-/** STATUS_CANCELLED / ERROR_OPERATION_ABORTED, STATUS_INVALID_DEVICE_STATE / ERROR_INVALID_STATE. */
-function isStopStatus(kind: StatusKind, status: number): boolean {
-  if (kind === StatusKind.NtStatus) return status === 0xc0000120 || status === 0xc0000184;
-  if (kind === StatusKind.Win32) return status === 995 || status === 5023;
-  return false;
-}
 
 export type OverflowPolicy = 'pause' | 'drop-oldest';
 
@@ -285,7 +278,8 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
         const kind = records[at + 2] as StatusKind;
         if (!statusOk(kind, status)) {
           // A read cancelled or refused because the pin stopped ends the stream; anything else is an error.
-          this.#end(isStopStatus(kind, status) ? null : KsError.fromStatus(kind, status, 'read frames'));
+          const stopped = statusCancelled(kind, status) || statusStopped(kind, status);
+          this.#end(stopped ? null : KsError.fromStatus(kind, status, 'read frames'));
           return;
         }
         const frame = this.#frames[records[at]];

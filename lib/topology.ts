@@ -6,6 +6,7 @@
  * the filter's own pins). Graphs from drivers can be disconnected or cyclic,
  * so walks are bounded.
  */
+import { checkUint32 } from './validate';
 import { KsError } from './errors';
 import { KSFILTER_NODE, KSNODETYPE, KSPROPERTY_TOPOLOGY, KSPROPSETID } from './constants';
 import { readGuid, type Guid } from './guid';
@@ -114,7 +115,7 @@ export interface TopologyWalk {
  * most `connections.length` steps.
  */
 export function walkTopology(topology: Pick<Topology, 'connections'>, fromPin: number): TopologyWalk {
-  if (!Number.isInteger(fromPin) || fromPin < 0 || fromPin > 0xffffffff) throw new RangeError(`fromPin must be a pin id, got ${String(fromPin)}`);
+  checkUint32(fromPin, 'fromPin');
   const connections = topology.connections;
   const used = new Set<number>();
   const expanded = new Set<number>();

@@ -5,6 +5,7 @@
  * KS_VIDEO_STREAM_CONFIG_CAPS at 80, the header at 208). Decoders check every
  * length; `videoFormat()` builds a KSDATAFORMAT + KS_VIDEOINFOHEADER exactly.
  */
+import { checkInteger } from './validate';
 import { KsError } from './errors';
 import { KSDATAFORMAT } from './constants';
 import { normalizeGuid, readGuid, type Guid } from './guid';
@@ -266,10 +267,9 @@ export function videoFormat(init: VideoFormatInit): DataFormat {
   const layout = LAYOUTS[subtype];
   if (!layout) throw new RangeError(`video.subtype must be one of YUY2, NV12, RGB24, RGB32 (KSDATAFORMAT.SUBTYPE_*), got ${subtype}`);
   const dimension = (value: unknown, field: string, even: boolean): number => {
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${field} must be an integer, got ${String(value)}`);
-    if (value < 1 || value > 16384) throw new RangeError(`${field} must be in 1..16384, got ${value}`);
-    if (even && value % 2 !== 0) throw new RangeError(`${field} must be even for this subtype, got ${value}`);
-    return value;
+    const n = checkInteger(value, field, 1, 16384);
+    if (even && n % 2 !== 0) throw new RangeError(`${field} must be even for this subtype, got ${n}`);
+    return n;
   };
   const width = dimension(init.width, 'video.width', layout.evenWidth);
   const height = dimension(init.height, 'video.height', layout.evenHeight);

@@ -298,10 +298,7 @@ class Addon : public Napi::Addon<Addon> {
 
     auto* op = new AsyncIoctl{Napi::Promise::Deferred::New(env), Napi::Persistent(info[2]),
                               Napi::Persistent(info[3]), IoResult{}, KSSTREAM_HEADER{}};
-    Napi::Promise promise = op->deferred.Promise();
-    if (pending_++ == 0) completions_.Ref(env);
-    entry.backend->IoctlAsync(entry.handle, request, [this, op](const IoResult& result) { Complete(op, result); });
-    return promise;
+    return Start(env, entry, request, op);
   }
 
   Napi::Value HandleValue(const Napi::CallbackInfo& info) {
@@ -462,14 +459,11 @@ class Addon : public Napi::Addon<Addon> {
     h.Data = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(data));
     h.OptionsFlags = flags;
     h.PresentationTime = KSTIME{static_cast<int64_t>(time), 1, 1};
-    Napi::Promise promise = op->deferred.Promise();
-    if (pending_++ == 0) completions_.Ref(env);
     IoctlRequest request;
     request.code = IOCTL_KS_WRITE_STREAM;
     request.output = reinterpret_cast<uint8_t*>(&h);
     request.outputLength = sizeof h;
-    pin.backend->IoctlAsync(pin.handle, request, [this, op](const IoResult& result) { Complete(op, result); });
-    return promise;
+    return Start(env, pin, request, op);
   }
 
   // streamNativeSink(pinId, write, slots, slotSize, alignment, milliseconds) -> [frames, bytes, seconds]
@@ -502,6 +496,15 @@ class Addon : public Napi::Addon<Addon> {
     result.Set(1u, Napi::Number::New(env, static_cast<double>(bytes)));
     result.Set(2u, Napi::Number::New(env, seconds));
     return result;
+  }
+
+  // Sends an asynchronous IOCTL whose promise `op` settles; the event loop
+  // stays alive while any is pending.
+  Napi::Promise Start(Napi::Env env, const HandleEntry& entry, const IoctlRequest& request, AsyncIoctl* op) {
+    Napi::Promise promise = op->deferred.Promise();
+    if (pending_++ == 0) completions_.Ref(env);
+    entry.backend->IoctlAsync(entry.handle, request, [this, op](const IoResult& result) { Complete(op, result); });
+    return promise;
   }
 
   void Complete(AsyncIoctl* op, const IoResult& result) {

@@ -12,11 +12,6 @@ uint64_t SteadyNowNs() {
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
 }
 
-bool IsCancellation(const Status& s) {
-  return (s.kind == StatusKind::NtStatus && s.value == STATUS_CANCELLED) ||
-         (s.kind == StatusKind::Win32 && s.value == 995 /*ERROR_OPERATION_ABORTED*/);
-}
-
 }  // namespace
 
 StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint8_t* pool, uint32_t slots,
@@ -68,20 +63,19 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       resubmit = !closing_ && result.status.ok();
+      inFlight_--;
+      drained_.notify_all();
     }
     if (resubmit) {
       sinkFrames_++;
       sinkBytes_ += h.DataUsed;
+      SubmitOne(slot);
     }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      inFlight_--;
-      drained_.notify_all();
-    }
-    if (resubmit) SubmitOne(slot);
     return;
   }
 
+  // Every completion reaches JavaScript, failures too: a cancelled or refused
+  // read is how it learns that the pin stopped.
   StreamRecord record{slot,
                       result.status.value,
                       static_cast<uint32_t>(result.status.kind),
@@ -97,24 +91,15 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     inFlight_--;
-    if (closing_ || IsCancellation(result.status)) {
-      // Cancelled packets carry no data; a stopped stream says so through the
-      // record so JavaScript can end its iteration.
-      if (!closing_) {
-        ring_[(head_ + count_) % slots_] = record;
-        count_++;
-        wake = armed_;
-        armed_ = false;
-      }
-      drained_.notify_all();
-    } else {
+    drained_.notify_all();
+    if (!closing_) {
       ring_[(head_ + count_) % slots_] = record;
       count_++;
       wake = armed_;
       armed_ = false;
       // Nothing left in flight while JavaScript lags: give the oldest
       // undelivered frame back to the device rather than stall it.
-      if (overflow_ == OverflowPolicy::DropOldest && inFlight_ == 0 && count_ > 1) {
+      if (result.status.ok() && overflow_ == OverflowPolicy::DropOldest && inFlight_ == 0 && count_ > 1) {
         recycle = ring_[head_].slot;
         head_ = (head_ + 1) % slots_;
         count_--;

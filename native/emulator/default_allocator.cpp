@@ -58,8 +58,7 @@ struct PendingAlloc {
 
 class DefaultAllocator final : public Object {
  public:
-  DefaultAllocator(const KSALLOCATOR_FRAMING& framing, Pool pool)
-      : Object(ObjectClass::Allocator), pool_(pool) {
+  explicit DefaultAllocator(const KSALLOCATOR_FRAMING& framing) : Object(ObjectClass::Allocator) {
     status_.Framing = framing;
     status_.AllocatedFrames = 0;
     status_.Reserved = 0;
@@ -203,7 +202,6 @@ class DefaultAllocator final : public Object {
   }
 
   KSSTREAMALLOCATOR_STATUS status_{};
-  Pool pool_ = Pool::NonPaged;
   bool external_ = false;
   void* context_ = nullptr;
   PFNKSDEFAULTALLOCATE allocate_ = nullptr;
@@ -250,9 +248,10 @@ uint32_t KsCreateDefaultAllocatorEx(CreateRequest& request, void* initializeCont
       deleteAllocator != nullptr) {
     return STATUS_INVALID_PARAMETER;
   }
+  // Both pools are process memory here; the type still has to name one.
   Pool pool;
   if (!PoolForType(framing.PoolType, &pool)) return STATUS_INVALID_PARAMETER;
-  *allocator = std::make_shared<DefaultAllocator>(framing, pool);
+  *allocator = std::make_shared<DefaultAllocator>(framing);
   return STATUS_SUCCESS;
 }
 

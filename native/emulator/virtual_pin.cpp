@@ -44,11 +44,11 @@ class VirtualPin final : public Object {
                                        sizeof(uint32_t), [this](Request& r) { return GetState(r); },
                                        [this](Request& r) { return SetState(r); }});
     properties_.push_back(PropertyItem{KSPROPSETID_Stream, KSPROPERTY_STREAM_ALLOCATOR, sizeof(KSPROPERTY),
-                                       sizeof(uint64_t), [this](Request& r) { return GetAllocator(r); },
-                                       [this](Request& r) { return SetAllocator(r); }});
+                                       sizeof(uint64_t), [this](Request& r) { return GetReference(r, allocator_); },
+                                       [this](Request& r) { return SetReference(r, allocator_, ObjectClass::Allocator); }});
     properties_.push_back(PropertyItem{KSPROPSETID_Stream, KSPROPERTY_STREAM_MASTERCLOCK, sizeof(KSPROPERTY),
-                                       sizeof(uint64_t), [this](Request& r) { return GetMasterClock(r); },
-                                       [this](Request& r) { return SetMasterClock(r); }});
+                                       sizeof(uint64_t), [this](Request& r) { return GetReference(r, masterClock_); },
+                                       [this](Request& r) { return SetReference(r, masterClock_, ObjectClass::Clock); }});
     if (!descriptor_.framingEx.empty()) {
       properties_.push_back(PropertyItem{
           KSPROPSETID_Connection, KSPROPERTY_CONNECTION_ALLOCATORFRAMING_EX, sizeof(KSPROPERTY),
@@ -84,10 +84,8 @@ class VirtualPin final : public Object {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       state_ = kStateStop;
-      allocator_.reset();
-      allocatorHandle_ = 0;
-      masterClock_.reset();
-      masterClockHandle_ = 0;
+      allocator_ = HandleReference{};
+      masterClock_ = HandleReference{};
     }
     stream_.StateChanged(kStateStop);
     KsSetDefaultClockState(*clock_, kStateStop);
@@ -116,53 +114,35 @@ class VirtualPin final : public Object {
     return STATUS_SUCCESS;
   }
 
-  uint32_t GetMasterClock(Request& r) {
+  // KSPROPERTY_STREAM_ALLOCATOR and KSPROPERTY_STREAM_MASTERCLOCK: a handle to
+  // another object, which the pin references (as ObReferenceObjectByHandle
+  // would) so it outlives the caller's handle. 0 detaches. Set only in STOP
+  // (for the clock, the emulator's rule).
+  struct HandleReference {
+    std::shared_ptr<Object> object;
+    uint64_t handle = 0;
+  };
+
+  uint32_t GetReference(Request& r, const HandleReference& reference) {
     uint64_t handle;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      handle = masterClockHandle_;
+      handle = reference.handle;
     }
     return ReturnValue(r, &handle, sizeof handle);
   }
 
-  // A clock handle (0 detaches), referenced as the allocator is; set only in
-  // STOP (the emulator's rule, as for KSPROPERTY_STREAM_ALLOCATOR).
-  uint32_t SetMasterClock(Request& r) {
+  uint32_t SetReference(Request& r, HandleReference& reference, ObjectClass cls) {
     uint64_t handle = ReadAt<uint64_t>(r.data, 0);
-    std::shared_ptr<Object> clock;
+    std::shared_ptr<Object> object;
     if (handle != 0) {
       if (r.irp.resolve == nullptr) return STATUS_INVALID_HANDLE;
-      clock = (*r.irp.resolve)(handle);
-      if (!clock || clock->objectClass() != ObjectClass::Clock) return STATUS_INVALID_HANDLE;
+      object = (*r.irp.resolve)(handle);
+      if (!object || object->objectClass() != cls) return STATUS_INVALID_HANDLE;
     }
     std::lock_guard<std::mutex> lock(mutex_);
     if (state_ != kStateStop) return STATUS_INVALID_DEVICE_STATE;
-    masterClock_ = std::move(clock);
-    masterClockHandle_ = handle;
-    return STATUS_SUCCESS;
-  }
-
-  uint32_t GetAllocator(Request& r) {
-    uint64_t handle;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      handle = allocatorHandle_;
-    }
-    return ReturnValue(r, &handle, sizeof handle);
-  }
-
-  uint32_t SetAllocator(Request& r) {
-    uint64_t handle = ReadAt<uint64_t>(r.data, 0);
-    std::shared_ptr<Object> allocator;
-    if (handle != 0) {
-      if (r.irp.resolve == nullptr) return STATUS_INVALID_HANDLE;
-      allocator = (*r.irp.resolve)(handle);
-      if (!allocator || allocator->objectClass() != ObjectClass::Allocator) return STATUS_INVALID_HANDLE;
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (state_ != kStateStop) return STATUS_INVALID_DEVICE_STATE;
-    allocator_ = std::move(allocator);
-    allocatorHandle_ = handle;
+    reference = HandleReference{std::move(object), handle};
     return STATUS_SUCCESS;
   }
 
@@ -171,11 +151,9 @@ class VirtualPin final : public Object {
   const PinDescriptor& descriptor_;  // lives as long as filter_'s descriptor
   std::vector<uint8_t> format_;
   uint32_t state_ = kStateStop;
-  std::shared_ptr<Object> allocator_;  // a reference, as ObReferenceObjectByHandle takes one
-  uint64_t allocatorHandle_ = 0;
+  HandleReference allocator_;
   std::shared_ptr<KSDEFAULTCLOCK> clock_ = KsAllocateDefaultClock();  // what the pin's clocks read
-  std::shared_ptr<Object> masterClock_;
-  uint64_t masterClockHandle_ = 0;
+  HandleReference masterClock_;
   PinStream stream_;  // last: its worker stops before the rest goes
 };
 
