@@ -4,10 +4,13 @@
  * they come back as bigints.
  */
 import { KsError } from './errors';
-import { KSPROPERTY_CLOCK, KSPROPSETID } from './constants';
+import { KSEVENT_CLOCK, KSEVENTSETID, KSPROPERTY_CLOCK, KSPROPSETID } from './constants';
 import { KsHandle } from './handle';
+import type { KsEventListener, KsEventSubscription } from './events';
 import type { CreatedWith } from './allocator';
 import type { PinState } from './pin';
+
+const INT64_MAX = 0x7fffffffffffffffn;
 
 /** KSCLOCK_CREATE: 4 bytes. */
 export const KSCLOCK_CREATE_SIZE = 4;
@@ -80,6 +83,35 @@ export class KsClock extends KsHandle {
     const state = STATES[value];
     if (!state) throw new KsError('ERR_MALFORMED_REPLY', 'get clock state', `KSSTATE ${value} is not a state`);
     return state;
+  }
+
+  /**
+   * KSEVENT_CLOCK_INTERVAL_MARK: `listener` runs each time the clock's time
+   * passes timeBase + k × interval (100 ns units; the time runs in RUN only).
+   * A late wake-up signals once, not once per interval missed.
+   */
+  onIntervalMark(interval: bigint, listener: KsEventListener, options: { timeBase?: bigint } = {}): KsEventSubscription {
+    const timeBase = options.timeBase ?? 0n;
+    if (typeof interval !== 'bigint' || interval <= 0n || interval > INT64_MAX) {
+      throw new RangeError(`interval must be a bigint in 1..${INT64_MAX} (100 ns units), got ${String(interval)}`);
+    }
+    if (typeof timeBase !== 'bigint' || timeBase < -INT64_MAX - 1n || timeBase > INT64_MAX) {
+      throw new RangeError(`options.timeBase must be a 64-bit bigint (100 ns units), got ${String(timeBase)}`);
+    }
+    const data = Buffer.alloc(16);
+    data.writeBigInt64LE(timeBase, 0);
+    data.writeBigInt64LE(interval, 8);
+    return this.enableEvent(KSEVENTSETID.Clock, KSEVENT_CLOCK.INTERVAL_MARK, listener, { data });
+  }
+
+  /** KSEVENT_CLOCK_POSITION_MARK: `listener` runs once the clock's time reaches `markTime` (100 ns units). */
+  onPositionMark(markTime: bigint, listener: KsEventListener): KsEventSubscription {
+    if (typeof markTime !== 'bigint' || markTime < -INT64_MAX - 1n || markTime > INT64_MAX) {
+      throw new RangeError(`markTime must be a 64-bit bigint (100 ns units), got ${String(markTime)}`);
+    }
+    const data = Buffer.alloc(8);
+    data.writeBigInt64LE(markTime, 0);
+    return this.enableEvent(KSEVENTSETID.Clock, KSEVENT_CLOCK.POSITION_MARK, listener, { data });
   }
 
   /** @internal the HANDLE KSPROPERTY_STREAM_MASTERCLOCK carries */

@@ -176,3 +176,38 @@ export const KSSTATE = { STOP: 0, ACQUIRE: 1, PAUSE: 2, RUN: 3 } as const;
 /** Access masks the create functions take. */
 export const GENERIC_READ = 0x80000000;
 export const GENERIC_WRITE = 0x40000000;
+
+/** KSEVENTSETID_* event sets. */
+export const KSEVENTSETID = {
+  /** KSEVENTSETID_Clock */ Clock: '{364D8E20-62C7-11CF-A5D6-28DB04C10000}',
+  /** KSEVENTSETID_Connection */ Connection: '{7F4BCBE0-9EA5-11CF-A5D6-28DB04C10000}',
+} as const;
+
+/** KSEVENT_CLOCK_POSITION: the events of KSEVENTSETID_Clock. */
+export const KSEVENT_CLOCK = {
+  INTERVAL_MARK: 0,
+  POSITION_MARK: 1,
+} as const;
+
+/** KSEVENT_CONNECTION: the events of KSEVENTSETID_Connection. */
+export const KSEVENT_CONNECTION = {
+  POSITIONUPDATE: 0,
+  DATADISCONTINUITY: 1,
+  TIMEDISCONTINUITY: 2,
+  PRIORITY: 3,
+  ENDOFSTREAM: 4,
+} as const;
+
+/** KSEVENT_TYPE_* flags of an event request. */
+export const KSEVENT_TYPE = {
+  ENABLE: 0x1,
+  ONESHOT: 0x2,
+  ENABLEBUFFERED: 0x4,
+  SETSUPPORT: 0x100,
+  BASICSUPPORT: 0x200,
+  QUERYBUFFER: 0x400,
+  TOPOLOGY: 0x10000000,
+} as const;
+
+/** KSPROPTYPESETID_General: the type set of a plain KSPROPERTY_DESCRIPTION. */
+export const KSPROPTYPESETID_General: Guid = '{97E99BA0-BDEA-11CF-A5D6-28DB04C10000}';

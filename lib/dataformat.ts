@@ -4,7 +4,7 @@
  * list a pin's DATARANGES reply comes in. Replies are parsed as untrusted
  * input: every length is checked before it is used.
  */
-import { checkInteger } from './validate';
+import { checkInteger, checkUint32 } from './validate';
 import { KsError } from './errors';
 import { KSDATAFORMAT } from './constants';
 import { normalizeGuid, readGuid, writeGuid, type Guid } from './guid';
@@ -99,6 +99,43 @@ export function encodeDataFormat(format: DataFormat): Buffer {
   writeGuid(b, 32, normalizeGuid(format.subFormat, 'dataFormat.subFormat'));
   writeGuid(b, 48, normalizeGuid(format.specifier, 'dataFormat.specifier'));
   specifierData.copy(b, KSDATAFORMAT_SIZE);
+  return b;
+}
+
+export interface AudioRangeInit extends Partial<AudioLimits> {
+  /** KSDATAFORMAT_SUBTYPE_* (default PCM). */
+  subFormat?: Guid;
+}
+
+/**
+ * Encodes a KSDATARANGE_AUDIO (88 bytes) with the WAVEFORMATEX specifier, as
+ * an audio pin reports it (defaults: 2 channels, 16-bit, 48 kHz).
+ */
+export function encodeAudioRange(init: AudioRangeInit = {}): Buffer {
+  const limits: AudioLimits = {
+    maximumChannels: init.maximumChannels ?? 2,
+    minimumBitsPerSample: init.minimumBitsPerSample ?? 16,
+    maximumBitsPerSample: init.maximumBitsPerSample ?? init.minimumBitsPerSample ?? 16,
+    minimumSampleFrequency: init.minimumSampleFrequency ?? 48000,
+    maximumSampleFrequency: init.maximumSampleFrequency ?? init.minimumSampleFrequency ?? 48000,
+  };
+  for (const [field, value] of Object.entries(limits)) checkUint32(value, `audioRange.${field}`);
+  if (limits.minimumBitsPerSample > limits.maximumBitsPerSample) {
+    throw new RangeError(`audioRange.minimumBitsPerSample (${limits.minimumBitsPerSample}) exceeds maximumBitsPerSample (${limits.maximumBitsPerSample})`);
+  }
+  if (limits.minimumSampleFrequency > limits.maximumSampleFrequency) {
+    throw new RangeError(`audioRange.minimumSampleFrequency (${limits.minimumSampleFrequency}) exceeds maximumSampleFrequency (${limits.maximumSampleFrequency})`);
+  }
+  const b = Buffer.alloc(KSDATARANGE_AUDIO_SIZE);
+  b.writeUInt32LE(KSDATARANGE_AUDIO_SIZE, 0);
+  writeGuid(b, 16, KSDATAFORMAT.TYPE_AUDIO);
+  writeGuid(b, 32, normalizeGuid(init.subFormat ?? KSDATAFORMAT.SUBTYPE_PCM, 'audioRange.subFormat'));
+  writeGuid(b, 48, KSDATAFORMAT.SPECIFIER_WAVEFORMATEX);
+  b.writeUInt32LE(limits.maximumChannels, 64);
+  b.writeUInt32LE(limits.minimumBitsPerSample, 68);
+  b.writeUInt32LE(limits.maximumBitsPerSample, 72);
+  b.writeUInt32LE(limits.minimumSampleFrequency, 76);
+  b.writeUInt32LE(limits.maximumSampleFrequency, 80);
   return b;
 }
 

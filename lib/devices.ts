@@ -25,7 +25,8 @@ export interface ListDevicesOptions {
 
 const NAME_BY_GUID = new Map<string, string>(Object.entries(KSCATEGORY).map(([name, guid]) => [guid, name]));
 
-function categoryGuid(category: string): Guid {
+/** A KSCATEGORY name or a GUID, as the category options take it. */
+export function categoryGuid(category: string): Guid {
   if (Object.prototype.hasOwnProperty.call(KSCATEGORY, category)) return KSCATEGORY[category as KsCategoryName];
   try {
     return normalizeGuid(category);

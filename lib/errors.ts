@@ -34,6 +34,7 @@ const NTSTATUS_NAMES: Record<number, string> = {
   0xc0000184: 'STATUS_INVALID_DEVICE_STATE',
   0xc0000225: 'STATUS_NOT_FOUND',
   0xc0000272: 'STATUS_NO_MATCH',
+  0xc00002b6: 'STATUS_DEVICE_REMOVED',
 };
 
 const WIN32_NAMES: Record<number, string> = {
@@ -62,6 +63,8 @@ const WIN32_NAMES: Record<number, string> = {
   1168: 'ERROR_NOT_FOUND',
   0x491: 'ERROR_NO_MATCH',
   0x139f: 'ERROR_INVALID_STATE',
+  1617: 'ERROR_DEVICE_REMOVED',
+  120: 'ERROR_CALL_NOT_IMPLEMENTED',
 };
 
 const HRESULT_NAMES: Record<number, string> = {
@@ -104,10 +107,17 @@ const NTSTATUS_TO_WIN32: Record<number, number> = {
   0xc0000184: 0x139f,
   0xc0000225: 1168,
   0xc0000272: 0x491,
+  0xc00002b6: 1617,
 };
 
 function hex(value: number): string {
   return '0x' + (value >>> 0).toString(16).toUpperCase().padStart(8, '0');
+}
+
+/** The NTSTATUS value of a name this package knows (STATUS_NOT_FOUND, ...), or undefined. */
+export function ntStatusValue(name: string): number | undefined {
+  for (const [value, known] of Object.entries(NTSTATUS_NAMES)) if (known === name) return Number(value);
+  return undefined;
 }
 
 /** The name of a status in its own scheme, e.g. STATUS_NO_MATCH, ERROR_NO_MATCH, E_NOTIMPL. */

@@ -7,9 +7,11 @@
  */
 import { KsError, StatusKind, statusCancelled, statusOk } from './errors';
 import { IOCTL_KS, KSMETHOD_TYPE, KSPROPERTY_TYPE } from './constants';
-import { type Guid } from './guid';
+import { readGuid, type Guid } from './guid';
+import { type EnableEventOptions, eventTypeFlags, type KsEventListener, KsEventSubscription } from './events';
 import { callNative, native, type StatusTriple } from './native';
 import { encodeIdentifier } from './request';
+import { checkUint32 } from './validate';
 
 // The last resort: a handle the program dropped without closing is closed
 // when it is collected. Native close of an id already closed is a no-op.
@@ -32,6 +34,40 @@ function isSizeAnswer([kind, value]: StatusTriple): boolean {
   }
 }
 
+/** Win32 codes (also the NTSTATUSes' equivalents) that say "no such property or set". */
+const NOT_SUPPORTED_WIN32 = new Set([
+  50, // ERROR_NOT_SUPPORTED (STATUS_NOT_SUPPORTED)
+  1168, // ERROR_NOT_FOUND (STATUS_NOT_FOUND)
+  1170, // ERROR_SET_NOT_FOUND (STATUS_PROPSET_NOT_FOUND)
+]);
+
+function isNotSupported([kind, value]: StatusTriple): boolean {
+  const { win32 } = KsError.fromStatus(kind, value, '');
+  return win32 !== undefined && NOT_SUPPORTED_WIN32.has(win32);
+}
+
+/** KSPROPERTY_DESCRIPTION: 40 bytes. */
+export const KSPROPERTY_DESCRIPTION_SIZE = 40;
+
+/** What KSPROPERTY_TYPE_BASICSUPPORT says of one property. */
+export interface PropertySupport {
+  get: boolean;
+  set: boolean;
+  /** The AccessFlags as the driver gave them (KSPROPERTY_TYPE_* bits). */
+  accessFlags: number;
+  /** The KSPROPERTY_DESCRIPTION, where the driver gave one (some give only the access flags). */
+  description?: {
+    /** DescriptionSize: the whole description with its member lists, which `raw` holds when they fit. */
+    size: number;
+    /** PropTypeSet: a type set (KSPROPTYPESETID_General for plain values) and a VARENUM type. */
+    typeSet: Guid;
+    type: number;
+    membersListCount: number;
+  };
+  /** The reply's bytes: the description and any KSPROPERTY_MEMBERSHEADER lists after it. */
+  raw: Buffer;
+}
+
 /** The largest property reply this package will allocate for. */
 export const MAX_PROPERTY_REPLY = 16 * 1024 * 1024;
 
@@ -50,6 +86,7 @@ export abstract class KsHandle {
   readonly #id: number;
   #closed = false;
   readonly #children = new Set<KsHandle>();
+  readonly #subscriptions = new Set<KsEventSubscription>();
   readonly #parent: KsHandle | undefined;
 
   protected constructor(id: number, parent?: KsHandle) {
@@ -71,6 +108,9 @@ export abstract class KsHandle {
     this.#closed = true;
     finalizer.unregister(this);
     if (this.#parent) this.#parent.#children.delete(this);
+    // The native side ends the subscriptions with the handle.
+    for (const subscription of this.#subscriptions) subscription.end();
+    this.#subscriptions.clear();
     this.onClose();
     native.close(this.#id);
   }
@@ -167,6 +207,95 @@ export abstract class KsHandle {
     const operation = `set property ${set}:${id}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.SET | (options.typeFlags ?? 0), options.instance);
     KsHandle.check(this.ioctl(IOCTL_KS.PROPERTY, request, value), operation);
+  }
+
+  /**
+   * KSPROPERTY_TYPE_SETSUPPORT: whether the object answers the property set
+   * at all. False for the "not supported / not found / set not found"
+   * statuses; any other failure throws.
+   */
+  supportsSet(set: Guid): boolean {
+    const operation = `query support of property set ${set}`;
+    const result = this.ioctl(IOCTL_KS.PROPERTY, encodeIdentifier(set, 0, KSPROPERTY_TYPE.SETSUPPORT), null);
+    if (statusOk(result[0], result[1])) return true;
+    if (isNotSupported(result)) return false;
+    KsHandle.check(result, operation);
+    return false;
+  }
+
+  /**
+   * KSPROPERTY_TYPE_BASICSUPPORT: whether the property can be read and
+   * written, with its KSPROPERTY_DESCRIPTION (and member lists) where the
+   * driver gives one; null when the object does not support the property.
+   */
+  supports(set: Guid, id: number, options: Omit<PropertyOptions, 'size'> = {}): PropertySupport | null {
+    checkUint32(id, 'id');
+    const operation = `query support of property ${set}:${id}`;
+    const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.BASICSUPPORT | (options.typeFlags ?? 0), options.instance);
+    // Ask for the description's size first; drivers that only know the short
+    // form answer a description-sized buffer with the access flags alone.
+    let size = KSPROPERTY_DESCRIPTION_SIZE;
+    const probe = this.ioctl(IOCTL_KS.PROPERTY, request, null);
+    if (!statusOk(probe[0], probe[1])) {
+      if (isNotSupported(probe)) return null;
+      if (!isSizeAnswer(probe)) KsHandle.check(probe, operation);
+      size = Math.max(size, probe[2]);
+    }
+    if (size > MAX_PROPERTY_REPLY) throw new KsError('ERR_MALFORMED_REPLY', operation, `the reply would exceed ${MAX_PROPERTY_REPLY} bytes`);
+    const reply = Buffer.alloc(size);
+    const result = this.ioctl(IOCTL_KS.PROPERTY, request, reply);
+    if (!statusOk(result[0], result[1])) {
+      if (isNotSupported(result)) return null;
+      KsHandle.check(result, operation);
+    }
+    const length = result[2];
+    if (length > reply.length) {
+      throw new KsError('ERR_MALFORMED_REPLY', operation, `the driver claims ${length} bytes in a ${reply.length}-byte buffer`);
+    }
+    if (length < 4) throw new KsError('ERR_MALFORMED_REPLY', operation, `BASICSUPPORT returned ${length} bytes, fewer than its 4-byte access flags`);
+    const raw = reply.subarray(0, length);
+    const accessFlags = raw.readUInt32LE(0);
+    const support: PropertySupport = {
+      get: (accessFlags & KSPROPERTY_TYPE.GET) !== 0,
+      set: (accessFlags & KSPROPERTY_TYPE.SET) !== 0,
+      accessFlags,
+      raw,
+    };
+    if (length >= KSPROPERTY_DESCRIPTION_SIZE) {
+      support.description = {
+        size: raw.readUInt32LE(4),
+        typeSet: readGuid(raw, 8),
+        type: raw.readUInt32LE(24),
+        membersListCount: raw.readUInt32LE(32),
+      };
+    }
+    return support;
+  }
+
+  /**
+   * IOCTL_KS_ENABLE_EVENT for any event of any handle: `listener` runs on the
+   * JS thread each time the driver signals it. The subscription keeps the
+   * event loop alive until unref'd or disabled, and ends with the handle.
+   */
+  enableEvent(set: Guid, id: number, listener: KsEventListener, options: EnableEventOptions = {}): KsEventSubscription {
+    const flags = eventTypeFlags(id, listener, options);
+    const handleId = this.idFor('enable event');
+    const request = encodeIdentifier(set, id, flags, options.request);
+    let subscription: KsEventSubscription | undefined;
+    const nativeId = callNative(`enable event ${set}:${id}`, () =>
+      native.enableEvent(handleId, request, options.data ?? null, () => subscription?.deliver()),
+    );
+    subscription = new KsEventSubscription(set, id, nativeId, listener, (s) => this.#subscriptions.delete(s));
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Disables an event enabled on this handle (the same as `subscription.disable()`). */
+  disableEvent(subscription: KsEventSubscription): void {
+    if (!this.#subscriptions.has(subscription) && subscription.active) {
+      throw new TypeError('the subscription belongs to another handle');
+    }
+    subscription.disable();
   }
 
   /**

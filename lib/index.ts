@@ -87,3 +87,20 @@ export { CaptureStream, Frame, KSSTREAM_HEADER_OPTIONSF } from './stream';
 export type { CaptureOptions, OverflowPolicy } from './stream';
 export { setEmulatorPacing, emulatorRenderStats, renderChecksum, emulatorToneSample, KSPROPERTY_EMULATOR } from './emulator';
 export type { Pacing, RenderStats } from './emulator';
+export { KsEventSubscription, KSEVENTDATA_SIZE } from './events';
+export type { EnableEventOptions, KsEventInfo, KsEventListener } from './events';
+export { KSPROPERTY_DESCRIPTION_SIZE } from './handle';
+export type { PropertySupport } from './handle';
+export { watchDevices, DeviceWatcher } from './watch';
+export type { DeviceChange, WatchDevicesOptions } from './watch';
+export { defineVirtualDevice, setEmulatedDevicePresent, VirtualDevice } from './virtual-device';
+export type {
+  VirtualDeviceDefinition,
+  VirtualPinDefinition,
+  VirtualPropertyHandler,
+  VirtualPropertyReply,
+  VirtualPropertyRequest,
+  VirtualTopology,
+} from './virtual-device';
+export { encodeAudioRange } from './dataformat';
+export type { AudioRangeInit } from './dataformat';

@@ -16,6 +16,8 @@ export interface NativeBackendInfo {
   entryPoints: { name: string; resolved: boolean }[];
   comInitializedHere: boolean;
   comApartment: string;
+  /** Whether watchDevices can work with this backend. */
+  deviceNotifications: boolean;
 }
 
 export interface NativeDevice {
@@ -55,7 +57,48 @@ export interface NativeBinding {
   streamWrite(pin: number, data: Buffer, optionsFlags: number, presentationTime: number): Promise<StatusTriple>;
   /** [frames, bytes, seconds] */
   streamNativeSink(pin: number, write: boolean, slots: number, slotSize: number, alignment: number, milliseconds: number): [number, number, number];
+  /** IOCTL_KS_ENABLE_EVENT; `listener` runs on the JS thread per signal. Returns the subscription id. */
+  enableEvent(id: number, request: Buffer, eventData: Buffer | null, listener: () => void): number;
+  disableEvent(subscription: number): void;
+  eventRef(subscription: number, ref: boolean): boolean;
+  /** listener(change: 0 arrival | 1 removal, category GUID, path). Unref'd to begin with. */
+  watchDevices(backend: string, categories: Buffer[], listener: (change: number, category: Buffer, path: string) => void): number;
+  unwatchDevices(watch: number): void;
+  watchRef(watch: number, ref: boolean): boolean;
+  emulatorDefineDevice(definition: NativeVirtualDevice, dispatch: NativePropertyDispatch): string;
+  emulatorSetPresent(path: string, present: boolean): void;
+  emulatorRemoveDevice(path: string): void;
+  emulatorGenerateEvent(path: string, set: Buffer, id: number): void;
 }
+
+/** A virtual device as native/virtual_devices.cpp takes it (lib/virtual-device.ts builds it). */
+export interface NativeVirtualDevice {
+  name: string;
+  categories: Buffer[];
+  pins: {
+    name: string;
+    dataFlow: number;
+    communication: number;
+    category: Buffer | null;
+    possibleInstances: number;
+    necessaryInstances: number;
+    dataRanges: Buffer[];
+    framing: Buffer;
+  }[];
+  topology: { categories: Buffer[]; nodes: { type: Buffer; name: string }[]; connections: Buffer };
+  /** target: 0 filter, 1 pin, 2 node. */
+  properties: { target: number; set: Buffer; id: number; get: boolean; set_: boolean; basicSupport: boolean }[];
+  events: { target: number; set: Buffer; id: number }[];
+}
+
+/** (index, kind: 1 GET | 2 SET | 0x200 BASICSUPPORT, instance, value, outputLength) -> [status, data, information] */
+export type NativePropertyDispatch = (
+  index: number,
+  kind: number,
+  instance: Buffer,
+  value: Buffer | null,
+  outputLength: number,
+) => [number, Buffer | null, number];
 
 export const native: NativeBinding = nodeGypBuild(path.join(__dirname, '..'));
 

@@ -1,7 +1,8 @@
 /** KsPin: a pin instance created on a filter (KsCreatePin2 where present). */
 import { checkInteger } from './validate';
 import { KsError } from './errors';
-import { GENERIC_READ, KSPROPERTY_CONNECTION, KSPROPERTY_STREAM, KSPROPSETID, KSSTATE } from './constants';
+import { GENERIC_READ, KSEVENT_CONNECTION, KSEVENTSETID, KSPROPERTY_CONNECTION, KSPROPERTY_STREAM, KSPROPSETID, KSSTATE } from './constants';
+import type { KsEventListener, KsEventSubscription } from './events';
 import { type DataFormat, decodeDataFormat } from './dataformat';
 import { AllocatorFraming, ALLOCATOR_FRAMING_SIZE, type AllocatorFramingInit, validateCreateFraming } from './framing';
 import { KsHandle } from './handle';
@@ -96,6 +97,11 @@ export class KsPin extends KsHandle {
     const [child, usedV2] = callNative(operation, () => native.createObject(id, ObjectClass.Clock, payload, GENERIC_READ));
     const createdWith: CreatedWith = usedV2 ? 'KsCreateClock2' : this.backend === 'windows' ? 'KsCreateClock' : 'emulator';
     return new KsClock(child, this, createdWith);
+  }
+
+  /** KSEVENT_CONNECTION_ENDOFSTREAM: `listener` runs when the device has consumed a packet flagged end-of-stream. */
+  onEndOfStream(listener: KsEventListener): KsEventSubscription {
+    return this.enableEvent(KSEVENTSETID.Connection, KSEVENT_CONNECTION.ENDOFSTREAM, listener);
   }
 
   /** KSPROPERTY_STREAM_MASTERCLOCK (SET): the clock this pin follows (a clock HANDLE); null detaches it. */

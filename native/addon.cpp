@@ -13,9 +13,13 @@
 #include <thread>
 #include <unordered_map>
 
+#include "device_watches.h"
+#include "emulator/emulator_control.h"
+#include "event_subscriptions.h"
 #include "handle_table.h"
 #include "ks_backend.h"
 #include "stream_engine.h"
+#include "virtual_devices.h"
 
 namespace ks {
 namespace {
@@ -76,8 +80,21 @@ class Addon : public Napi::Addon<Addon> {
                              InstanceMethod("streamClose", &Addon::StreamClose),
                              InstanceMethod("streamWrite", &Addon::StreamWrite),
                              InstanceMethod("streamNativeSink", &Addon::StreamNativeSink),
+                             InstanceMethod("enableEvent", &Addon::EnableEvent),
+                             InstanceMethod("disableEvent", &Addon::DisableEvent),
+                             InstanceMethod("eventRef", &Addon::EventRef),
+                             InstanceMethod("watchDevices", &Addon::WatchDevices),
+                             InstanceMethod("unwatchDevices", &Addon::UnwatchDevices),
+                             InstanceMethod("watchRef", &Addon::WatchRef),
+                             InstanceMethod("emulatorDefineDevice", &Addon::EmulatorDefineDevice),
+                             InstanceMethod("emulatorSetPresent", &Addon::EmulatorSetPresent),
+                             InstanceMethod("emulatorRemoveDevice", &Addon::EmulatorRemoveDevice),
+                             InstanceMethod("emulatorGenerateEvent", &Addon::EmulatorGenerateEvent),
                          });
-    handles_.beforeClose = [this](double id) { CloseStreamsOf(id); };
+    handles_.beforeClose = [this](double id) {
+      CloseStreamsOf(id);
+      events_.EndAllOf(id);
+    };
     completions_ = CompletionQueue::New(env, "kernel-streaming:io", 0, 1, this);
     completions_.Unref(env);
     env.AddCleanupHook([this]() { Shutdown(); });
@@ -101,6 +118,9 @@ class Addon : public Napi::Addon<Addon> {
     shutDown_ = true;
     handles_.CloseAll();
     while (!streams_.empty()) CloseStream(streams_.begin()->first);
+    events_.EndAll();
+    watches_.UnwatchAll();
+    virtualDevices_.Clear();
     emulator_.reset();
 #ifdef _WIN32
     windows_.reset();
@@ -212,7 +232,108 @@ class Addon : public Napi::Addon<Addon> {
     result.Set("entryPoints", entryPoints);
     result.Set("comInitializedHere", bi.comInitializedHere);
     result.Set("comApartment", bi.comApartment);
+    result.Set("deviceNotifications", bi.deviceNotifications);
     return result;
+  }
+
+  // ---- Events and device notifications ------------------------------------------
+
+  // enableEvent(handleId, request: Buffer, eventData: Buffer | null, listener) -> subscription id
+  Napi::Value EnableEvent(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    double handleId = IdArg(info, 0);
+    const HandleEntry& entry = OpenEntry(info, 0);
+    uint8_t* data;
+    uint32_t length;
+    if (!BufferArg(info, 1, &data, &length)) throw Napi::TypeError::New(env, "request must be a Buffer");
+    std::vector<uint8_t> request(data, data + length);
+    BufferArg(info, 2, &data, &length);
+    std::vector<uint8_t> eventData(data, data + length);
+    if (!info[3].IsFunction()) throw Napi::TypeError::New(env, "listener must be a function");
+    double subscription = 0;
+    Status status = events_.Enable(env, handleId, entry.backend, entry.handle, request, eventData,
+                                   info[3].As<Napi::Function>(), &subscription);
+    if (!status.ok()) ThrowStatus(env, status, "enable event");
+    return Napi::Number::New(env, subscription);
+  }
+
+  Napi::Value DisableEvent(const Napi::CallbackInfo& info) {
+    Status status = events_.Disable(IdArg(info, 0));
+    if (!status.ok()) ThrowStatus(info.Env(), status, "disable event");
+    return info.Env().Undefined();
+  }
+
+  Napi::Value EventRef(const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), events_.Ref(info.Env(), IdArg(info, 0), info[1].ToBoolean()));
+  }
+
+  // watchDevices(backend, categories: Buffer[], listener(change, category, path)) -> watch id
+  Napi::Value WatchDevices(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Backend* backend = FindBackend(info[0].ToString().Utf8Value());
+    if (backend == nullptr) ThrowCode(env, "ERR_BACKEND_UNAVAILABLE", "that backend is not available here");
+    if (!info[1].IsArray()) throw Napi::TypeError::New(env, "categories must be an array of GUID Buffers");
+    Napi::Array list = info[1].As<Napi::Array>();
+    std::vector<Guid> categories;
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      Napi::Value v = list.Get(i);
+      if (!v.IsBuffer() || v.As<Napi::Buffer<uint8_t>>().Length() != sizeof(Guid)) {
+        throw Napi::TypeError::New(env, "categories must be an array of GUID Buffers");
+      }
+      Guid g;
+      std::memcpy(&g, v.As<Napi::Buffer<uint8_t>>().Data(), sizeof g);
+      categories.push_back(g);
+    }
+    if (!info[2].IsFunction()) throw Napi::TypeError::New(env, "listener must be a function");
+    double watch = 0;
+    Status status = watches_.Watch(env, backend, categories, info[2].As<Napi::Function>(), &watch);
+    if (!status.ok()) ThrowStatus(env, status, "watch devices");
+    return Napi::Number::New(env, watch);
+  }
+
+  Napi::Value UnwatchDevices(const Napi::CallbackInfo& info) {
+    watches_.Unwatch(IdArg(info, 0));
+    return info.Env().Undefined();
+  }
+
+  Napi::Value WatchRef(const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), watches_.Ref(info.Env(), IdArg(info, 0), info[1].ToBoolean()));
+  }
+
+  // ---- The emulator's controls ---------------------------------------------------
+
+  emu::EmulatorControl* Emulator() { return FindBackend("emulator")->Emulator(); }
+
+  static std::string PathArg(const Napi::CallbackInfo& info, size_t index) {
+    if (!info[index].IsString()) throw Napi::TypeError::New(info.Env(), "path must be a string");
+    return info[index].As<Napi::String>().Utf8Value();
+  }
+
+  Napi::Value EmulatorDefineDevice(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsObject() || !info[1].IsFunction()) {
+      throw Napi::TypeError::New(env, "emulatorDefineDevice(definition, dispatch)");
+    }
+    std::string path = virtualDevices_.Define(env, Emulator(), info[0].As<Napi::Object>(), info[1].As<Napi::Function>());
+    return Napi::String::New(env, path);
+  }
+
+  Napi::Value EmulatorSetPresent(const Napi::CallbackInfo& info) {
+    Status status = Emulator()->SetPresent(PathArg(info, 0), info[1].ToBoolean());
+    if (!status.ok()) ThrowStatus(info.Env(), status, info[1].ToBoolean() ? "plug device" : "unplug device");
+    return info.Env().Undefined();
+  }
+
+  Napi::Value EmulatorRemoveDevice(const Napi::CallbackInfo& info) {
+    Status status = virtualDevices_.Remove(Emulator(), PathArg(info, 0));
+    if (!status.ok()) ThrowStatus(info.Env(), status, "remove device");
+    return info.Env().Undefined();
+  }
+
+  Napi::Value EmulatorGenerateEvent(const Napi::CallbackInfo& info) {
+    Status status = Emulator()->GenerateEvent(PathArg(info, 0), GuidArg(info, 1), Uint32Arg(info, 2, "id"));
+    if (!status.ok()) ThrowStatus(info.Env(), status, "generate event");
+    return info.Env().Undefined();
   }
 
   Napi::Value Enumerate(const Napi::CallbackInfo& info) {
@@ -520,6 +641,9 @@ class Addon : public Napi::Addon<Addon> {
   double nextStream_ = 0;
 
   HandleTable handles_;
+  EventSubscriptions events_;
+  DeviceWatches watches_;
+  VirtualDevices virtualDevices_;
   std::unique_ptr<Backend> emulator_;
 #ifdef _WIN32
   std::unique_ptr<Backend> windows_;

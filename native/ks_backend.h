@@ -19,7 +19,8 @@ namespace ks {
 // emulator. Zero is never a valid handle.
 using BackendHandle = uint64_t;
 
-enum class ObjectClass : uint8_t { Filter = 0, Pin = 1, Allocator = 2, Clock = 3, TopologyNode = 4 };
+// Event: the emulator's stand-in for a Win32 event object (never a KS create).
+enum class ObjectClass : uint8_t { Filter = 0, Pin = 1, Allocator = 2, Clock = 3, TopologyNode = 4, Event = 5 };
 
 struct DeviceInterface {
   std::string path;          // UTF-8 device interface path, as CreateFile takes it
@@ -45,6 +46,17 @@ struct IoResult {
 
 using IoCompletion = std::function<void(const IoResult&)>;
 
+// Runs each time an enabled event fires, on any thread.
+using EventSignal = std::function<void()>;
+
+enum class DeviceChange : uint8_t { Arrival = 0, Removal = 1 };
+// Runs on any thread for each device interface that arrives or goes.
+using DeviceChangeCallback = std::function<void(DeviceChange, const Guid& category, const std::string& path)>;
+
+namespace emu {
+class EmulatorControl;
+}
+
 struct EntryPoint {
   const char* name;
   bool resolved;
@@ -55,6 +67,7 @@ struct BackendInfo {
   std::vector<EntryPoint> entryPoints;
   bool comInitializedHere = false;
   std::string comApartment;  // "", "mta" (initialised by us), "sta-existing", "mta-existing"
+  bool deviceNotifications = false;  // WatchDevices can work here
 };
 
 class Backend {
@@ -84,7 +97,28 @@ class Backend {
   // Cancels every request pending on the handle and waits for their completions.
   virtual void CancelIo(BackendHandle handle) = 0;
 
+  // Closes the handle; events still enabled on it are disabled first.
   virtual void Close(BackendHandle handle) = 0;
+
+  // IOCTL_KS_ENABLE_EVENT with `request` (a KSEVENT and what the event set
+  // adds) and a KSEVENTDATA naming an event the backend waits on, followed by
+  // `eventData` (KSEVENT_TIME_MARK's MarkTime, ...). The backend keeps that
+  // KSEVENTDATA at a fixed address until DisableEvent: KS finds the event to
+  // disable by it. `signal` runs each time the event is signalled; signals
+  // that arrive together may be delivered once (an auto-reset event).
+  virtual Status EnableEvent(BackendHandle handle, const std::vector<uint8_t>& request,
+                             const std::vector<uint8_t>& eventData, EventSignal signal, uint64_t* registration) = 0;
+  // IOCTL_KS_DISABLE_EVENT; after it returns `signal` does not run again.
+  virtual Status DisableEvent(BackendHandle handle, uint64_t registration) = 0;
+
+  // Device interface arrival and removal for the given categories.
+  virtual Status WatchDevices(const std::vector<Guid>& categories, DeviceChangeCallback callback, uint64_t* watch) = 0;
+  // After it returns the callback does not run again.
+  virtual void UnwatchDevices(uint64_t watch) = 0;
+
+  // The emulator's own controls (virtual devices, plug and unplug); null for
+  // a real backend.
+  virtual emu::EmulatorControl* Emulator() { return nullptr; }
 };
 
 std::unique_ptr<Backend> CreateEmulatorBackend();

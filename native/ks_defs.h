@@ -502,4 +502,60 @@ constexpr Guid KSDATAFORMAT_SUBTYPE_NV12{0x3231564E, 0x0000, 0x0010, {0x80, 0x00
 constexpr Guid KSDATAFORMAT_SPECIFIER_VIDEOINFO{0x05589F80, 0xC356, 0x11CE, {0xBF, 0x01, 0x00, 0xAA, 0x00, 0x55, 0x59, 0x5A}};
 constexpr Guid KSDATAFORMAT_SPECIFIER_VIDEOINFO2{0xF72A76A0, 0xEB0A, 0x11D0, {0xAC, 0xE4, 0x00, 0x00, 0xC0, 0xCC, 0x16, 0xBA}};
 
+// ---- Events ------------------------------------------------------------------
+// KSEVENTDATA: how the driver signals the caller. From user mode only an
+// event handle or a semaphore handle can be given; the other notification
+// types are kernel pointers.
+struct alignas(8) KSEVENTDATA {
+  uint32_t NotificationType;
+  uint32_t Padding;
+  uint64_t Handle;         // EventHandle.Event / SemaphoreHandle.Semaphore
+  uint64_t Reserved[2];    // EventHandle.Unused and .Reserved (x64 sizes)
+};
+static_assert(sizeof(KSEVENTDATA) == 32, "KSEVENTDATA");
+constexpr uint32_t KSEVENTF_EVENT_HANDLE = 0x1;
+constexpr uint32_t KSEVENTF_SEMAPHORE_HANDLE = 0x2;
+
+constexpr uint32_t KSEVENT_TYPE_ENABLE = 0x1;
+constexpr uint32_t KSEVENT_TYPE_ONESHOT = 0x2;
+constexpr uint32_t KSEVENT_TYPE_SETSUPPORT = 0x100;
+constexpr uint32_t KSEVENT_TYPE_BASICSUPPORT = 0x200;
+constexpr uint32_t KSEVENT_TYPE_TOPOLOGY = 0x10000000;
+
+// KSEVENT_TIME_MARK / KSEVENT_TIME_INTERVAL: KSEVENTDATA and then the times.
+struct KSEVENT_TIME_MARK {
+  KSEVENTDATA EventData;
+  int64_t MarkTime;
+};
+static_assert(sizeof(KSEVENT_TIME_MARK) == 40, "KSEVENT_TIME_MARK");
+struct KSEVENT_TIME_INTERVAL {
+  KSEVENTDATA EventData;
+  int64_t TimeBase;
+  int64_t Interval;
+};
+static_assert(sizeof(KSEVENT_TIME_INTERVAL) == 48, "KSEVENT_TIME_INTERVAL");
+
+constexpr Guid KSEVENTSETID_Clock{0x364D8E20, 0x62C7, 0x11CF, {0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00}};
+constexpr uint32_t KSEVENT_CLOCK_INTERVAL_MARK = 0;
+constexpr uint32_t KSEVENT_CLOCK_POSITION_MARK = 1;
+constexpr Guid KSEVENTSETID_Connection{0x7F4BCBE0, 0x9EA5, 0x11CF, {0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00}};
+constexpr uint32_t KSEVENT_CONNECTION_POSITIONUPDATE = 0;
+constexpr uint32_t KSEVENT_CONNECTION_DATADISCONTINUITY = 1;
+constexpr uint32_t KSEVENT_CONNECTION_TIMEDISCONTINUITY = 2;
+constexpr uint32_t KSEVENT_CONNECTION_PRIORITY = 3;
+constexpr uint32_t KSEVENT_CONNECTION_ENDOFSTREAM = 4;
+
+// The reply to KSPROPERTY_TYPE_BASICSUPPORT when the buffer can take more
+// than the access flags.
+struct KSPROPERTY_DESCRIPTION {
+  uint32_t AccessFlags;
+  uint32_t DescriptionSize;
+  KSIDENTIFIER PropTypeSet;
+  uint32_t MembersListCount;
+  uint32_t Reserved;
+};
+static_assert(sizeof(KSPROPERTY_DESCRIPTION) == 40, "KSPROPERTY_DESCRIPTION");
+constexpr Guid KSPROPTYPESETID_General{0x97E99BA0, 0xBDEA, 0x11CF, {0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00}};
+constexpr uint32_t VT_ILLEGAL = 0xFFFF;
+
 }  // namespace ks

@@ -49,5 +49,7 @@ constexpr uint32_t STATUS_NO_MATCH = 0xC0000272;
 constexpr uint32_t STATUS_DEVICE_BUSY = 0x80000011;
 constexpr uint32_t STATUS_INVALID_DEVICE_STATE = 0xC0000184;
 constexpr uint32_t STATUS_DEVICE_NOT_CONNECTED = 0xC000009D;
+constexpr uint32_t STATUS_UNSUCCESSFUL = 0xC0000001;
+constexpr uint32_t STATUS_DEVICE_REMOVED = 0xC00002B6;
 
 }  // namespace ks

@@ -6,6 +6,9 @@
       'native/addon.cpp',
       'native/handle_table.cpp',
       'native/stream_engine.cpp',
+      'native/event_subscriptions.cpp',
+      'native/device_watches.cpp',
+      'native/virtual_devices.cpp',
       'native/emulator/emulator_backend.cpp',
       'native/emulator/emu_object.cpp',
       'native/emulator/default_allocator.cpp',
@@ -20,6 +23,7 @@
     ],
     'ks_windows_sources': [
       'native/windows/windows_backend.cpp',
+      'native/windows/device_notifications.cpp',
       'native/windows/sdk_layout_checks.cpp',
     ],
   },

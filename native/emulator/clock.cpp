@@ -1,7 +1,11 @@
 #include "clock.h"
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <limits>
+#include <thread>
 
 namespace ks::emu {
 
@@ -21,9 +25,28 @@ int64_t TimeAt(const KSDEFAULTCLOCK& clock, int64_t system) {
   return clock.base + (PhysicalTime(clock, system) - clock.runningSince);
 }
 
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+
 class DefaultClock final : public Object {
  public:
   explicit DefaultClock(std::shared_ptr<KSDEFAULTCLOCK> clock) : Object(ObjectClass::Clock), clock_(std::move(clock)) {
+    // KSEVENTSETID_Clock: marks in presentation time, served by a timer
+    // thread that runs only while marks are enabled.
+    eventItems_.push_back(EventItem{KSEVENTSETID_Clock, KSEVENT_CLOCK_INTERVAL_MARK, sizeof(KSEVENT),
+                                    sizeof(KSEVENT_TIME_INTERVAL), [this](EventEntry& e) {
+                                      KSEVENT_TIME_INTERVAL t;
+                                      std::memcpy(&t, e.data.data(), sizeof t);
+                                      if (t.Interval <= 0) return STATUS_INVALID_PARAMETER;
+                                      e.next = NextMark(t, KsGetDefaultClockTime(*clock_));
+                                      return STATUS_SUCCESS;
+                                    }});
+    eventItems_.push_back(EventItem{KSEVENTSETID_Clock, KSEVENT_CLOCK_POSITION_MARK, sizeof(KSEVENT),
+                                    sizeof(KSEVENT_TIME_MARK), [](EventEntry& e) {
+                                      KSEVENT_TIME_MARK t;
+                                      std::memcpy(&t, e.data.data(), sizeof t);
+                                      e.next = t.MarkTime;
+                                      return STATUS_SUCCESS;
+                                    }});
     auto get = [this](uint32_t id, uint32_t size, auto answer) {
       properties_.push_back(PropertyItem{KSPROPSETID_Clock, id, sizeof(KSPROPERTY), size, answer, nullptr});
     };
@@ -66,8 +89,76 @@ class DefaultClock final : public Object {
     });
   }
 
+  ~DefaultClock() override {
+    {
+      std::lock_guard<std::mutex> lock(timerMutex_);
+      quit_ = true;
+    }
+    timerWake_.notify_all();
+    if (timer_.joinable()) timer_.join();
+  }
+
+ protected:
+  void EventsChanged() override {
+    std::lock_guard<std::mutex> lock(timerMutex_);
+    if (!timer_.joinable()) timer_ = std::thread([this] { Timer(); });
+    changed_ = true;
+    timerWake_.notify_all();
+  }
+
  private:
+  // The first mark TimeBase + k·Interval after `now`.
+  static int64_t NextMark(const KSEVENT_TIME_INTERVAL& t, int64_t now) {
+    if (now < t.TimeBase) return t.TimeBase;
+    return t.TimeBase + ((now - t.TimeBase) / t.Interval + 1) * t.Interval;
+  }
+
+  // Signals the marks the presentation time has reached, then sleeps until
+  // the next one is due. Presentation time runs only in RUN, and state changes
+  // are not announced to the clock object, so outside RUN it looks again
+  // every 10 ms. A late timer fires an interval mark once, not once per
+  // missed interval, as a DPC timer that ran late would.
+  void Timer() {
+    std::unique_lock<std::mutex> lock(timerMutex_);
+    while (!quit_) {
+      changed_ = false;
+      lock.unlock();
+      const int64_t now = KsGetDefaultClockTime(*clock_);
+      const bool running = KsGetDefaultClockState(*clock_) == KSSTATE_RUN;
+      int64_t earliest = kNever;
+      for (const auto& e : EnabledEvents(KSEVENTSETID_Clock, KSEVENT_CLOCK_INTERVAL_MARK)) {
+        if (now >= e->next) {
+          KSEVENT_TIME_INTERVAL t;
+          std::memcpy(&t, e->data.data(), sizeof t);
+          e->next = NextMark(t, now);
+          Signal(e);
+        }
+        earliest = std::min(earliest, e->next);
+      }
+      for (const auto& e : EnabledEvents(KSEVENTSETID_Clock, KSEVENT_CLOCK_POSITION_MARK)) {
+        if (e->next != kNever && now >= e->next) {
+          e->next = kNever;
+          Signal(e);
+        }
+        earliest = std::min(earliest, e->next);
+      }
+      lock.lock();
+      if (quit_ || changed_) continue;
+      if (earliest == kNever) {
+        timerWake_.wait(lock, [&] { return quit_ || changed_; });
+      } else {
+        const int64_t wait100ns = running ? std::max<int64_t>(earliest - now, 1) : 100000;
+        timerWake_.wait_for(lock, std::chrono::microseconds((wait100ns + 9) / 10), [&] { return quit_ || changed_; });
+      }
+    }
+  }
+
   std::shared_ptr<KSDEFAULTCLOCK> clock_;
+  std::mutex timerMutex_;
+  std::condition_variable timerWake_;
+  bool quit_ = false;
+  bool changed_ = false;
+  std::thread timer_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "emu_object.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace ks::emu {
@@ -28,6 +29,8 @@ uint32_t Object::DeviceControl(Irp& irp) {
   switch (irp.code) {
     case IOCTL_KS_PROPERTY: return DispatchProperty(irp);
     case IOCTL_KS_METHOD: return DispatchMethod(irp);
+    case IOCTL_KS_ENABLE_EVENT: return EnableEvent(irp);
+    case IOCTL_KS_DISABLE_EVENT: return DisableEvent(irp);
     default: return STATUS_INVALID_DEVICE_REQUEST;
   }
 }
@@ -71,7 +74,20 @@ uint32_t Object::DispatchProperty(Irp& irp) {
       }
       return item->set_(request);
     case KSPROPERTY_TYPE_BASICSUPPORT: {
-      uint32_t access = (item->get ? KSPROPERTY_TYPE_GET_ACCESS : 0) | (item->set_ ? KSPROPERTY_TYPE_SET_ACCESS : 0);
+      if (item->support) return item->support(request);
+      // The whole KSPROPERTY_DESCRIPTION when the buffer takes it, else the
+      // access flags alone (the short form KS accepts); no value ranges.
+      uint32_t access = KSPROPERTY_TYPE_BASICSUPPORT | (item->get ? KSPROPERTY_TYPE_GET_ACCESS : 0) |
+                        (item->set_ ? KSPROPERTY_TYPE_SET_ACCESS : 0);
+      if (request.dataLength >= sizeof(KSPROPERTY_DESCRIPTION)) {
+        KSPROPERTY_DESCRIPTION description{access, sizeof(KSPROPERTY_DESCRIPTION),
+                                           KSIDENTIFIER{KSPROPTYPESETID_General, VT_ILLEGAL, 0}, 0, 0};
+        return ReturnValue(request, &description, sizeof description);
+      }
+      if (request.dataLength == 0) {
+        irp.information = sizeof(KSPROPERTY_DESCRIPTION);
+        return STATUS_BUFFER_OVERFLOW;
+      }
       return ReturnValue(request, &access, sizeof access);
     }
     default:
@@ -103,6 +119,124 @@ uint32_t Object::DispatchMethod(Irp& irp) {
   }
   Request request{*this, irp, method, irp.input, irp.output, irp.outputLength};
   return item->invoke(request);
+}
+
+uint32_t Object::EnableEvent(Irp& irp) {
+  irp.information = 0;
+  if (irp.inputLength < sizeof(KSEVENT) || irp.input == nullptr) return STATUS_INVALID_DEVICE_REQUEST;
+  KSEVENT event;
+  std::memcpy(&event, irp.input, sizeof event);
+  const EventItem* item = nullptr;
+  bool setKnown = false;
+  for (const auto& candidate : eventItems_) {
+    if (candidate.set != event.Set) continue;
+    setKnown = true;
+    if (candidate.id == event.Id) {
+      item = &candidate;
+      break;
+    }
+  }
+  if (!setKnown) return STATUS_NOT_SUPPORTED;
+  uint32_t type = event.Flags & ~KSEVENT_TYPE_TOPOLOGY;
+  if (type == KSEVENT_TYPE_SETSUPPORT) return STATUS_SUCCESS;
+  if (item == nullptr) return STATUS_NOT_SUPPORTED;
+  if (type == KSEVENT_TYPE_BASICSUPPORT) return STATUS_SUCCESS;
+  if (type != KSEVENT_TYPE_ENABLE && type != KSEVENT_TYPE_ONESHOT) return STATUS_INVALID_PARAMETER;
+  if (irp.inputLength < item->minEvent) return STATUS_INVALID_PARAMETER;
+  uint32_t needed = item->minData > sizeof(KSEVENTDATA) ? item->minData : uint32_t{sizeof(KSEVENTDATA)};
+  if (irp.outputLength < needed || irp.output == nullptr) {
+    irp.information = needed;
+    return STATUS_BUFFER_TOO_SMALL;
+  }
+  KSEVENTDATA data;
+  std::memcpy(&data, irp.output, sizeof data);
+  // Only an event handle is modelled; a semaphore handle is refused as an
+  // unknown notification type would be.
+  if (data.NotificationType != KSEVENTF_EVENT_HANDLE) return STATUS_INVALID_PARAMETER;
+  std::shared_ptr<Object> target = irp.resolve ? (*irp.resolve)(data.Handle) : nullptr;
+  if (!target || target->objectClass() != ObjectClass::Event) return STATUS_INVALID_HANDLE;
+
+  auto entry = std::make_shared<EventEntry>();
+  entry->set = event.Set;
+  entry->id = event.Id;
+  entry->flags = type;
+  entry->eventData = reinterpret_cast<uintptr_t>(irp.output);
+  entry->sink = std::static_pointer_cast<EventSink>(target);
+  entry->data.assign(irp.output, irp.output + needed);
+  if (item->added) {
+    uint32_t status = item->added(*entry);
+    if (status != STATUS_SUCCESS) return status;
+  }
+  {
+    std::lock_guard<std::mutex> lock(eventsMutex_);
+    events_.push_back(std::move(entry));
+  }
+  EventsChanged();
+  return STATUS_SUCCESS;
+}
+
+uint32_t Object::DisableEvent(Irp& irp) {
+  irp.information = 0;
+  // No input disables every event of the handle.
+  if (irp.inputLength == 0) {
+    FreeEvents();
+    return STATUS_SUCCESS;
+  }
+  if (irp.inputLength < sizeof(KSEVENTDATA) || irp.input == nullptr) return STATUS_INVALID_PARAMETER;
+  // The entry is found by the address of the caller's KSEVENTDATA, as KS does.
+  uint64_t address = reinterpret_cast<uintptr_t>(irp.input);
+  {
+    std::lock_guard<std::mutex> lock(eventsMutex_);
+    auto it = std::find_if(events_.begin(), events_.end(), [&](const auto& e) { return e->eventData == address; });
+    if (it == events_.end()) return STATUS_UNSUCCESSFUL;
+    events_.erase(it);
+  }
+  EventsChanged();
+  return STATUS_SUCCESS;
+}
+
+void Object::GenerateEvents(const Guid& set, uint32_t id) {
+  std::vector<std::shared_ptr<EventEntry>> fire;
+  {
+    std::lock_guard<std::mutex> lock(eventsMutex_);
+    for (auto it = events_.begin(); it != events_.end();) {
+      if ((*it)->set == set && (*it)->id == id) {
+        fire.push_back(*it);
+        if ((*it)->flags == KSEVENT_TYPE_ONESHOT) {
+          it = events_.erase(it);
+          continue;
+        }
+      }
+      ++it;
+    }
+  }
+  for (const auto& entry : fire) entry->sink->Signal();
+}
+
+void Object::Signal(const std::shared_ptr<EventEntry>& entry) {
+  if (entry->flags == KSEVENT_TYPE_ONESHOT) {
+    std::lock_guard<std::mutex> lock(eventsMutex_);
+    events_.erase(std::remove(events_.begin(), events_.end(), entry), events_.end());
+  }
+  entry->sink->Signal();
+}
+
+void Object::FreeEvents() {
+  {
+    std::lock_guard<std::mutex> lock(eventsMutex_);
+    if (events_.empty()) return;
+    events_.clear();
+  }
+  EventsChanged();
+}
+
+std::vector<std::shared_ptr<EventEntry>> Object::EnabledEvents(const Guid& set, uint32_t id) {
+  std::vector<std::shared_ptr<EventEntry>> found;
+  std::lock_guard<std::mutex> lock(eventsMutex_);
+  for (const auto& entry : events_) {
+    if (entry->set == set && entry->id == id) found.push_back(entry);
+  }
+  return found;
 }
 
 }  // namespace ks::emu

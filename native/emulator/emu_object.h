@@ -58,6 +58,9 @@ struct PropertyItem {
   uint32_t minData;      // smallest value; a GET with less gets the size back
   Handler get;           // empty: GET not supported
   Handler set_;          // empty: SET not supported
+  // Optional: answers KSPROPERTY_TYPE_BASICSUPPORT itself (value ranges,
+  // a driver's own form); empty: the standard answer from get and set_.
+  Handler support = nullptr;
 };
 
 struct MethodItem {
@@ -66,6 +69,30 @@ struct MethodItem {
   uint32_t minMethod;
   uint32_t minData;
   Handler invoke;  // may return STATUS_PENDING after keeping irp.complete
+};
+
+// An emulated Win32 event object, what KSEVENTDATA's event handle names:
+// signalling it runs the waiter's callback (the backend's EventSignal).
+class EventSink;
+
+// One enabled event (KSEVENT_ENTRY): who enabled it and how to signal them.
+struct EventEntry {
+  Guid set;
+  uint32_t id = 0;
+  uint32_t flags = 0;       // KSEVENT_TYPE_ENABLE or _ONESHOT
+  uint64_t eventData = 0;   // the caller's KSEVENTDATA address: what DISABLE_EVENT names
+  std::shared_ptr<EventSink> sink;
+  std::vector<uint8_t> data;  // KSEVENTDATA and what follows it (KSEVENT_TIME_MARK, ...)
+  int64_t next = 0;           // the owner's scratch: the next interval mark
+};
+
+struct EventItem {
+  Guid set;
+  uint32_t id;
+  uint32_t minEvent;  // smallest request (sizeof(KSEVENT) or more)
+  uint32_t minData;   // KSEVENTDATA and the event's own data
+  // Optional: checks and prepares a new entry; a failure refuses the enable.
+  std::function<uint32_t(EventEntry&)> added;
 };
 
 class Object : public std::enable_shared_from_this<Object> {
@@ -91,16 +118,51 @@ class Object : public std::enable_shared_from_this<Object> {
   // itself goes when its last reference does (IRP_MJ_CLOSE).
   virtual void Close() { CancelIo(); }
 
+  // Signals every entry enabled for (set, id), as KsGenerateEvents does; a
+  // one-shot entry goes after its signal.
+  void GenerateEvents(const Guid& set, uint32_t id);
+  // Disables every event of this handle (KsFreeEventList at cleanup).
+  void FreeEvents();
+
  protected:
+  // The entries enabled for (set, id), for owners that decide when they fire.
+  std::vector<std::shared_ptr<EventEntry>> EnabledEvents(const Guid& set, uint32_t id);
+  // Signals one entry (removing it if it was one-shot).
+  void Signal(const std::shared_ptr<EventEntry>& entry);
+  // Runs after an entry was added or removed (a clock re-arms its timer).
+  virtual void EventsChanged() {}
+
   std::vector<PropertyItem> properties_;
   std::vector<MethodItem> methods_;
+  std::vector<EventItem> eventItems_;
   // Guards state touched from both the JS thread and streaming threads.
   std::mutex mutex_;
 
  private:
   uint32_t DispatchProperty(Irp& irp);
   uint32_t DispatchMethod(Irp& irp);
+  uint32_t EnableEvent(Irp& irp);
+  uint32_t DisableEvent(Irp& irp);
   ObjectClass class_;
+  std::mutex eventsMutex_;
+  std::vector<std::shared_ptr<EventEntry>> events_;
+};
+
+class EventSink final : public Object {
+ public:
+  explicit EventSink(std::function<void()> onSignal) : Object(ObjectClass::Event), onSignal_(std::move(onSignal)) {}
+  void Signal() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (onSignal_) onSignal_();
+  }
+  // After this returns no signal reaches the waiter.
+  void Close() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    onSignal_ = nullptr;
+  }
+
+ private:
+  std::function<void()> onSignal_;
 };
 
 // Writes a value into a GET's output the way every fixed-size KS property

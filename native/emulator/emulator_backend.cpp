@@ -1,5 +1,6 @@
 // The emulator behind the seam: an object manager (handles to objects), an
 // I/O manager (create names and IRPs) and the catalogue of virtual devices.
+#include <algorithm>
 #include <cctype>
 #include <condition_variable>
 #include <cstdio>
@@ -9,6 +10,7 @@
 
 #include "../ks_backend.h"
 #include "device_catalog.h"
+#include "emulator_control.h"
 #include "emu_object.h"
 #include "virtual_filter.h"
 
@@ -89,34 +91,53 @@ bool SamePath(const std::string& a, const std::string& b) {
   return true;
 }
 
-class EmulatorBackend final : public Backend {
+std::string GuidText(const Guid& g) {
+  char text[kGuidChars + 1];
+  std::snprintf(text, sizeof text, "{%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}", g.data1, g.data2, g.data3,
+                g.data4[0], g.data4[1], g.data4[2], g.data4[3], g.data4[4], g.data4[5], g.data4[6], g.data4[7]);
+  return text;
+}
+
+class EmulatorBackend final : public Backend, public emu::EmulatorControl {
  public:
-  EmulatorBackend() : devices_(emu::BuildDeviceCatalog()) {
+  EmulatorBackend() {
+    for (auto& device : emu::BuildDeviceCatalog()) {
+      auto entry = std::make_shared<Device>();
+      entry->device = std::move(device);
+      devices_.push_back(std::move(entry));
+    }
     resolver_ = [this](uint64_t handle) { return Find(handle); };
   }
 
   ~EmulatorBackend() override {
     // Close what the caller left open before the devices they point into go.
-    std::unordered_map<BackendHandle, std::shared_ptr<Object>> open;
+    std::unordered_map<BackendHandle, OpenObject> open;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       open.swap(handles_);
+      registrations_.clear();
+      watches_.clear();
     }
-    for (auto& entry : open) entry.second->Close();
+    for (auto& entry : open) entry.second.object->Close();
   }
 
   BackendInfo Info() const override {
     BackendInfo info;
     info.name = "emulator";
+    info.deviceNotifications = true;
     return info;
   }
 
+  emu::EmulatorControl* Emulator() override { return this; }
+
   Status EnumerateInterfaces(const Guid& category, std::vector<DeviceInterface>* out) override {
     out->clear();
+    std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& device : devices_) {
-      for (const auto& c : device.info.categories) {
+      if (!device->present) continue;
+      for (const auto& c : device->device.info.categories) {
         if (c == category) {
-          out->push_back(device.info);
+          out->push_back(device->device.info);
           break;
         }
       }
@@ -125,13 +146,10 @@ class EmulatorBackend final : public Backend {
   }
 
   Status OpenFilter(const std::string& path, BackendHandle* out) override {
-    for (const auto& device : devices_) {
-      if (SamePath(device.info.path, path)) {
-        *out = Insert(std::make_shared<emu::VirtualFilter>(device.descriptor));
-        return Status::Nt(STATUS_SUCCESS);
-      }
-    }
-    return Status::Nt(STATUS_OBJECT_NAME_NOT_FOUND);
+    std::shared_ptr<Device> device = FindDevice(path);
+    if (!device || !device->present) return Status::Nt(STATUS_OBJECT_NAME_NOT_FOUND);
+    *out = Insert(std::make_shared<emu::VirtualFilter>(device->device.descriptor), device);
+    return Status::Nt(STATUS_SUCCESS);
   }
 
   Status CreateObject(BackendHandle parentHandle, ObjectClass cls, const std::vector<uint8_t>& payload,
@@ -139,8 +157,9 @@ class EmulatorBackend final : public Backend {
     *usedV2 = false;
     const Guid* classGuid = ClassGuid(cls);
     if (classGuid == nullptr) return Status::Nt(STATUS_INVALID_PARAMETER);
-    std::shared_ptr<Object> parent = Find(parentHandle);
-    if (!parent) return Status::Nt(STATUS_INVALID_HANDLE);
+    OpenObject parent;
+    if (!FindOpen(parentHandle, &parent)) return Status::Nt(STATUS_INVALID_HANDLE);
+    if (Removed(parent)) return Status::Nt(STATUS_DEVICE_REMOVED);
 
     // The I/O manager hands the parent the name; the parent's create dispatch parses it.
     Guid requested;
@@ -151,9 +170,9 @@ class EmulatorBackend final : public Backend {
       return Status::Nt(STATUS_OBJECT_NAME_INVALID);
     }
     std::shared_ptr<Object> child;
-    uint32_t status = parent->CreateChild(requested, request, &child);
+    uint32_t status = parent.object->CreateChild(requested, request, &child);
     if (status != STATUS_SUCCESS) return Status::Nt(status);
-    *out = Insert(std::move(child));
+    *out = Insert(std::move(child), parent.device, parent.generation);
     return Status::Nt(STATUS_SUCCESS);
   }
 
@@ -178,9 +197,13 @@ class EmulatorBackend final : public Backend {
   }
 
   void IoctlAsync(BackendHandle handle, const IoctlRequest& request, IoCompletion done) override {
-    std::shared_ptr<Object> object = Find(handle);
-    if (!object) {
+    OpenObject open;
+    if (!FindOpen(handle, &open)) {
       done(IoResult{Status::Nt(STATUS_INVALID_HANDLE), 0});
+      return;
+    }
+    if (Removed(open)) {
+      done(IoResult{Status::Nt(STATUS_DEVICE_REMOVED), 0});
       return;
     }
     Irp irp;
@@ -191,7 +214,7 @@ class EmulatorBackend final : public Backend {
     irp.outputLength = request.outputLength;
     irp.resolve = &resolver_;
     irp.complete = done;
-    uint32_t status = object->DeviceControl(irp);
+    uint32_t status = open.object->DeviceControl(irp);
     if (status == STATUS_PENDING) return;  // the object owns irp.complete now
     done(IoResult{Status::Nt(status), irp.information});
   }
@@ -201,37 +224,256 @@ class EmulatorBackend final : public Backend {
   }
 
   void Close(BackendHandle handle) override {
-    std::shared_ptr<Object> object;
+    OpenObject open;
+    std::vector<BackendHandle> sinks;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = handles_.find(handle);
       if (it == handles_.end()) return;
-      object = std::move(it->second);
+      open = std::move(it->second);
       handles_.erase(it);
+      for (auto r = registrations_.begin(); r != registrations_.end();) {
+        if (r->second->handle == handle) {
+          sinks.push_back(r->second->sink);
+          r = registrations_.erase(r);
+        } else {
+          ++r;
+        }
+      }
     }
-    object->Close();
+    open.object->Close();
+    open.object->FreeEvents();
+    for (BackendHandle sink : sinks) Close(sink);
+  }
+
+  Status EnableEvent(BackendHandle handle, const std::vector<uint8_t>& request, const std::vector<uint8_t>& eventData,
+                     EventSignal signal, uint64_t* registration) override {
+    if (!Find(handle)) return Status::Nt(STATUS_INVALID_HANDLE);
+    // The event the caller waits on: an emulated event object with a handle
+    // of its own, which KSEVENTDATA names as a real caller's event would.
+    auto reg = std::make_unique<Registration>();
+    reg->handle = handle;
+    reg->sink = Insert(std::make_shared<emu::EventSink>(std::move(signal)), nullptr);
+    reg->data.resize((sizeof(KSEVENTDATA) + eventData.size() + 7) / 8);
+    KSEVENTDATA head{KSEVENTF_EVENT_HANDLE, 0, reg->sink, {0, 0}};
+    auto* bytes = reinterpret_cast<uint8_t*>(reg->data.data());
+    std::memcpy(bytes, &head, sizeof head);
+    if (!eventData.empty()) std::memcpy(bytes + sizeof head, eventData.data(), eventData.size());
+
+    IoctlRequest enable;
+    enable.code = IOCTL_KS_ENABLE_EVENT;
+    enable.input = request.data();
+    enable.inputLength = static_cast<uint32_t>(request.size());
+    enable.output = bytes;
+    enable.outputLength = static_cast<uint32_t>(sizeof head + eventData.size());
+    IoResult result = Ioctl(handle, enable);
+    if (!result.status.ok()) {
+      Close(reg->sink);
+      return result.status;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    *registration = ++nextRegistration_;
+    registrations_.emplace(*registration, std::move(reg));
+    return Status::Nt(STATUS_SUCCESS);
+  }
+
+  Status DisableEvent(BackendHandle handle, uint64_t registration) override {
+    std::unique_ptr<Registration> reg;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = registrations_.find(registration);
+      if (it == registrations_.end() || it->second->handle != handle) return Status::Nt(STATUS_INVALID_PARAMETER);
+      reg = std::move(it->second);
+      registrations_.erase(it);
+    }
+    IoctlRequest disable;
+    disable.code = IOCTL_KS_DISABLE_EVENT;
+    disable.input = reinterpret_cast<const uint8_t*>(reg->data.data());
+    disable.inputLength = sizeof(KSEVENTDATA);
+    IoResult result = Ioctl(handle, disable);
+    Close(reg->sink);  // whatever the driver said, nothing reaches the caller any more
+    return result.status;
+  }
+
+  Status WatchDevices(const std::vector<Guid>& categories, DeviceChangeCallback callback, uint64_t* watch) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    *watch = ++nextWatch_;
+    watches_.emplace(*watch, std::make_shared<Watch>(Watch{categories, std::move(callback)}));
+    return Status::Nt(STATUS_SUCCESS);
+  }
+
+  void UnwatchDevices(uint64_t watch) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    watches_.erase(watch);
+  }
+
+  // ---- EmulatorControl ------------------------------------------------------
+
+  std::string AddDevice(const std::string& friendlyName, const std::vector<Guid>& categories,
+                        std::shared_ptr<const emu::FilterDescriptor> descriptor) override {
+    auto entry = std::make_shared<Device>();
+    entry->added = true;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      char number[16];
+      std::snprintf(number, sizeof number, "%04u", nextDeviceNumber_++);
+      entry->device.info.path = std::string("\\\\?\\ROOT#KSEMULATOR#V") + number + "#" +
+                                GuidText(categories.empty() ? kNullGuid : categories[0]) + "\\global";
+      entry->device.info.instanceId = std::string("ROOT\\KSEMULATOR\\V") + number;
+      entry->device.info.friendlyName = friendlyName;
+      entry->device.info.categories = categories;
+      entry->device.descriptor = std::move(descriptor);
+      entry->present = true;
+      devices_.push_back(entry);
+    }
+    Announce(*entry, DeviceChange::Arrival);
+    return entry->device.info.path;
+  }
+
+  Status SetPresent(const std::string& path, bool present) override {
+    std::shared_ptr<Device> device = FindDevice(path);
+    if (!device) return Status::Nt(STATUS_OBJECT_NAME_NOT_FOUND);
+    std::vector<std::shared_ptr<Object>> orphans;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (device->present == present) return Status::Nt(STATUS_SUCCESS);
+      device->present = present;
+      if (!present) {
+        ++device->generation;
+        for (const auto& entry : handles_) {
+          if (entry.second.device == device) orphans.push_back(entry.second.object);
+        }
+      }
+    }
+    for (const auto& object : orphans) object->CancelIo();
+    Announce(*device, present ? DeviceChange::Arrival : DeviceChange::Removal);
+    return Status::Nt(STATUS_SUCCESS);
+  }
+
+  Status RemoveDevice(const std::string& path) override {
+    std::shared_ptr<Device> device = FindDevice(path);
+    if (!device || !device->added) return Status::Nt(STATUS_OBJECT_NAME_NOT_FOUND);
+    Status status = SetPresent(path, false);
+    std::lock_guard<std::mutex> lock(mutex_);
+    devices_.erase(std::remove(devices_.begin(), devices_.end(), device), devices_.end());
+    return status;
+  }
+
+  Status GenerateEvent(const std::string& path, const Guid& set, uint32_t id) override {
+    std::shared_ptr<Device> device = FindDevice(path);
+    if (!device) return Status::Nt(STATUS_OBJECT_NAME_NOT_FOUND);
+    if (!device->present) return Status::Nt(STATUS_DEVICE_REMOVED);
+    std::vector<std::shared_ptr<Object>> objects;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (const auto& entry : handles_) {
+        if (entry.second.device == device && entry.second.generation == device->generation) {
+          objects.push_back(entry.second.object);
+        }
+      }
+    }
+    for (const auto& object : objects) object->GenerateEvents(set, id);
+    return Status::Nt(STATUS_SUCCESS);
   }
 
  private:
-  std::shared_ptr<Object> Find(BackendHandle handle) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = handles_.find(handle);
-    return it == handles_.end() ? nullptr : it->second;
+  struct Device {
+    emu::VirtualDevice device;
+    bool present = true;
+    bool added = false;       // defined at run time (RemoveDevice may forget it)
+    uint32_t generation = 0;  // counts removals: handles from before one are dead
+  };
+
+  // A handle's object and the device (and its generation) it was opened on;
+  // event objects belong to no device.
+  struct OpenObject {
+    std::shared_ptr<Object> object;
+    std::shared_ptr<Device> device;
+    uint32_t generation = 0;
+  };
+
+  struct Registration {
+    BackendHandle handle = 0;           // the KS object the event is enabled on
+    BackendHandle sink = 0;             // the event object KSEVENTDATA names
+    std::vector<uint64_t> data;         // KSEVENTDATA and the event's data, 8-byte aligned, fixed address
+  };
+
+  struct Watch {
+    std::vector<Guid> categories;
+    DeviceChangeCallback callback;
+  };
+
+  // Tells the watchers, on this thread, once per category of the device
+  // they watch (as interface notifications come once per interface class).
+  void Announce(const Device& device, DeviceChange change) {
+    std::vector<std::shared_ptr<Watch>> watches;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (const auto& entry : watches_) watches.push_back(entry.second);
+    }
+    for (const auto& watch : watches) {
+      for (const auto& category : device.device.info.categories) {
+        if (std::find(watch->categories.begin(), watch->categories.end(), category) != watch->categories.end()) {
+          watch->callback(change, category, device.device.info.path);
+        }
+      }
+    }
   }
 
-  BackendHandle Insert(std::shared_ptr<Object> object) {
+  bool Removed(const OpenObject& open) {
+    if (!open.device) return false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    return !open.device->present || open.device->generation != open.generation;
+  }
+
+  std::shared_ptr<Device> FindDevice(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& device : devices_) {
+      if (SamePath(device->device.info.path, path)) return device;
+    }
+    return nullptr;
+  }
+
+  bool FindOpen(BackendHandle handle, OpenObject* out) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = handles_.find(handle);
+    if (it == handles_.end()) return false;
+    *out = it->second;
+    return true;
+  }
+
+  std::shared_ptr<Object> Find(BackendHandle handle) {
+    OpenObject open;
+    return FindOpen(handle, &open) ? open.object : nullptr;
+  }
+
+  BackendHandle Insert(std::shared_ptr<Object> object, std::shared_ptr<Device> device, uint32_t generation) {
     std::lock_guard<std::mutex> lock(mutex_);
     // Handle values step by 4 like NT's and are never reused.
     nextHandle_ += 4;
-    handles_.emplace(nextHandle_, std::move(object));
+    handles_.emplace(nextHandle_, OpenObject{std::move(object), std::move(device), generation});
     return nextHandle_;
   }
 
-  std::vector<emu::VirtualDevice> devices_;
+  BackendHandle Insert(std::shared_ptr<Object> object, const std::shared_ptr<Device>& device) {
+    uint32_t generation;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      generation = device ? device->generation : 0;
+    }
+    return Insert(std::move(object), device, generation);
+  }
+
+  std::vector<std::shared_ptr<Device>> devices_;
   emu::HandleResolver resolver_;
   std::mutex mutex_;
-  std::unordered_map<BackendHandle, std::shared_ptr<Object>> handles_;
+  std::unordered_map<BackendHandle, OpenObject> handles_;
   BackendHandle nextHandle_ = 0x1000;
+  std::unordered_map<uint64_t, std::unique_ptr<Registration>> registrations_;
+  uint64_t nextRegistration_ = 0;
+  std::unordered_map<uint64_t, std::shared_ptr<Watch>> watches_;
+  uint64_t nextWatch_ = 0;
+  uint32_t nextDeviceNumber_ = 0;
 };
 
 }  // namespace

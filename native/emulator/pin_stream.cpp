@@ -216,6 +216,10 @@ void PinStream::Worker() {
     lock.unlock();
     Process(irp);
     irp.complete(IoResult{Status::Nt(STATUS_SUCCESS), irp.length});
+    if (endOfStreamSeen_) {
+      endOfStreamSeen_ = false;
+      if (endOfStream_) endOfStream_();
+    }
     lock.lock();
     busy_ = false;
     idle_.notify_all();
@@ -275,7 +279,10 @@ void PinStream::ConsumeRender(KSSTREAM_HEADER& header) {
   stats_.Checksum = h;
   stats_.Frames++;
   stats_.Bytes += used;
-  if (header.OptionsFlags & KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM) stats_.EndOfStream = 1;
+  if (header.OptionsFlags & KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM) {
+    stats_.EndOfStream = 1;
+    endOfStreamSeen_ = true;
+  }
   position_ += used / blockAlign_;
 }
 

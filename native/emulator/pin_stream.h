@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -47,6 +48,9 @@ class PinStream {
   // processed (if any) is done with its buffers.
   void Cancel();
   void AddProperties(std::vector<PropertyItem>& properties);
+  // Runs on the worker after a packet flagged end-of-stream has completed
+  // (the pin generates KSEVENT_CONNECTION_ENDOFSTREAM from it).
+  void OnEndOfStream(std::function<void()> handler) { endOfStream_ = std::move(handler); }
 
  private:
   struct Pending {
@@ -84,6 +88,8 @@ class PinStream {
   uint64_t position_ = 0;  // sample frames produced or consumed since the stream began
   std::chrono::steady_clock::time_point due_;
   EmulatorRenderStats stats_{0, 0, 0xcbf29ce484222325ull, 0, 0};
+  std::function<void()> endOfStream_;
+  bool endOfStreamSeen_ = false;  // the worker's own: the packet in hand carried end-of-stream
   std::thread worker_;
 };
 

@@ -112,7 +112,8 @@ VirtualFilter::VirtualFilter(std::shared_ptr<const FilterDescriptor> descriptor)
                                      nullptr});
   AddPinFactoryProperties();
   AddTopologyProperties();
-  for (const auto& item : descriptor_->filterProperties) properties_.push_back(item);
+  properties_.insert(properties_.begin(), descriptor_->filterProperties.begin(), descriptor_->filterProperties.end());
+  eventItems_ = descriptor_->filterEvents;
   for (const auto& item : descriptor_->nodeProperties) properties_.push_back(item);
   {
     std::lock_guard<std::mutex> lock(descriptor_->globalInstances->mutex);

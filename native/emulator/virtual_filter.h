@@ -48,6 +48,10 @@ struct PinDescriptor {
   // KSPROPERTY_CONNECTION_ALLOCATORFRAMING_EX, a whole KSALLOCATOR_FRAMING_EX
   // (24 + 88 per item); empty: the pin does not support the property.
   std::vector<uint8_t> framingEx;
+  // Extra handlers on the pin's instances, ahead of the standard ones (so
+  // they can replace them), and events the instances can enable.
+  std::vector<PropertyItem> properties;
+  std::vector<EventItem> events;
 };
 
 // One topology node (KSPROPERTY_TOPOLOGY_NODES and _NAME).
@@ -65,8 +69,10 @@ struct GlobalInstanceCounts {
 
 struct FilterDescriptor {
   std::vector<PinDescriptor> pins;
-  // Extra property handlers on the filter (diagnostics of virtual devices).
+  // Extra property handlers on the filter, ahead of the standard ones (so a
+  // device defined from JavaScript can replace any), and events it can enable.
   std::vector<PropertyItem> filterProperties;
+  std::vector<EventItem> filterEvents;
   // KSPROPSETID_Topology: CATEGORIES, NODES (+ NAME), CONNECTIONS.
   std::vector<Guid> categories;
   std::vector<NodeDescriptor> nodes;

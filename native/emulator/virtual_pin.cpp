@@ -30,6 +30,10 @@ class VirtualPin final : public Object {
         format_(std::move(format)),
         stream_(descriptor.dataFlow == KSPIN_DATAFLOW_OUT, format_) {
     stream_.AddProperties(properties_);
+    eventItems_.push_back(EventItem{KSEVENTSETID_Connection, KSEVENT_CONNECTION_ENDOFSTREAM, sizeof(KSEVENT),
+                                    sizeof(KSEVENTDATA), nullptr});
+    stream_.OnEndOfStream([this] { GenerateEvents(KSEVENTSETID_Connection, KSEVENT_CONNECTION_ENDOFSTREAM); });
+    eventItems_.insert(eventItems_.end(), descriptor_.events.begin(), descriptor_.events.end());
     properties_.push_back(PropertyItem{KSPROPSETID_Connection, KSPROPERTY_CONNECTION_ALLOCATORFRAMING,
                                        sizeof(KSPROPERTY), sizeof(KSALLOCATOR_FRAMING),
                                        [this](Request& r) {
@@ -57,6 +61,7 @@ class VirtualPin final : public Object {
           },
           nullptr});
     }
+    properties_.insert(properties_.begin(), descriptor_.properties.begin(), descriptor_.properties.end());
   }
 
   ~VirtualPin() override { filter_->ReleaseInstance(pinId_); }

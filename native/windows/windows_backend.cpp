@@ -29,6 +29,9 @@
 #include <objbase.h>
 #include <setupapi.h>
 
+#include "device_notifications.h"
+#include "wide_text.h"
+
 #include <algorithm>
 #include <atomic>
 #include <climits>
@@ -107,29 +110,6 @@ Guid FromGUID(const GUID& g) {
   return out;
 }
 
-// UTF-8 -> UTF-16. Fails on invalid UTF-8 and on embedded NULs (which would
-// silently shorten a path).
-bool Widen(const std::string& s, std::wstring* out) {
-  out->clear();
-  if (s.empty()) return true;
-  if (s.size() > static_cast<size_t>(INT_MAX) || s.find('\0') != std::string::npos) return false;
-  const int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s.data(), static_cast<int>(s.size()), nullptr, 0);
-  if (n <= 0) return false;
-  out->resize(static_cast<size_t>(n));
-  return MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s.data(), static_cast<int>(s.size()), &(*out)[0], n) == n;
-}
-
-// UTF-16 (at most `maxChars`, stopping at the first NUL) -> UTF-8.
-std::string Narrow(const wchar_t* s, size_t maxChars) {
-  size_t len = 0;
-  while (len < maxChars && s[len] != L'\0') ++len;
-  if (len == 0 || len > static_cast<size_t>(INT_MAX)) return std::string();
-  const int n = WideCharToMultiByte(CP_UTF8, 0, s, static_cast<int>(len), nullptr, 0, nullptr, nullptr);
-  if (n <= 0) return std::string();
-  std::string out(static_cast<size_t>(n), '\0');
-  WideCharToMultiByte(CP_UTF8, 0, s, static_cast<int>(len), &out[0], n, nullptr, nullptr);
-  return out;
-}
 
 class DevInfoList {
  public:
@@ -230,8 +210,29 @@ class WindowsBackend final : public Backend {
   void IoctlAsync(BackendHandle handle, const IoctlRequest& request, IoCompletion done) override;
   void CancelIo(BackendHandle handle) override;
   void Close(BackendHandle handle) override;
+  Status EnableEvent(BackendHandle handle, const std::vector<uint8_t>& request, const std::vector<uint8_t>& eventData,
+                     EventSignal signal, uint64_t* registration) override;
+  Status DisableEvent(BackendHandle handle, uint64_t registration) override;
+  Status WatchDevices(const std::vector<Guid>& categories, DeviceChangeCallback callback, uint64_t* watch) override {
+    return notifications_.Watch(categories, std::move(callback), watch);
+  }
+  void UnwatchDevices(uint64_t watch) override { notifications_.Unwatch(watch); }
 
  private:
+  // An enabled event: the auto-reset event KSEVENTDATA names, a thread-pool
+  // wait on it, and the KSEVENTDATA itself at a fixed address (DISABLE_EVENT
+  // names the event by it).
+  struct EventRegistration {
+    BackendHandle handle = 0;
+    HANDLE event = nullptr;
+    HANDLE wait = nullptr;
+    EventSignal signal;
+    std::vector<uint64_t> data;
+  };
+  static void CALLBACK OnEventSignalled(PVOID context, BOOLEAN timedOut);
+  // Stops the wait (waiting for a callback in progress) and closes the event.
+  static void ReleaseEvent(EventRegistration& registration);
+
   // COM for the *2 entry points, once per thread. Returns false if COM cannot
   // be used on this thread (then the old entry point is used, if present).
   bool EnsureCom(HRESULT* failure);
@@ -261,6 +262,11 @@ class WindowsBackend final : public Backend {
   std::atomic<DWORD> completionThreadId_{0};
   std::unordered_set<HANDLE> associated_;
   std::unordered_map<HANDLE, size_t> pending_;
+
+  std::mutex eventsMutex_;
+  std::unordered_map<uint64_t, std::unique_ptr<EventRegistration>> events_;
+  uint64_t nextEvent_ = 0;
+  DeviceNotifications notifications_;
 };
 
 WindowsBackend::~WindowsBackend() {
@@ -305,6 +311,7 @@ BackendInfo WindowsBackend::Info() const {
   std::lock_guard<std::mutex> lock(comMutex_);
   info.comInitializedHere = comInitializedHere_;
   info.comApartment = comApartment_;
+  info.deviceNotifications = notifications_.available();
   return info;
 }
 
@@ -674,9 +681,88 @@ void WindowsBackend::CancelIo(BackendHandle handle) {
   WaitNoPending(h);
 }
 
+void CALLBACK WindowsBackend::OnEventSignalled(PVOID context, BOOLEAN) {
+  static_cast<EventRegistration*>(context)->signal();
+}
+
+void WindowsBackend::ReleaseEvent(EventRegistration& registration) {
+  if (registration.wait != nullptr) UnregisterWaitEx(registration.wait, INVALID_HANDLE_VALUE);
+  if (registration.event != nullptr) CloseHandle(registration.event);
+}
+
+Status WindowsBackend::EnableEvent(BackendHandle handle, const std::vector<uint8_t>& request,
+                                   const std::vector<uint8_t>& eventData, EventSignal signal, uint64_t* registration) {
+  auto reg = std::make_unique<EventRegistration>();
+  reg->handle = handle;
+  reg->signal = std::move(signal);
+  // Auto-reset: each wake-up of the wait consumes the signal.
+  reg->event = CreateEventW(nullptr, FALSE, FALSE, nullptr);
+  if (reg->event == nullptr) return Status::Win32(GetLastError());
+  reg->data.resize((sizeof(KSEVENTDATA) + eventData.size() + 7) / 8);
+  KSEVENTDATA head{KSEVENTF_EVENT_HANDLE, 0, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(reg->event)), {0, 0}};
+  auto* bytes = reinterpret_cast<uint8_t*>(reg->data.data());
+  std::memcpy(bytes, &head, sizeof head);
+  if (!eventData.empty()) std::memcpy(bytes + sizeof head, eventData.data(), eventData.size());
+  if (!RegisterWaitForSingleObject(&reg->wait, reg->event, OnEventSignalled, reg.get(), INFINITE, WT_EXECUTEDEFAULT)) {
+    const DWORD error = GetLastError();
+    reg->wait = nullptr;
+    ReleaseEvent(*reg);
+    return Status::Win32(error);
+  }
+  IoctlRequest enable;
+  enable.code = IOCTL_KS_ENABLE_EVENT;
+  enable.input = request.data();
+  enable.inputLength = static_cast<uint32_t>(request.size());
+  enable.output = bytes;
+  enable.outputLength = static_cast<uint32_t>(sizeof head + eventData.size());
+  const IoResult result = Ioctl(handle, enable);
+  if (!result.status.ok()) {
+    ReleaseEvent(*reg);
+    return result.status;
+  }
+  std::lock_guard<std::mutex> lock(eventsMutex_);
+  *registration = ++nextEvent_;
+  events_.emplace(*registration, std::move(reg));
+  return result.status;
+}
+
+Status WindowsBackend::DisableEvent(BackendHandle handle, uint64_t registration) {
+  std::unique_ptr<EventRegistration> reg;
+  {
+    std::lock_guard<std::mutex> lock(eventsMutex_);
+    auto it = events_.find(registration);
+    if (it == events_.end() || it->second->handle != handle) return Status::Win32(ERROR_INVALID_PARAMETER);
+    reg = std::move(it->second);
+    events_.erase(it);
+  }
+  IoctlRequest disable;
+  disable.code = IOCTL_KS_DISABLE_EVENT;
+  disable.input = reinterpret_cast<const uint8_t*>(reg->data.data());
+  disable.inputLength = sizeof(KSEVENTDATA);
+  const IoResult result = Ioctl(handle, disable);
+  ReleaseEvent(*reg);
+  return result.status;
+}
+
 void WindowsBackend::Close(BackendHandle handle) {
   HANDLE h = ToHandle(handle);
   if (!IsValid(h)) return;
+  {
+    // Closing the handle frees its events in the driver; stop waiting on ours.
+    std::vector<std::unique_ptr<EventRegistration>> released;
+    {
+      std::lock_guard<std::mutex> lock(eventsMutex_);
+      for (auto it = events_.begin(); it != events_.end();) {
+        if (it->second->handle == handle) {
+          released.push_back(std::move(it->second));
+          it = events_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    for (auto& reg : released) ReleaseEvent(*reg);
+  }
   CancelIo(handle);
   {
     // The value may be reused by a later handle, which must be bound afresh.

@@ -1,0 +1,314 @@
+// KS events delivered to JS (IOCTL_KS_ENABLE_EVENT / DISABLE_EVENT with an
+// event the backend waits on), generic BASICSUPPORT / SETSUPPORT, and device
+// arrival and removal (watchDevices) on the emulator.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  KSEVENTSETID,
+  KSEVENT_CLOCK,
+  KSPROPERTY_CONNECTION,
+  KSPROPERTY_PIN,
+  KSPROPSETID,
+  defineVirtualDevice,
+  encodeAudioRange,
+  listDevices,
+  openFilter,
+  openHandleCount,
+  setEmulatedDevicePresent,
+  setEmulatorPacing,
+  watchDevices,
+  type DeviceChange,
+  type KsFilter,
+  type KsEventInfo,
+} from '../lib/index';
+import { emulatedCapturePath, expectKsError, openCapture, stereo48k } from './helpers';
+import { openRender, RENDER_PIN } from './emulated-devices';
+
+const filters: KsFilter[] = [];
+afterEach(() => {
+  for (const filter of filters.splice(0)) filter.close();
+  expect(openHandleCount()).toBe(0);
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves when `predicate` holds, polling the event loop; rejects after `ms`. */
+async function until(predicate: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await sleep(2);
+  }
+}
+
+function runningClock() {
+  const filter = openCapture();
+  filters.push(filter);
+  const pin = filter.createPin({ pinId: 0, dataFormat: stereo48k() });
+  const clock = pin.createClock();
+  return { pin, clock };
+}
+
+describe('clock events', () => {
+  it('signals interval marks while the clock runs, and none while it is stopped', async () => {
+    const { pin, clock } = runningClock();
+    const seen: KsEventInfo[] = [];
+    const marks = clock.onIntervalMark(20_000n, (e) => seen.push(e)); // every 2 ms of clock time
+    await sleep(30);
+    expect(seen).toHaveLength(0); // time holds at 0 in STOP: no mark is passed
+    pin.setState('run');
+    await until(() => seen.length >= 5);
+    expect(seen.map((e) => e.count)).toEqual(seen.map((_, i) => i + 1));
+    expect(seen[0]).toMatchObject({ set: KSEVENTSETID.Clock, id: KSEVENT_CLOCK.INTERVAL_MARK });
+    marks.disable();
+    const after = seen.length;
+    await sleep(20);
+    expect(seen.length).toBe(after);
+    expect(marks.active).toBe(false);
+  });
+
+  it('signals a position mark once, when the time reaches it', async () => {
+    const { pin, clock } = runningClock();
+    let count = 0;
+    clock.onPositionMark(50_000n, () => count++); // 5 ms
+    pin.setState('run');
+    await until(() => count > 0);
+    const time = clock.time();
+    expect(time).toBeGreaterThanOrEqual(50_000n);
+    await sleep(20);
+    expect(count).toBe(1);
+  });
+
+  it('refuses an interval that is not positive, before anything reaches native code', () => {
+    const { clock } = runningClock();
+    expect(() => clock.onIntervalMark(0n, () => {})).toThrow(RangeError);
+    expect(() => clock.onIntervalMark(-5n, () => {})).toThrow(/interval must be a bigint in 1\.\./);
+  });
+
+  it('an event the object does not have is STATUS_NOT_SUPPORTED, and short event data STATUS_BUFFER_TOO_SMALL', () => {
+    const { clock } = runningClock();
+    expectKsError(() => clock.enableEvent(KSEVENTSETID.Clock, 9, () => {}), 'STATUS_NOT_SUPPORTED');
+    expectKsError(() => clock.enableEvent(KSEVENTSETID.Connection, 0, () => {}), 'STATUS_NOT_SUPPORTED');
+    // INTERVAL_MARK needs KSEVENT_TIME_INTERVAL: TimeBase and Interval after the KSEVENTDATA.
+    expectKsError(() => clock.enableEvent(KSEVENTSETID.Clock, KSEVENT_CLOCK.INTERVAL_MARK, () => {}), 'STATUS_BUFFER_TOO_SMALL');
+  });
+
+  it('ends every subscription when the handle closes, and disable() after that is a no-op', async () => {
+    const { pin, clock } = runningClock();
+    let count = 0;
+    const marks = clock.onIntervalMark(10_000n, () => count++);
+    pin.setState('run');
+    await until(() => count > 0);
+    clock.close();
+    expect(marks.active).toBe(false);
+    const frozen = count;
+    await sleep(20);
+    expect(count).toBe(frozen);
+    expect(() => marks.disable()).not.toThrow();
+    expectKsError(() => clock.enableEvent(KSEVENTSETID.Clock, 0, () => {}), 'ERR_CLOSED');
+  });
+});
+
+describe('pin events', () => {
+  it('KSEVENT_CONNECTION_ENDOFSTREAM fires when the render pin consumes the end of the stream', async () => {
+    const filter = openRender();
+    filters.push(filter);
+    const pin = filter.createPin({ pinId: RENDER_PIN, dataFormat: stereo48k() });
+    setEmulatorPacing(pin, 'unthrottled');
+    let ends = 0;
+    pin.onEndOfStream(() => ends++);
+    pin.start();
+    await pin.write(Buffer.alloc(1920));
+    await sleep(10);
+    expect(ends).toBe(0);
+    await pin.write(Buffer.alloc(0), { endOfStream: true });
+    await until(() => ends === 1);
+  });
+
+  it('a one-shot event is signalled once', async () => {
+    const filter = openRender();
+    filters.push(filter);
+    const pin = filter.createPin({ pinId: RENDER_PIN, dataFormat: stereo48k() });
+    setEmulatorPacing(pin, 'unthrottled');
+    let ends = 0;
+    pin.enableEvent(KSEVENTSETID.Connection, 4, () => ends++, { oneShot: true });
+    pin.start();
+    await pin.write(Buffer.alloc(4), { endOfStream: true });
+    await until(() => ends === 1);
+    await pin.write(Buffer.alloc(4), { endOfStream: true });
+    await sleep(10);
+    expect(ends).toBe(1);
+  });
+});
+
+describe('events defined on a virtual device', () => {
+  const custom = '{0F0F0F0F-1111-2222-3333-444444444444}';
+
+  it('reach every handle that enabled them, and no other', async () => {
+    const device = defineVirtualDevice({
+      name: 'Eventful',
+      categories: ['AUDIO'],
+      pins: [{ dataFlow: 'out', dataRanges: [encodeAudioRange()] }],
+      events: [{ set: custom, id: 3 }],
+    });
+    try {
+      const a = openFilter(device.path);
+      const b = openFilter(device.path);
+      filters.push(a, b);
+      const got: string[] = [];
+      const sa = a.enableEvent(custom, 3, () => got.push('a'));
+      b.enableEvent(custom, 3, () => got.push('b'));
+      device.fireEvent(custom, 3);
+      await until(() => got.length === 2);
+      expect(got.sort()).toEqual(['a', 'b']);
+      a.disableEvent(sa);
+      device.fireEvent(custom, 3);
+      await until(() => got.length === 3);
+      await sleep(10);
+      expect(got.slice(2)).toEqual(['b']);
+      expectKsError(() => a.enableEvent(custom, 4, () => {}), 'STATUS_NOT_SUPPORTED');
+    } finally {
+      for (const f of filters.splice(0)) f.close();
+      device.remove();
+    }
+  });
+
+  it('checks enableEvent arguments', () => {
+    const filter = openCapture();
+    filters.push(filter);
+    expect(() => filter.enableEvent(custom, -1, () => {})).toThrow(/id must be an integer in 0\.\.4294967295/);
+    expect(() => filter.enableEvent(custom, 0, 'no' as never)).toThrow(/listener must be a function/);
+    expect(() => filter.enableEvent(custom, 0, () => {}, { data: 'x' as never })).toThrow(/options\.data must be a Buffer/);
+  });
+});
+
+describe('supports() and supportsSet()', () => {
+  it('reads BASICSUPPORT access flags and the KSPROPERTY_DESCRIPTION', () => {
+    const filter = openCapture();
+    filters.push(filter);
+    const pin = filter.createPin({ pinId: 0, dataFormat: stereo48k() });
+    const state = pin.supports(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.STATE);
+    expect(state).toMatchObject({ get: true, set: true });
+    expect(state?.description).toMatchObject({ size: 40, typeSet: '{97E99BA0-BDEA-11CF-A5D6-28DB04C10000}', membersListCount: 0 });
+    const format = pin.supports(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.DATAFORMAT);
+    expect(format).toMatchObject({ get: true, set: false });
+    expect(pin.supports(KSPROPSETID.Connection, 999)).toBeNull();
+    expect(pin.supports('{00000000-1111-2222-3333-444444444444}', 0)).toBeNull();
+    const ranges = filter.supports(KSPROPSETID.Pin, KSPROPERTY_PIN.DATARANGES, { instance: Buffer.alloc(8) });
+    expect(ranges).toMatchObject({ get: true, set: false });
+  });
+
+  it('answers SETSUPPORT per object', () => {
+    const filter = openCapture();
+    filters.push(filter);
+    expect(filter.supportsSet(KSPROPSETID.Pin)).toBe(true);
+    expect(filter.supportsSet(KSPROPSETID.Clock)).toBe(false);
+    const clock = filter.createPin({ pinId: 0, dataFormat: stereo48k() }).createClock();
+    expect(clock.supportsSet(KSPROPSETID.Clock)).toBe(true);
+    expect(clock.supportsSet(KSPROPSETID.Pin)).toBe(false);
+  });
+
+  it('takes the short form (access flags only) from a driver that gives only that', () => {
+    const custom = '{0F0F0F0F-1111-2222-3333-555555555555}';
+    const device = defineVirtualDevice({
+      name: 'Terse',
+      categories: ['AUDIO'],
+      pins: [],
+      properties: [
+        // Whatever the buffer, the access flags alone: GET | SET | BASICSUPPORT.
+        { set: custom, id: 1, onGet: () => Buffer.alloc(4), onBasicSupport: ({ outputLength }) => ({ data: Buffer.from([0x03, 0x02, 0, 0]), information: outputLength >= 4 ? 4 : 0 }) },
+        // A description that claims more bytes than the buffer holds.
+        { set: custom, id: 2, onGet: () => Buffer.alloc(4), onBasicSupport: () => ({ data: Buffer.alloc(40), information: 4096 }) },
+        // Fewer bytes than the access flags.
+        { set: custom, id: 3, onGet: () => Buffer.alloc(4), onBasicSupport: () => ({ data: Buffer.alloc(2), information: 2 }) },
+      ],
+    });
+    try {
+      using filter = openFilter(device.path);
+      const support = filter.supports(custom, 1);
+      expect(support).toMatchObject({ get: true, set: true, accessFlags: 0x203 });
+      expect(support?.description).toBeUndefined();
+      expect(support?.raw.length).toBe(4);
+      expect(expectKsError(() => filter.supports(custom, 2), 'ERR_MALFORMED_REPLY').message).toMatch(/claims 4096 bytes/);
+      expect(expectKsError(() => filter.supports(custom, 3), 'ERR_MALFORMED_REPLY').message).toMatch(/fewer than its 4-byte access flags/);
+    } finally {
+      device.remove();
+    }
+  });
+});
+
+describe('watchDevices', () => {
+  it('reports unplug and plug of a built-in device, once per watched category', async () => {
+    const path = emulatedCapturePath();
+    const changes: DeviceChange[] = [];
+    const watcher = watchDevices((c) => changes.push(c), { categories: ['CAPTURE', 'AUDIO', 'VIDEO'], backend: 'emulator' });
+    try {
+      const filter = openCapture();
+      setEmulatedDevicePresent(path, false);
+      expect(listDevices({ category: 'CAPTURE', backend: 'emulator' }).some((d) => d.path === path)).toBe(false);
+      // The open filter is dead for good, even after the device comes back.
+      expectKsError(() => filter.pinCount(), 'STATUS_DEVICE_REMOVED');
+      setEmulatedDevicePresent(path, true);
+      expectKsError(() => filter.pinCount(), 'STATUS_DEVICE_REMOVED');
+      filter.close();
+      await until(() => changes.length === 4);
+      expect(changes.map((c) => [c.type, c.category])).toEqual([
+        ['removal', 'AUDIO'],
+        ['removal', 'CAPTURE'],
+        ['arrival', 'AUDIO'],
+        ['arrival', 'CAPTURE'],
+      ]);
+      expect(changes.every((c) => c.path === path && c.backend === 'emulator')).toBe(true);
+      using again = openCapture();
+      expect(again.pinCount()).toBe(2);
+    } finally {
+      watcher.close();
+      setEmulatedDevicePresent(path, true);
+    }
+  });
+
+  it('reports virtual devices arriving and leaving, and nothing after close()', async () => {
+    const changes: DeviceChange[] = [];
+    const watcher = watchDevices((c) => changes.push(c), { categories: ['RENDER'] });
+    const device = defineVirtualDevice({ name: 'Speaker', categories: ['RENDER'], pins: [{ dataFlow: 'in', dataRanges: [encodeAudioRange()] }] });
+    device.unplug();
+    device.plug();
+    device.remove();
+    await until(() => changes.length === 4);
+    expect(changes.map((c) => c.type)).toEqual(['arrival', 'removal', 'arrival', 'removal']);
+    watcher.close();
+    watcher.close();
+    const extra = defineVirtualDevice({ name: 'Late', categories: ['RENDER'], pins: [] });
+    extra.remove();
+    await sleep(20);
+    expect(changes).toHaveLength(4);
+  });
+
+  it('cancels streaming in flight when the device is pulled out', async () => {
+    const path = emulatedCapturePath();
+    const filter = openCapture();
+    filters.push(filter);
+    const pin = filter.createPin({ pinId: 0, dataFormat: stereo48k() });
+    setEmulatorPacing(pin, 'unthrottled');
+    const stream = pin.frames({ packets: 4, frameSize: 1920 });
+    const iterator = stream[Symbol.asyncIterator]();
+    expect((await iterator.next()).done).toBe(false);
+    setEmulatedDevicePresent(path, false);
+    try {
+      let error: unknown;
+      try {
+        for (;;) if ((await iterator.next()).done) break;
+      } catch (e) {
+        error = e;
+      }
+      expect((error as { code?: string })?.code).toMatch(/ERR_CANCELED|STATUS_DEVICE_REMOVED/);
+    } finally {
+      setEmulatedDevicePresent(path, true);
+    }
+  });
+
+  it('checks its arguments', () => {
+    expect(() => watchDevices('x' as never)).toThrow(/listener must be a function/);
+    expect(() => watchDevices(() => {}, { categories: [] })).toThrow(/non-empty array/);
+    expect(() => watchDevices(() => {}, { categories: ['NOPE' as never] })).toThrow(/category must be one of/);
+  });
+});
