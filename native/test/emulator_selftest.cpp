@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "../emulator/default_allocator.h"
+#include "../emulator/emulator_control.h"
 #include "../handle_table.h"
 #include "../ks_backend.h"
 
@@ -180,11 +181,81 @@ static void HandleTableOwnership() {
   CHECK(backend->CreateObject(filter, ObjectClass::Pin, PinPayload(0), 0, &again, &v2).ok());
 }
 
+// Events through the seam: the KSEVENTDATA the backend keeps names them for
+// DISABLE_EVENT, a disabled event never signals again, clock marks come from
+// a timer thread that stops with the clock, and the event data is bounded.
+static void EventsThroughTheSeam() {
+  auto backend = CreateEmulatorBackend();
+  std::vector<DeviceInterface> devices;
+  backend->EnumerateInterfaces(KSCATEGORY_CAPTURE, &devices);
+  BackendHandle filter = 0, pin = 0, clock = 0;
+  bool v2 = false;
+  backend->OpenFilter(devices[0].path, &filter);
+  CHECK(backend->CreateObject(filter, ObjectClass::Pin, PinPayload(0), 0, &pin, &v2).ok());
+  std::vector<uint8_t> create(sizeof(KSCLOCK_CREATE), 0);
+  CHECK(backend->CreateObject(pin, ObjectClass::Clock, create, 0, &clock, &v2).ok());
+
+  KSEVENT interval{KSEVENTSETID_Clock, KSEVENT_CLOCK_INTERVAL_MARK, KSEVENT_TYPE_ENABLE};
+  std::vector<uint8_t> request(sizeof interval);
+  std::memcpy(request.data(), &interval, sizeof interval);
+  std::vector<uint8_t> times(16, 0);
+  int64_t every = 10000;  // 1 ms
+  std::memcpy(times.data() + 8, &every, 8);
+  std::atomic<int> signals{0};
+  uint64_t registration = 0;
+  CHECK(backend->EnableEvent(clock, request, times, [&] { ++signals; }, &registration).ok());
+  // Missing TimeBase/Interval: the request is refused, nothing stays registered.
+  uint64_t refused = 0;
+  CHECK(backend->EnableEvent(clock, request, {}, [&] { ++signals; }, &refused).value == STATUS_BUFFER_TOO_SMALL);
+  // A short KSEVENT is refused before anything is read.
+  CHECK(backend->EnableEvent(clock, std::vector<uint8_t>(8, 0), times, [] {}, &refused).value ==
+        STATUS_INVALID_DEVICE_REQUEST);
+
+  uint32_t run = KSSTATE_ACQUIRE;
+  KSPROPERTY state{KSPROPSETID_Connection, KSPROPERTY_CONNECTION_STATE, KSPROPERTY_TYPE_SET};
+  for (uint32_t next : {1u, 2u, 3u}) {
+    run = next;
+    backend->Ioctl(pin, IoctlRequest{IOCTL_KS_PROPERTY, reinterpret_cast<uint8_t*>(&state), sizeof state,
+                                     reinterpret_cast<uint8_t*>(&run), sizeof run});
+  }
+  for (int i = 0; i < 500 && signals < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  CHECK(signals >= 3);
+  CHECK(backend->DisableEvent(clock, registration).ok());
+  CHECK(backend->DisableEvent(clock, registration).value == STATUS_INVALID_PARAMETER);  // gone already
+  int after = signals;
+  std::this_thread::sleep_for(std::chrono::milliseconds(15));
+  CHECK(signals == after);
+
+  // Enabled again and left enabled: closing the clock frees it and stops the timer.
+  CHECK(backend->EnableEvent(clock, request, times, [&] { ++signals; }, &registration).ok());
+  backend->Close(clock);
+  after = signals;
+  std::this_thread::sleep_for(std::chrono::milliseconds(15));
+  CHECK(signals == after);
+  CHECK(backend->DisableEvent(clock, registration).value == STATUS_INVALID_PARAMETER);
+
+  // Pulling the device out kills its handles; plugging it back does not revive them.
+  emu::EmulatorControl* control = backend->Emulator();
+  CHECK(control != nullptr);
+  CHECK(control->SetPresent(devices[0].path, false).ok());
+  IoResult r = backend->Ioctl(pin, IoctlRequest{IOCTL_KS_PROPERTY, reinterpret_cast<uint8_t*>(&state), sizeof state,
+                                                reinterpret_cast<uint8_t*>(&run), sizeof run});
+  CHECK(r.status.value == STATUS_DEVICE_REMOVED);
+  BackendHandle again = 0;
+  CHECK(backend->OpenFilter(devices[0].path, &again).value == STATUS_OBJECT_NAME_NOT_FOUND);
+  CHECK(control->SetPresent(devices[0].path, true).ok());
+  r = backend->Ioctl(filter, IoctlRequest{IOCTL_KS_PROPERTY, reinterpret_cast<uint8_t*>(&state), sizeof state, nullptr, 0});
+  CHECK(r.status.value == STATUS_DEVICE_REMOVED);
+  CHECK(backend->OpenFilter(devices[0].path, &again).ok());
+  CHECK(control->SetPresent("no such path", false).value == STATUS_OBJECT_NAME_NOT_FOUND);
+}
+
 int main() {
   ExternalAllocatorRules();
   SeamArguments();
   PendingAcrossThreads();
   HandleTableOwnership();
+  EventsThroughTheSeam();
   std::printf("native: %d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
