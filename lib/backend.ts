@@ -51,6 +51,8 @@ export interface Capabilities {
   fallbackInUse: boolean;
   /** COM state of the calling thread as the Windows backend found it. */
   com: { initializedByAddon: boolean; apartment: string } | null;
+  /** Whether watchDevices can work (CM_Register_Notification resolved on Windows; always on the emulator). */
+  deviceNotifications: boolean;
 }
 
 export function capabilities(options: { backend?: BackendName } = {}): Capabilities {
@@ -66,5 +68,6 @@ export function capabilities(options: { backend?: BackendName } = {}): Capabilit
     entryPoints,
     fallbackInUse: backend === 'windows' && v2.some((name) => !entryPoints[name]),
     com: backend === 'windows' && info ? { initializedByAddon: info.comInitializedHere, apartment: info.comApartment } : null,
+    deviceNotifications: info?.deviceNotifications ?? false,
   };
 }

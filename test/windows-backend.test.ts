@@ -3,7 +3,7 @@
 // points, SetupAPI without KS devices, and no *2 functions. On Linux the
 // Windows-only cases skip.
 import { describe, expect, it } from 'vitest';
-import { KsError, capabilities, listDevices, openFilter, openHandleCount } from '../lib/index';
+import { KsError, capabilities, listDevices, openFilter, openHandleCount, watchDevices } from '../lib/index';
 
 const onWindows = process.platform === 'win32';
 const underWine = process.env.KS_UNDER_WINE === '1';
@@ -62,5 +62,25 @@ describe.skipIf(!onWindows)('the Windows backend', () => {
     expect(e!.win32).toBeTypeOf('number');
     expect(e!.operation).toBe('open filter');
     expect(openHandleCount()).toBe(before);
+  });
+
+  it('watches device interfaces through CM_Register_Notification where cfgmgr32 has it, and says so where not', () => {
+    const caps = capabilities({ backend: 'windows' });
+    if (caps.deviceNotifications) {
+      const watcher = watchDevices(() => {}, { categories: ['AUDIO', 'CAPTURE'], backend: 'windows' });
+      expect(watcher.backend).toBe('windows');
+      watcher.ref().unref();
+      watcher.close();
+      watcher.close();
+      expect(watcher.closed).toBe(true);
+    } else {
+      let e: KsError | undefined;
+      try {
+        watchDevices(() => {}, { backend: 'windows' });
+      } catch (caught) {
+        e = caught as KsError;
+      }
+      expect(e?.code).toBe('ERROR_PROC_NOT_FOUND');
+    }
   });
 });
