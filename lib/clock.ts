@@ -8,6 +8,9 @@ import { KSEVENT_CLOCK, KSEVENTSETID, KSPROPERTY_CLOCK, KSPROPSETID } from './co
 import { KsHandle } from './handle';
 import type { KsEventListener, KsEventSubscription } from './events';
 import type { CreatedWith } from './allocator';
+import type { BackendName } from './backend';
+import { GENERIC_READ } from './constants';
+import { callNative, native, ObjectClass } from './native';
 import type { PinState } from './pin';
 
 const INT64_MAX = 0x7fffffffffffffffn;
@@ -118,4 +121,16 @@ export class KsClock extends KsHandle {
   handleForPin(): bigint {
     return this.handleValue('set master clock');
   }
+}
+
+/**
+ * Creates a clock on a pin or a clock device's filter (KsCreateClock2 where
+ * present) with KSCLOCK_CREATE { CreateFlags 0 }.
+ * @internal use KsPin.createClock / KsFilter.createClock
+ */
+export function createClockOn(parentId: number, parent: KsHandle, backend: BackendName): KsClock {
+  const payload = Buffer.alloc(KSCLOCK_CREATE_SIZE); // CreateFlags: none are defined
+  const [child, usedV2] = callNative('create clock', () => native.createObject(parentId, ObjectClass.Clock, payload, GENERIC_READ));
+  const createdWith: CreatedWith = usedV2 ? 'KsCreateClock2' : backend === 'windows' ? 'KsCreateClock' : 'emulator';
+  return new KsClock(child, parent, createdWith);
 }

@@ -24,6 +24,7 @@ import { callNative, native, ObjectClass } from './native';
 import { encodeNodeCreate, KsNode } from './node';
 import { audioChannelInstance, encodePinProperty, KSIDENTIFIER_SIZE, pinInstance } from './request';
 import { isAbsent, parseWideString, readTopology, type Topology } from './topology';
+import { createClockOn, type KsClock } from './clock';
 import { isEmulatedPath, resolveBackend, type BackendName } from './backend';
 import { KsPin } from './pin';
 import type { CreatedWith } from './allocator';
@@ -263,6 +264,15 @@ export class KsFilter extends KsHandle {
   }
 
   /** Opens topology node `nodeId` (KsCreateTopologyNode2 where present, else KsCreateTopologyNode). */
+  /**
+   * Creates a clock on a clock device's filter (KSCATEGORY_CLOCK, such as the
+   * system clock), KsCreateClock2 where present. Filters of other devices
+   * refuse it (STATUS_INVALID_DEVICE_REQUEST on the emulator).
+   */
+  createClock(): KsClock {
+    return createClockOn(this.idFor('create clock'), this, this.backend);
+  }
+
   createNode(nodeId: number, options: CreateNodeOptions = {}): KsNode {
     const operation = 'create topology node';
     checkUint32(nodeId, 'nodeId');

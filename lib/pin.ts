@@ -8,7 +8,7 @@ import { AllocatorFraming, ALLOCATOR_FRAMING_SIZE, type AllocatorFramingInit, va
 import { KsHandle } from './handle';
 import { callNative, native, ObjectClass } from './native';
 import { KsAllocator, type CreatedWith } from './allocator';
-import { KsClock, KSCLOCK_CREATE_SIZE } from './clock';
+import { createClockOn, KsClock } from './clock';
 import { decodeAllocatorFramingEx, type AllocatorFramingEx } from './framing-ex';
 import type { BackendName } from './backend';
 import { CaptureStream, KSSTREAM_HEADER_OPTIONSF, type CaptureOptions } from './stream';
@@ -91,12 +91,7 @@ export class KsPin extends KsHandle {
 
   /** Creates a clock on this pin (KsCreateClock2 where present) with KSCLOCK_CREATE { CreateFlags 0 }. */
   createClock(): KsClock {
-    const operation = 'create clock';
-    const id = this.idFor(operation);
-    const payload = Buffer.alloc(KSCLOCK_CREATE_SIZE); // CreateFlags: none are defined
-    const [child, usedV2] = callNative(operation, () => native.createObject(id, ObjectClass.Clock, payload, GENERIC_READ));
-    const createdWith: CreatedWith = usedV2 ? 'KsCreateClock2' : this.backend === 'windows' ? 'KsCreateClock' : 'emulator';
-    return new KsClock(child, this, createdWith);
+    return createClockOn(this.idFor('create clock'), this, this.backend);
   }
 
   /** KSEVENT_CONNECTION_ENDOFSTREAM: `listener` runs when the device has consumed a packet flagged end-of-stream. */

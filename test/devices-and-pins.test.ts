@@ -30,9 +30,10 @@ describe('listDevices', () => {
 
   it('merges categories when no category is given', () => {
     const all = listDevices({ backend: 'emulator' });
-    expect(all).toHaveLength(3);
+    expect(all).toHaveLength(4);
     expect(all[0].categories).toEqual(['AUDIO', 'CAPTURE']);
     expect(all[2].categories).toEqual(['VIDEO', 'CAPTURE', 'VIDEO_CAMERA']);
+    expect(all[3]).toMatchObject({ friendlyName: 'KS Emulator System Clock', categories: ['CLOCK'] });
   });
 
   it('takes a GUID in any case and braces', () => {

@@ -268,7 +268,7 @@ describe('watchDevices', () => {
 
   it('reports virtual devices arriving and leaving, and nothing after close()', async () => {
     const changes: DeviceChange[] = [];
-    const watcher = watchDevices((c) => changes.push(c), { categories: ['RENDER'] });
+    const watcher = watchDevices((c) => changes.push(c), { categories: ['RENDER'], backend: 'emulator' });
     const device = defineVirtualDevice({ name: 'Speaker', categories: ['RENDER'], pins: [{ dataFlow: 'in', dataRanges: [encodeAudioRange()] }] });
     device.unplug();
     device.plug();
@@ -310,5 +310,27 @@ describe('watchDevices', () => {
     expect(() => watchDevices('x' as never)).toThrow(/listener must be a function/);
     expect(() => watchDevices(() => {}, { categories: [] })).toThrow(/non-empty array/);
     expect(() => watchDevices(() => {}, { categories: ['NOPE' as never] })).toThrow(/category must be one of/);
+  });
+});
+
+describe('the emulated clock device (KSCATEGORY_CLOCK)', () => {
+  it('lists under CLOCK, makes always-running clocks on its filter, and other filters refuse clocks', async () => {
+    const [device] = listDevices({ category: 'CLOCK', backend: 'emulator' });
+    expect(device.friendlyName).toBe('KS Emulator System Clock');
+    const filter = openFilter(device.path);
+    filters.push(filter);
+    expect(filter.pinCount()).toBe(0);
+    const clock = filter.createClock();
+    expect(clock.createdWith).toBe('emulator');
+    expect(clock.state()).toBe('run');
+    const t0 = clock.time();
+    await sleep(5);
+    expect(clock.time()).toBeGreaterThan(t0);
+    let marks = 0;
+    clock.onIntervalMark(10_000n, () => marks++);
+    await until(() => marks >= 2);
+    const capture = openCapture();
+    filters.push(capture);
+    expectKsError(() => capture.createClock(), 'STATUS_INVALID_DEVICE_REQUEST');
   });
 });

@@ -313,11 +313,26 @@ VirtualDevice VideoCaptureDevice() {
 
 }  // namespace
 
+// A clock device, as the kernel's system clock is: no pins, and clock create
+// requests on the filter itself for a clock that always runs.
+VirtualDevice ClockDevice() {
+  auto descriptor = std::make_shared<FilterDescriptor>();
+  descriptor->clockFactory = true;
+  VirtualDevice device;
+  device.info.path = "\\\\?\\ROOT#KSEMULATOR#0003#{53172480-4791-11d0-a5d6-28db04c10000}\\clock";
+  device.info.friendlyName = "KS Emulator System Clock";
+  device.info.instanceId = "ROOT\\KSEMULATOR\\0003";
+  device.info.categories = {KSCATEGORY_CLOCK};
+  device.descriptor = descriptor;
+  return device;
+}
+
 std::vector<VirtualDevice> BuildDeviceCatalog() {
   std::vector<VirtualDevice> devices;
   devices.push_back(AudioCaptureDevice());
   devices.push_back(AudioRenderDevice());
   devices.push_back(VideoCaptureDevice());
+  devices.push_back(ClockDevice());
   return devices;
 }
 

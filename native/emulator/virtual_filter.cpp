@@ -286,6 +286,15 @@ void VirtualFilter::ReleaseInstance(uint32_t pinId) {
 // minidriver's intersection handler check it.
 uint32_t VirtualFilter::CreateChild(const Guid& objectClass, CreateRequest& request, std::shared_ptr<Object>* out) {
   if (objectClass == KSNAME_TopologyNode) return CreateTopologyNode(descriptor_, request, out);
+  if (objectClass == KSNAME_Clock) {
+    if (!descriptor_->clockFactory) return STATUS_INVALID_DEVICE_REQUEST;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!clock_) {
+      clock_ = KsAllocateDefaultClock();
+      KsSetDefaultClockState(*clock_, KSSTATE_RUN);
+    }
+    return KsCreateDefaultClock(request, clock_, out);
+  }
   if (objectClass != KSNAME_Pin) return STATUS_INVALID_DEVICE_REQUEST;
   const auto& payload = request.payload;
   if (payload.size() < sizeof(KSPIN_CONNECT) + sizeof(KSDATAFORMAT)) return STATUS_INVALID_PARAMETER;

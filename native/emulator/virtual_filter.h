@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "clock.h"
 #include "default_allocator.h"
 #include "emu_object.h"
 
@@ -85,6 +86,9 @@ struct FilterDescriptor {
   // the NodeId names them).
   std::vector<PropertyItem> nodeProperties;
   std::shared_ptr<GlobalInstanceCounts> globalInstances = std::make_shared<GlobalInstanceCounts>();
+  // A clock device (KSCATEGORY_CLOCK): the filter itself takes clock create
+  // requests, for a clock that always runs, as the system clock does.
+  bool clockFactory = false;
 };
 
 class VirtualFilter final : public Object {
@@ -104,6 +108,7 @@ class VirtualFilter final : public Object {
 
   std::shared_ptr<const FilterDescriptor> descriptor_;
   std::vector<uint32_t> instances_;
+  std::shared_ptr<KSDEFAULTCLOCK> clock_;  // for a clock factory
 };
 
 }  // namespace ks::emu
