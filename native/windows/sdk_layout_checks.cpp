@@ -530,6 +530,168 @@ static_assert(SameGuid(MakeGuid(0xE5323777, 0xF976, 0x4F5B, 0x9B, 0x55, 0xB9, 0x
                        MakeGuid(STATIC_KSCATEGORY_VIDEO_CAMERA)),
               "KSCATEGORY_VIDEO_CAMERA");
 
+// ksmedia.h defines KSEVENTSETID_Clock; ks_defs.h and lib/ do not use it
+// yet, so the SDK's value is pinned here for whoever adds clock events.
+static_assert(SameGuid(MakeGuid(STATIC_KSEVENTSETID_Clock),
+                       MakeGuid(0x364D8E20, 0x62C7, 0x11CF, 0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0x00, 0x00)),
+              "KSEVENTSETID_Clock");
+
 #undef KS_SAME_GUID
+
+// ---- lib/ (TypeScript) against the SDK ------------------------------------------
+// The TypeScript package keeps its own copies of the GUIDs and sizes as text
+// (lib/constants.ts, lib/video-format.ts). Each KS_TS_GUID / KS_TS_SIZE line
+// below carries the TypeScript value verbatim and asserts it against the
+// SDK; test/sdk-checks.test.ts reads these lines back and asserts that they
+// are exactly what lib/ exports, and that every Microsoft GUID lib/ exports
+// has a line. The two together prove lib/ against the headers.
+
+constexpr int HexDigit(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+constexpr unsigned long long HexAt(const char* s, int at, int digits) {
+  unsigned long long v = 0;
+  for (int i = 0; i < digits; ++i) v = v * 16 + static_cast<unsigned>(HexDigit(s[at + i]));
+  return v;
+}
+// "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}", as lib/guid.ts spells GUIDs.
+constexpr bool WellFormedGuidText(const char* s) {
+  for (int i = 0; i < 38; ++i) {
+    const bool dash = i == 9 || i == 14 || i == 19 || i == 24;
+    if (i == 0 ? s[i] != '{' : i == 37 ? s[i] != '}' : dash ? s[i] != '-' : HexDigit(s[i]) < 0) return false;
+  }
+  return s[38] == '\0';
+}
+constexpr ks::Guid GuidFromText(const char* s) {
+  return ks::Guid{static_cast<uint32_t>(HexAt(s, 1, 8)),
+                  static_cast<uint16_t>(HexAt(s, 10, 4)),
+                  static_cast<uint16_t>(HexAt(s, 15, 4)),
+                  {static_cast<uint8_t>(HexAt(s, 20, 2)), static_cast<uint8_t>(HexAt(s, 22, 2)),
+                   static_cast<uint8_t>(HexAt(s, 25, 2)), static_cast<uint8_t>(HexAt(s, 27, 2)),
+                   static_cast<uint8_t>(HexAt(s, 29, 2)), static_cast<uint8_t>(HexAt(s, 31, 2)),
+                   static_cast<uint8_t>(HexAt(s, 33, 2)), static_cast<uint8_t>(HexAt(s, 35, 2))}};
+}
+
+// DirectShow's uuids.h is the only mingw-w64 header with the RGB subtypes (and
+// the only one with YUY2/NV12 in a usable form); it spells each GUID through
+// OUR_GUID_ENTRY, so defining that macro turns the whole file into constants.
+namespace uuids_h {
+#define OUR_GUID_ENTRY(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) \
+  constexpr ks::Guid name = MakeGuid(l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8);
+#include <uuids.h>
+#undef OUR_GUID_ENTRY
+}  // namespace uuids_h
+
+#define KS_TS_GUID(ts_name, text, sdk)                                                 \
+  static_assert(WellFormedGuidText(text), ts_name " is not a {8-4-4-4-12} GUID");      \
+  static_assert(SameGuid(GuidFromText(text), sdk), ts_name " (lib/) differs from the SDK's");
+#define KS_TS_SIZE(ts_name, value, sdk) static_assert((value) == (sdk), ts_name " (lib/) differs from the SDK's");
+
+// lib/constants.ts: KSCATEGORY
+KS_TS_GUID("KSCATEGORY.AUDIO", "{6994AD04-93EF-11D0-A3CC-00A0C9223196}", MakeGuid(STATIC_KSCATEGORY_AUDIO))
+KS_TS_GUID("KSCATEGORY.VIDEO", "{6994AD05-93EF-11D0-A3CC-00A0C9223196}", MakeGuid(STATIC_KSCATEGORY_VIDEO))
+KS_TS_GUID("KSCATEGORY.RENDER", "{65E8773E-8F56-11D0-A3B9-00A0C9223196}", MakeGuid(STATIC_KSCATEGORY_RENDER))
+KS_TS_GUID("KSCATEGORY.CAPTURE", "{65E8773D-8F56-11D0-A3B9-00A0C9223196}", MakeGuid(STATIC_KSCATEGORY_CAPTURE))
+KS_TS_GUID("KSCATEGORY.REALTIME", "{EB115FFC-10C8-4964-831D-6DCB02E6F23F}", MakeGuid(STATIC_KSCATEGORY_REALTIME))
+KS_TS_GUID("KSCATEGORY.TOPOLOGY", "{DDA54A40-1E4C-11D1-A050-405705C10000}", MakeGuid(STATIC_KSCATEGORY_TOPOLOGY))
+KS_TS_GUID("KSCATEGORY.BRIDGE", "{085AFF00-62CE-11CF-A5D6-28DB04C10000}", MakeGuid(STATIC_KSCATEGORY_BRIDGE))
+KS_TS_GUID("KSCATEGORY.VIDEO_CAMERA", "{E5323777-F976-4F5B-9B55-B94699C46E44}", MakeGuid(STATIC_KSCATEGORY_VIDEO_CAMERA))
+// KSNAME
+KS_TS_GUID("KSNAME.Pin", "{146F1A80-4791-11D0-A5D6-28DB04C10000}", MakeGuid(STATIC_KSNAME_Pin))
+KS_TS_GUID("KSNAME.Clock", "{53172480-4791-11D0-A5D6-28DB04C10000}", MakeGuid(STATIC_KSNAME_Clock))
+KS_TS_GUID("KSNAME.Allocator", "{642F5D00-4791-11D0-A5D6-28DB04C10000}", MakeGuid(STATIC_KSNAME_Allocator))
+KS_TS_GUID("KSNAME.TopologyNode", "{0621061A-EE75-11D0-B915-00A0C9223196}", MakeGuid(STATIC_KSNAME_TopologyNode))
+// KSPROPSETID, KSMETHODSETID, interface and medium sets
+KS_TS_GUID("KSPROPSETID.Pin", "{8C134960-51AD-11CF-878A-94F801C10000}", MakeGuid(STATIC_KSPROPSETID_Pin))
+KS_TS_GUID("KSPROPSETID.Connection", "{1D58C920-AC9B-11CF-A5D6-28DB04C10000}", MakeGuid(STATIC_KSPROPSETID_Connection))
+KS_TS_GUID("KSPROPSETID.Stream", "{65AABA60-98AE-11CF-A10D-0020AFD156E4}", MakeGuid(STATIC_KSPROPSETID_Stream))
+KS_TS_GUID("KSPROPSETID.StreamAllocator", "{CF6E4342-EC87-11CF-A130-0020AFD156E4}", MakeGuid(STATIC_KSPROPSETID_StreamAllocator))
+KS_TS_GUID("KSPROPSETID.Topology", "{720D4AC0-7533-11D0-A5D6-28DB04C10000}", MakeGuid(STATIC_KSPROPSETID_Topology))
+KS_TS_GUID("KSPROPSETID.General", "{1464EDA5-6A8F-11D1-9AA7-00A0C9223196}", MakeGuid(STATIC_KSPROPSETID_General))
+KS_TS_GUID("KSPROPSETID.Clock", "{DF12A4C0-AC17-11CF-A5D6-28DB04C10000}", MakeGuid(STATIC_KSPROPSETID_Clock))
+KS_TS_GUID("KSPROPSETID.Audio", "{45FFAAA0-6E1B-11D0-BCF2-444553540000}", MakeGuid(STATIC_KSPROPSETID_Audio))
+KS_TS_GUID("KSMETHODSETID.StreamAllocator", "{CF6E4341-EC87-11CF-A130-0020AFD156E4}", MakeGuid(STATIC_KSMETHODSETID_StreamAllocator))
+KS_TS_GUID("KSINTERFACESETID_Standard", "{1A8766A0-62CE-11CF-A5D6-28DB04C10000}", MakeGuid(STATIC_KSINTERFACESETID_Standard))
+KS_TS_GUID("KSMEDIUMSETID_Standard", "{4747B320-62CE-11CF-A5D6-28DB04C10000}", MakeGuid(STATIC_KSMEDIUMSETID_Standard))
+// KSDATAFORMAT
+KS_TS_GUID("KSDATAFORMAT.TYPE_WILDCARD", "{00000000-0000-0000-0000-000000000000}", MakeGuid(STATIC_KSDATAFORMAT_TYPE_WILDCARD))
+KS_TS_GUID("KSDATAFORMAT.TYPE_AUDIO", "{73647561-0000-0010-8000-00AA00389B71}", MakeGuid(STATIC_KSDATAFORMAT_TYPE_AUDIO))
+KS_TS_GUID("KSDATAFORMAT.SUBTYPE_PCM", "{00000001-0000-0010-8000-00AA00389B71}", MakeGuid(STATIC_KSDATAFORMAT_SUBTYPE_PCM))
+// ksmedia.h defines SUBTYPE_IEEE_FLOAT only after mmreg.h; uuids.h has it unconditionally.
+KS_TS_GUID("KSDATAFORMAT.SUBTYPE_IEEE_FLOAT", "{00000003-0000-0010-8000-00AA00389B71}", uuids_h::MEDIASUBTYPE_IEEE_FLOAT)
+KS_TS_GUID("KSDATAFORMAT.SPECIFIER_WAVEFORMATEX", "{05589F81-C356-11CE-BF01-00AA0055595A}", MakeGuid(STATIC_KSDATAFORMAT_SPECIFIER_WAVEFORMATEX))
+KS_TS_GUID("KSDATAFORMAT.SPECIFIER_NONE", "{0F6417D6-C318-11D0-A43F-00A0C9223196}", MakeGuid(STATIC_KSDATAFORMAT_SPECIFIER_NONE))
+KS_TS_GUID("KSDATAFORMAT.SUBTYPE_ANALOG", "{6DBA3190-67BD-11CF-A0F7-0020AFD156E4}", MakeGuid(STATIC_KSDATAFORMAT_SUBTYPE_ANALOG))
+KS_TS_GUID("KSDATAFORMAT.TYPE_VIDEO", "{73646976-0000-0010-8000-00AA00389B71}", MakeGuid(STATIC_KSDATAFORMAT_TYPE_VIDEO))
+KS_TS_GUID("KSDATAFORMAT.SUBTYPE_YUY2", "{32595559-0000-0010-8000-00AA00389B71}", uuids_h::MEDIASUBTYPE_YUY2)
+KS_TS_GUID("KSDATAFORMAT.SUBTYPE_NV12", "{3231564E-0000-0010-8000-00AA00389B71}", uuids_h::MEDIASUBTYPE_NV12)
+KS_TS_GUID("KSDATAFORMAT.SUBTYPE_RGB24", "{E436EB7D-524F-11CE-9F53-0020AF0BA770}", uuids_h::MEDIASUBTYPE_RGB24)
+KS_TS_GUID("KSDATAFORMAT.SUBTYPE_RGB32", "{E436EB7E-524F-11CE-9F53-0020AF0BA770}", uuids_h::MEDIASUBTYPE_RGB32)
+KS_TS_GUID("KSDATAFORMAT.SPECIFIER_VIDEOINFO", "{05589F80-C356-11CE-BF01-00AA0055595A}", MakeGuid(STATIC_KSDATAFORMAT_SPECIFIER_VIDEOINFO))
+KS_TS_GUID("KSDATAFORMAT.SPECIFIER_VIDEOINFO2", "{F72A76A0-EB0A-11D0-ACE4-0000C0CC16BA}", MakeGuid(STATIC_KSDATAFORMAT_SPECIFIER_VIDEOINFO2))
+// KSNODETYPE
+KS_TS_GUID("KSNODETYPE.DAC", "{507AE360-C554-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_DAC))
+KS_TS_GUID("KSNODETYPE.ADC", "{4D837FE0-C555-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_ADC))
+KS_TS_GUID("KSNODETYPE.SRC", "{9DB7B9E0-C555-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_SRC))
+KS_TS_GUID("KSNODETYPE.SUPERMIX", "{E573ADC0-C555-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_SUPERMIX))
+KS_TS_GUID("KSNODETYPE.MUX", "{2CEAF780-C556-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_MUX))
+KS_TS_GUID("KSNODETYPE.DEMUX", "{C0EB67D4-E807-11D0-958A-00C04FB925D3}", MakeGuid(STATIC_KSNODETYPE_DEMUX))
+KS_TS_GUID("KSNODETYPE.SUM", "{DA441A60-C556-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_SUM))
+KS_TS_GUID("KSNODETYPE.MUTE", "{02B223C0-C557-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_MUTE))
+KS_TS_GUID("KSNODETYPE.VOLUME", "{3A5ACC00-C557-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_VOLUME))
+KS_TS_GUID("KSNODETYPE.TONE", "{7607E580-C557-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_TONE))
+KS_TS_GUID("KSNODETYPE.AGC", "{E88C9BA0-C557-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_AGC))
+KS_TS_GUID("KSNODETYPE.LOUDNESS", "{41887440-C558-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_LOUDNESS))
+KS_TS_GUID("KSNODETYPE.STEREO_WIDE", "{A9E69800-C558-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_STEREO_WIDE))
+KS_TS_GUID("KSNODETYPE.REVERB", "{EF0328E0-C558-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_REVERB))
+KS_TS_GUID("KSNODETYPE.CHORUS", "{20173F20-C559-11D0-8A2B-00A0C9255AC1}", MakeGuid(STATIC_KSNODETYPE_CHORUS))
+KS_TS_GUID("KSNODETYPE.PEAKMETER", "{A085651E-5F0D-4B36-A869-D195D6AB4B9E}", MakeGuid(STATIC_KSNODETYPE_PEAKMETER))
+KS_TS_GUID("KSNODETYPE.SPEAKER", "{DFF21CE1-F70F-11D0-B917-00A0C9223196}", MakeGuid(STATIC_KSNODETYPE_SPEAKER))
+KS_TS_GUID("KSNODETYPE.MICROPHONE", "{DFF21BE1-F70F-11D0-B917-00A0C9223196}", MakeGuid(STATIC_KSNODETYPE_MICROPHONE))
+// PINNAME
+KS_TS_GUID("PINNAME.CAPTURE", "{FB6C4281-0353-11D1-905F-0000C0CC16BA}", MakeGuid(STATIC_PINNAME_CAPTURE))
+
+// lib/video-format.ts: the sizes and offsets its codecs use.
+KS_TS_SIZE("KS_BITMAPINFOHEADER_SIZE", 40, sizeof(::KS_BITMAPINFOHEADER))
+KS_TS_SIZE("KS_VIDEOINFOHEADER_SIZE", 88, sizeof(::KS_VIDEOINFOHEADER))
+KS_TS_SIZE("KS_VIDEOINFOHEADER2_SIZE", 112, sizeof(::KS_VIDEOINFOHEADER2))
+KS_TS_SIZE("KS_VIDEO_STREAM_CONFIG_CAPS_SIZE", 128, sizeof(::KS_VIDEO_STREAM_CONFIG_CAPS))
+KS_TS_SIZE("KS_DATARANGE_VIDEO_SIZE", 296, sizeof(::KS_DATARANGE_VIDEO))
+KS_TS_SIZE("KS_DATARANGE_VIDEO2_SIZE", 320, sizeof(::KS_DATARANGE_VIDEO2))
+KS_TS_SIZE("KS_DATAFORMAT_VIDEOINFOHEADER_SIZE", 152, sizeof(::KS_DATAFORMAT_VIDEOINFOHEADER))
+KS_TS_SIZE("CONFIG_CAPS_OFFSET", 80, offsetof(::KS_DATARANGE_VIDEO, ConfigCaps))
+KS_TS_SIZE("CONFIG_CAPS_OFFSET", 80, offsetof(::KS_DATARANGE_VIDEO2, ConfigCaps))
+KS_TS_SIZE("RANGE_HEADER_OFFSET", 208, offsetof(::KS_DATARANGE_VIDEO, VideoInfoHeader))
+KS_TS_SIZE("RANGE_HEADER_OFFSET", 208, offsetof(::KS_DATARANGE_VIDEO2, VideoInfoHeader))
+
+// The field offsets lib/video-format.ts decodes at (not exported: checked
+// here only, against the decoders' literals).
+static_assert(offsetof(::KS_DATARANGE_VIDEO, bFixedSizeSamples) == 64 && offsetof(::KS_DATARANGE_VIDEO, bTemporalCompression) == 68 &&
+                  offsetof(::KS_DATARANGE_VIDEO, StreamDescriptionFlags) == 72 &&
+                  offsetof(::KS_DATARANGE_VIDEO, MemoryAllocationFlags) == 76,
+              "KS_DATARANGE_VIDEO head");
+static_assert(offsetof(::KS_VIDEOINFOHEADER, rcSource) == 0 && offsetof(::KS_VIDEOINFOHEADER, rcTarget) == 16 &&
+                  offsetof(::KS_VIDEOINFOHEADER, dwBitRate) == 32 && offsetof(::KS_VIDEOINFOHEADER, dwBitErrorRate) == 36 &&
+                  offsetof(::KS_VIDEOINFOHEADER, AvgTimePerFrame) == 40 && offsetof(::KS_VIDEOINFOHEADER, bmiHeader) == 48,
+              "KS_VIDEOINFOHEADER fields");
+static_assert(offsetof(::KS_VIDEOINFOHEADER2, AvgTimePerFrame) == 40 && offsetof(::KS_VIDEOINFOHEADER2, dwInterlaceFlags) == 48 &&
+                  offsetof(::KS_VIDEOINFOHEADER2, dwCopyProtectFlags) == 52 &&
+                  offsetof(::KS_VIDEOINFOHEADER2, dwPictAspectRatioX) == 56 &&
+                  offsetof(::KS_VIDEOINFOHEADER2, dwPictAspectRatioY) == 60 && offsetof(::KS_VIDEOINFOHEADER2, dwReserved1) == 64 &&
+                  offsetof(::KS_VIDEOINFOHEADER2, dwReserved2) == 68 && offsetof(::KS_VIDEOINFOHEADER2, bmiHeader) == 72,
+              "KS_VIDEOINFOHEADER2 fields");
+static_assert(offsetof(::KS_DATAFORMAT_VIDEOINFOHEADER, VideoInfoHeader) == 64, "KS_DATAFORMAT_VIDEOINFOHEADER.VideoInfoHeader");
+static_assert(sizeof(::KS_DATAFORMAT_VIDEOINFOHEADER2) == 64 + 112 &&
+                  offsetof(::KS_DATAFORMAT_VIDEOINFOHEADER2, VideoInfoHeader2) == 64,
+              "KS_DATAFORMAT_VIDEOINFOHEADER2");
+static_assert(offsetof(::KS_VIDEO_STREAM_CONFIG_CAPS, MinFrameInterval) == 104 &&
+                  offsetof(::KS_VIDEO_STREAM_CONFIG_CAPS, MaxBitsPerSecond) == 124,
+              "KS_VIDEO_STREAM_CONFIG_CAPS: 4 bytes of padding before MinFrameInterval");
+// The FOURCCs lib/video-format.ts writes into biCompression are the subtype GUIDs' Data1.
+static_assert(ks::FOURCC_YUY2 == uuids_h::MEDIASUBTYPE_YUY2.data1 && ks::FOURCC_NV12 == uuids_h::MEDIASUBTYPE_NV12.data1,
+              "FOURCC = Data1 of the subtype GUID");
+
+#undef KS_TS_GUID
+#undef KS_TS_SIZE
 
 }  // namespace ks_layout_checks
