@@ -15,9 +15,11 @@ import { capture, render } from './cli-stream';
 const USAGE = `usage:
   kernel-streaming list [--category NAME|GUID] [--backend windows|emulator] [--json]
   kernel-streaming inspect <device> [--backend windows|emulator] [--json]
-  kernel-streaming capture <device> --out file.wav [--pin N] [--format RATE:CHANNELS:BITS] [--frames N | --seconds S] [--unthrottled]
+  kernel-streaming capture <device> --out file.wav|file.y4m|file.raw [--raw] [--pin N] [--format F] [--frames N | --seconds S] [--unthrottled]
   kernel-streaming render <device> file.wav [--pin N] [--unthrottled]
       <device> is a path from \`list\`, its number in that list, or part of its name
+      --format: RATE:CHANNELS:BITS for audio (48000:2:16), WIDTHxHEIGHT[@FPS][:yuy2|nv12|rgb24|rgb32] for video (640x480@30:nv12)
+      --out: .wav for audio, .y4m for YUY2/NV12 video (planar 4:2:2 / 4:2:0), .raw (or --raw) for frames as delivered
       --unthrottled: emulated devices stream as fast as possible instead of in real time`;
 
 interface Output {
@@ -195,6 +197,7 @@ export async function run(argv: string[], io: Output = { out: (l) => console.log
         frames: { type: 'string' },
         seconds: { type: 'string' },
         out: { type: 'string' },
+        raw: { type: 'boolean', default: false },
         unthrottled: { type: 'boolean', default: false },
       },
     });
@@ -214,7 +217,7 @@ export async function run(argv: string[], io: Output = { out: (l) => console.log
   try {
     const device = findDevice(positionals[0], v.backend as BackendName | undefined);
     if (command === 'capture') {
-      await capture(device, { pin: number(v.pin), format: v.format, frames: number(v.frames), seconds: number(v.seconds), out: v.out!, unthrottled: v.unthrottled }, { ...io, progress });
+      await capture(device, { pin: number(v.pin), format: v.format, frames: number(v.frames), seconds: number(v.seconds), out: v.out!, raw: v.raw, unthrottled: v.unthrottled }, { ...io, progress });
     } else {
       await render(device, positionals[1], { pin: number(v.pin), unthrottled: v.unthrottled }, { ...io, progress });
     }

@@ -4,10 +4,14 @@
  * - pacing: real time (default) or unthrottled, for benchmarks;
  * - render statistics: frames, bytes, an order-sensitive checksum and the
  *   end-of-stream flag, so a test can prove every byte arrived in order;
- * - the capture test signal, so a test can check every byte it received.
+ * - the capture test signals (the tone, the video pattern), so a test can
+ *   check every byte it received.
  */
 import { KsError } from './errors';
-import { KSPROPSETID } from './constants';
+import { KSDATAFORMAT, KSPROPSETID } from './constants';
+import { normalizeGuid, type Guid } from './guid';
+import { checkInteger } from './validate';
+import type { DataFormat } from './dataformat';
 import type { KsPin } from './pin';
 
 export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2 } as const;
@@ -70,4 +74,116 @@ export function emulatorToneSample(n: number, sampleRate: number, bitsPerSample:
   const phase = (2 * Math.PI * ((n * 1000) % sampleRate)) / sampleRate;
   const amplitude = Math.floor((2 ** (bitsPerSample - 1) - 1) / 2);
   return Math.round(Math.sin(phase) * amplitude);
+}
+
+/** What emulatorVideoFrame() needs to know of a video format. */
+export interface EmulatorVideoLayout {
+  /** KSDATAFORMAT.SUBTYPE_YUY2 or KSDATAFORMAT.SUBTYPE_NV12 */
+  subtype: Guid;
+  /** Pixels; even. */
+  width: number;
+  /** Pixels (the sign of biHeight is ignored: YUV is top-down); even for NV12. */
+  height: number;
+  /** biSizeImage: bytes per frame, at least the picture's; the rest is zero. Default: the picture's. */
+  imageSize?: number;
+}
+
+const LUMA_SPAN = 220;
+const CHROMA_SPAN = 225;
+
+function videoLayout(format: DataFormat | EmulatorVideoLayout): Required<EmulatorVideoLayout> {
+  if (format === null || typeof format !== 'object') throw new TypeError('format must be a video DataFormat or { subtype, width, height }');
+  let subtype: Guid, width: unknown, height: unknown, imageSize: unknown;
+  if ('majorFormat' in format) {
+    const header = format.video ?? format.video2;
+    if (!header) throw new RangeError('format must carry a KS_VIDEOINFOHEADER or KS_VIDEOINFOHEADER2 (specifier VIDEOINFO or VIDEOINFO2)');
+    subtype = format.subFormat;
+    width = header.bitmap.width;
+    height = Math.abs(header.bitmap.height);
+    imageSize = header.bitmap.sizeImage;
+  } else {
+    subtype = format.subtype;
+    width = format.width;
+    height = typeof format.height === 'number' ? Math.abs(format.height) : format.height;
+    imageSize = format.imageSize;
+  }
+  const nv12 = normalizeGuid(subtype, 'format.subtype') === KSDATAFORMAT.SUBTYPE_NV12;
+  if (!nv12 && normalizeGuid(subtype, 'format.subtype') !== KSDATAFORMAT.SUBTYPE_YUY2) {
+    throw new RangeError(`format.subtype must be KSDATAFORMAT.SUBTYPE_YUY2 or SUBTYPE_NV12 (the emulated camera's), got ${subtype}`);
+  }
+  const w = checkInteger(width, 'format.width', 2, 16384);
+  const h = checkInteger(height, 'format.height', 1, 16384);
+  if (w % 2 !== 0) throw new RangeError(`format.width must be even, got ${w}`);
+  if (nv12 && h % 2 !== 0) throw new RangeError(`format.height must be even for NV12, got ${h}`);
+  const picture = nv12 ? (w * h * 3) / 2 : w * h * 2;
+  const size = imageSize === undefined || imageSize === 0 ? picture : checkInteger(imageSize, 'format.imageSize', 1, 0x7fffffff);
+  return { subtype: nv12 ? KSDATAFORMAT.SUBTYPE_NV12 : KSDATAFORMAT.SUBTYPE_YUY2, width: w, height: h, imageSize: Math.max(size, picture) };
+}
+
+function stamp(frame: Buffer, at: number, rowBytes: number, index: bigint): void {
+  for (let k = 0; k < Math.min(8, rowBytes); k++) frame[at + k] = Number((index >> BigInt(8 * k)) & 0xffn);
+}
+
+/**
+ * Frame `index` (from 0 since the pin last left STOP) of the emulated
+ * camera's test pattern, exactly as the emulator delivers it: imageSize
+ * bytes. With W × H pixels, n = index, bar(x) = ⌊8x / W⌋ and chroma sample
+ * (cx, cy) covering luma columns 2cx and 2cx + 1:
+ *
+ * - Y(x, y) = 16 + (x + 2y + 3n) mod 220
+ * - Cb(cx, cy) = 16 + (28·bar(2cx) + cy) mod 225
+ * - Cr(cx, cy) = 16 + (224 − 28·bar(2cx) + 3cy + n) mod 225
+ *
+ * YUY2 rows are Y(2cx,y) Cb(cx,y) Y(2cx+1,y) Cr(cx,y)…; NV12 is the Y plane
+ * then H/2 rows of Cb Cr pairs. The first min(8, row bytes) bytes of every
+ * row (each YUY2 row, each NV12 Y and CbCr row) are then n as a
+ * little-endian 64-bit integer; bytes past the picture are 0.
+ */
+export function emulatorVideoFrame(format: DataFormat | EmulatorVideoLayout, index: number | bigint): Buffer {
+  const layout = videoLayout(format);
+  if (typeof index === 'number' && (!Number.isSafeInteger(index) || index < 0)) throw new RangeError(`index must be a non-negative integer, got ${index}`);
+  const n = BigInt(index);
+  if (n < 0n || n > 0xffffffffffffffffn) throw new RangeError(`index must be a 64-bit unsigned integer, got ${n}`);
+  const { width: w, height: h } = layout;
+  const lumaShift = Number(n % BigInt(LUMA_SPAN)) * 3;
+  const chromaShift = Number(n % BigInt(CHROMA_SPAN));
+  const frame = Buffer.alloc(layout.imageSize);
+  const luma = (x: number, y: number) => 16 + ((x + 2 * y + lumaShift) % LUMA_SPAN);
+  const bar = (x: number) => Math.floor((8 * x) / w);
+  const cb = (cx: number, cy: number) => 16 + ((28 * bar(2 * cx) + cy) % CHROMA_SPAN);
+  const cr = (cx: number, cy: number) => 16 + ((224 - 28 * bar(2 * cx) + 3 * cy + chromaShift) % CHROMA_SPAN);
+  if (layout.subtype === KSDATAFORMAT.SUBTYPE_YUY2) {
+    const stride = w * 2;
+    for (let y = 0; y < h; y++) {
+      const row = y * stride;
+      for (let cx = 0; cx < w / 2; cx++) {
+        frame[row + 4 * cx] = luma(2 * cx, y);
+        frame[row + 4 * cx + 1] = cb(cx, y);
+        frame[row + 4 * cx + 2] = luma(2 * cx + 1, y);
+        frame[row + 4 * cx + 3] = cr(cx, y);
+      }
+      stamp(frame, row, stride, n);
+    }
+  } else {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) frame[y * w + x] = luma(x, y);
+      stamp(frame, y * w, w, n);
+    }
+    for (let cy = 0; cy < h / 2; cy++) {
+      const row = w * h + cy * w;
+      for (let cx = 0; cx < w / 2; cx++) {
+        frame[row + 2 * cx] = cb(cx, cy);
+        frame[row + 2 * cx + 1] = cr(cx, cy);
+      }
+      stamp(frame, row, w, n);
+    }
+  }
+  return frame;
+}
+
+/** The frame index stamped into an emulated video frame's first row (see emulatorVideoFrame). */
+export function emulatorVideoFrameIndex(frame: Uint8Array): bigint {
+  if (!(frame instanceof Uint8Array)) throw new TypeError('frame must be a Buffer or Uint8Array');
+  if (frame.byteLength < 8) throw new RangeError(`frame must hold at least the 8-byte index stamp, got ${frame.byteLength} bytes`);
+  return Buffer.from(frame.buffer, frame.byteOffset, 8).readBigUInt64LE(0);
 }

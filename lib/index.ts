@@ -85,8 +85,8 @@ export function openHandleCount(): number {
 }
 export { CaptureStream, Frame, KSSTREAM_HEADER_OPTIONSF } from './stream';
 export type { CaptureOptions, OverflowPolicy } from './stream';
-export { setEmulatorPacing, emulatorRenderStats, renderChecksum, emulatorToneSample, KSPROPERTY_EMULATOR } from './emulator';
-export type { Pacing, RenderStats } from './emulator';
+export { setEmulatorPacing, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR } from './emulator';
+export type { EmulatorVideoLayout, Pacing, RenderStats } from './emulator';
 export { KsEventSubscription, KSEVENTDATA_SIZE } from './events';
 export type { EnableEventOptions, KsEventInfo, KsEventListener } from './events';
 export { KSPROPERTY_DESCRIPTION_SIZE } from './handle';

@@ -4,8 +4,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { run } from '../lib/cli';
-import { emulatorToneSample } from '../lib/index';
+import { KSDATAFORMAT, emulatorToneSample, emulatorVideoFrame, videoFormat } from '../lib/index';
 import { readWav } from '../lib/wav';
+import { y4mFrameRate, y4mHeader } from '../lib/y4m';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -50,13 +51,142 @@ describe('kernel-streaming capture / render', () => {
   it('says clearly what it cannot do', async () => {
     const video = await cli(['capture', 'Video Capture', '--backend', 'emulator', '--out', path.join(tmp, 'v.wav'), '--frames', '1']);
     expect(video.code).toBe(1);
-    expect(video.err).toContain('has no audio data range');
-    const y4m = await cli(['capture', 'Video Capture', '--backend', 'emulator', '--out', path.join(tmp, 'v.y4m')]);
-    expect(y4m.err).toContain('video capture to Y4M/raw is not built');
+    expect(video.err).toContain('pin 0 streams video (640x480 yuy2): --out must end in .y4m or .raw, not .wav');
+    const y4m = await cli(['capture', 'Audio Capture', '--backend', 'emulator', '--out', path.join(tmp, 'a.y4m')]);
+    expect(y4m.err).toContain('pin 0 streams audio: --out must end in .wav or .raw, not .y4m');
+    const other = await cli(['capture', 'Video Capture', '--backend', 'emulator', '--out', path.join(tmp, 'v.mp4')]);
+    expect(other.err).toContain('--out must end in .wav (audio), .y4m (YUY2/NV12 video) or .raw (frames as delivered), or give --raw');
     const notWav = path.join(tmp, 'not.wav');
     fs.writeFileSync(notWav, 'hello');
     expect((await cli(['render', 'Audio Render', notWav, '--backend', 'emulator'])).err).toContain('is not a RIFF/WAVE file');
     expect((await cli(['capture', 'Audio Capture'])).code).toBe(2);
     expect((await cli(['capture', 'Audio Capture', '--backend', 'emulator', '--pin', '7', '--out', path.join(tmp, 'x.wav')])).err).toContain('--pin must be one of 0..1');
+  });
+});
+
+interface Y4m {
+  header: Record<string, string>;
+  frames: Buffer[];
+}
+
+/** Reads a .y4m file back: the header's fields by tag, and each FRAME's bytes (the frame size from W, H and C). */
+function readY4m(file: string): Y4m {
+  const bytes = fs.readFileSync(file);
+  let at = bytes.indexOf(0x0a);
+  const [magic, ...fields] = bytes.toString('latin1', 0, at).split(' ');
+  expect(magic).toBe('YUV4MPEG2');
+  const header = Object.fromEntries(fields.map((f) => [f[0], f.slice(1)]));
+  const w = Number(header.W);
+  const h = Number(header.H);
+  const frameSize = header.C === '422' ? w * h * 2 : header.C.startsWith('420') ? (w * h * 3) / 2 : NaN;
+  expect(Number.isInteger(frameSize)).toBe(true);
+  const frames: Buffer[] = [];
+  at++;
+  while (at < bytes.length) {
+    const end = bytes.indexOf(0x0a, at);
+    expect(bytes.toString('latin1', at, end).split(' ')[0]).toBe('FRAME');
+    at = end + 1;
+    expect(at + frameSize).toBeLessThanOrEqual(bytes.length);
+    frames.push(bytes.subarray(at, at + frameSize));
+    at += frameSize;
+  }
+  return { header, frames };
+}
+
+/**
+ * The planes Y4M should hold for a packed frame, worked out byte-position by
+ * byte-position (not the way lib/y4m.ts loops): YUY2 is Y at even offsets,
+ * Cb at 4k+1, Cr at 4k+3; NV12 is its Y plane, then the even and the odd
+ * bytes of its CbCr plane.
+ */
+function expectedPlanes(packed: Buffer, subtype: 'yuy2' | 'nv12', w: number, h: number): Buffer {
+  if (subtype === 'yuy2') {
+    const pick = (keep: (i: number) => boolean) => Buffer.from(packed.subarray(0, w * h * 2).filter((_, i) => keep(i)));
+    return Buffer.concat([pick((i) => i % 2 === 0), pick((i) => i % 4 === 1), pick((i) => i % 4 === 3)]);
+  }
+  const uv = packed.subarray(w * h, (w * h * 3) / 2);
+  return Buffer.concat([packed.subarray(0, w * h), Buffer.from(uv.filter((_, i) => i % 2 === 0)), Buffer.from(uv.filter((_, i) => i % 2 === 1))]);
+}
+
+function expectSameBytes(got: Buffer, expected: Buffer, what: string): void {
+  if (got.equals(expected)) return;
+  if (got.length !== expected.length) throw new Error(`${what}: ${got.length} bytes, expected ${expected.length}`);
+  const at = got.findIndex((b, i) => b !== expected[i]);
+  throw new Error(`${what}: byte ${at} is ${got[at]}, expected ${expected[at]}`);
+}
+
+describe('kernel-streaming capture (video)', () => {
+  it('writes the frame rate as the fraction the 100 ns interval was rounded from', () => {
+    expect(y4mFrameRate(333333n)).toEqual([30, 1]);
+    expect(y4mFrameRate(400000)).toEqual([25, 1]);
+    expect(y4mFrameRate(333667n)).toEqual([30000, 1001]);
+    expect(y4mFrameRate(166833n)).toEqual([60000, 1001]);
+    // Not an integer or N/1001 rate: 10⁷/interval, reduced.
+    expect(y4mFrameRate(123456n)).toEqual([156250, 1929]);
+    expect(() => y4mFrameRate(0n)).toThrow(/avgTimePerFrame must be a positive integer/);
+    expect(() => y4mHeader({ width: 8, height: 8, subtype: KSDATAFORMAT.SUBTYPE_RGB24, avgTimePerFrame: 333333n })).toThrow(/Y4M output takes YUY2 or NV12/);
+  });
+
+  it('writes the camera\'s default format (640x480 YUY2) as Y4M 4:2:2, every plane byte in place', async () => {
+    const file = path.join(tmp, 'yuy2.y4m');
+    const { code, out, err } = await cli(['capture', 'Video Capture', '--backend', 'emulator', '--frames', '5', '--unthrottled', '--out', file]);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^captured 5 frames, 3072000 bytes \(0\.167 s of 640x480 yuy2 video at 30 fps\) in [\d.]+ s \([\d.]+ fps, [\d.]+× real time\), 0 dropped → /);
+    const y4m = readY4m(file);
+    expect(y4m.header).toEqual({ W: '640', H: '480', F: '30:1', I: 'p', A: '1:1', C: '422' });
+    expect(y4m.frames.length).toBe(5);
+    const format = { subtype: KSDATAFORMAT.SUBTYPE_YUY2, width: 640, height: 480 };
+    y4m.frames.forEach((planes, i) => expectSameBytes(planes, expectedPlanes(emulatorVideoFrame(format, i), 'yuy2', 640, 480), `frame ${i}`));
+  });
+
+  it('writes 1280x720 NV12 as Y4M 4:2:0 with the chroma de-interleaved, for --seconds worth of frames', async () => {
+    const file = path.join(tmp, 'nv12.y4m');
+    const { code, out } = await cli(['capture', 'Video Capture', '--backend', 'emulator', '--format', '1280x720@30:NV12', '--seconds', '0.2', '--unthrottled', '--out', file]);
+    expect(code).toBe(0);
+    // 0.2 s at 333333 × 100 ns per frame is 6 frames.
+    expect(out).toMatch(/^captured 6 frames, 8294400 bytes \(0\.200 s of 1280x720 nv12 video at 30 fps\)/);
+    const y4m = readY4m(file);
+    expect(y4m.header).toEqual({ W: '1280', H: '720', F: '30:1', I: 'p', A: '1:1', C: '420mpeg2' });
+    expect(y4m.frames.length).toBe(6);
+    const format = { subtype: KSDATAFORMAT.SUBTYPE_NV12, width: 1280, height: 720 };
+    y4m.frames.forEach((planes, i) => expectSameBytes(planes, expectedPlanes(emulatorVideoFrame(format, i), 'nv12', 1280, 720), `frame ${i}`));
+  });
+
+  it('writes raw frames exactly as delivered, by extension or with --raw', async () => {
+    const nv12 = path.join(tmp, 'frames.raw');
+    expect((await cli(['capture', 'Video Capture', '--backend', 'emulator', '--format', '640x480:nv12', '--frames', '4', '--unthrottled', '--out', nv12])).code).toBe(0);
+    const format = videoFormat({ width: 640, height: 480, subtype: KSDATAFORMAT.SUBTYPE_NV12, fps: 30 });
+    expectSameBytes(fs.readFileSync(nv12), Buffer.concat([0, 1, 2, 3].map((i) => emulatorVideoFrame(format, i))), 'raw NV12');
+
+    const yuy2 = path.join(tmp, 'frames.bin');
+    const { code, out } = await cli(['capture', 'Video Capture', '--backend', 'emulator', '--format', '1280x720', '--raw', '--frames', '3', '--unthrottled', '--out', yuy2]);
+    expect(code).toBe(0);
+    expect(out).toContain('(raw frames)');
+    const layout = { subtype: KSDATAFORMAT.SUBTYPE_YUY2, width: 1280, height: 720 };
+    expectSameBytes(fs.readFileSync(yuy2), Buffer.concat([0, 1, 2].map((i) => emulatorVideoFrame(layout, i))), 'raw YUY2');
+
+    const audio = path.join(tmp, 'audio.raw');
+    expect((await cli(['capture', 'Audio Capture', '--backend', 'emulator', '--frames', '3', '--unthrottled', '--out', audio])).code).toBe(0);
+    const pcm = fs.readFileSync(audio);
+    expect(pcm.length).toBe(3 * 1920);
+    for (let n = 0; n < pcm.length / 4; n++) expect(pcm.readInt16LE(n * 4)).toBe(emulatorToneSample(n, 48000, 16));
+  });
+
+  it('refuses a bad or unoffered --format, naming what is allowed, and writes nothing', async () => {
+    const file = path.join(tmp, 'bad.y4m');
+    const run = (format: string) => cli(['capture', 'Video Capture', '--backend', 'emulator', '--format', format, '--frames', '1', '--out', file]);
+    const offered = 'it offers 640x480@30:yuy2, 1280x720@30:yuy2, 640x480@30:nv12, 1280x720@30:nv12';
+    expect((await run('640x481')).err).toContain(`--format 640x481 is not one the pin offers; ${offered}`);
+    expect((await run('640x480@25')).err).toContain(`--format 640x480@25 is not one the pin offers; ${offered}`);
+    expect((await run('640x480:rgb24')).err).toContain(`--format 640x480:rgb24 is not one the pin offers; ${offered}`);
+    expect((await run('640x480:i420')).err).toContain('--format subtype must be one of yuy2, nv12, rgb24, rgb32, got "i420"');
+    const syntax = await run('640by480');
+    expect(syntax.code).toBe(1);
+    expect(syntax.err).toContain('--format must be RATE:CHANNELS:BITS for audio (e.g. 48000:2:16) or WIDTHxHEIGHT[@FPS][:SUBTYPE] for video');
+    expect((await cli(['capture', 'Audio Capture', '--backend', 'emulator', '--format', '640x480', '--out', path.join(tmp, 'bad.wav')])).err).toContain(
+      'the pin has no KS_VIDEOINFOHEADER video range',
+    );
+    expect(fs.existsSync(file)).toBe(false);
   });
 });

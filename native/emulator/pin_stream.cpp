@@ -33,8 +33,13 @@ int64_t ToHundredNs(uint64_t frames, uint32_t rate) {
 }  // namespace
 
 PinStream::PinStream(bool capture, const std::vector<uint8_t>& format) : capture_(capture) {
-  // KSDATAFORMAT_WAVEFORMATEX: the WAVEFORMATEX follows the 64-byte head.
-  if (format.size() >= sizeof(KSDATAFORMAT) + 16) {
+  KSDATAFORMAT head{};
+  if (format.size() >= sizeof head) std::memcpy(&head, format.data(), sizeof head);
+  if (capture_ && head.MajorFormat == KSDATAFORMAT_TYPE_VIDEO) {
+    video_ = true;
+    unsupportedVideo_ = !ParseVideoFormat(format, &videoLayout_);
+  } else if (format.size() >= sizeof(KSDATAFORMAT) + 16) {
+    // KSDATAFORMAT_WAVEFORMATEX: the WAVEFORMATEX follows the 64-byte head.
     const uint8_t* wave = format.data() + sizeof(KSDATAFORMAT);
     uint16_t channels, blockAlign, bits;
     uint32_t rate;
@@ -128,7 +133,12 @@ uint32_t PinStream::Queue(Irp& irp) {
     if (header.Size != size) return STATUS_INVALID_PARAMETER;
     if (header.FrameExtent != 0 && header.Data == 0) return STATUS_INVALID_PARAMETER;
     if (!capture_ && header.DataUsed > header.FrameExtent) return STATUS_INVALID_PARAMETER;
+    // A video frame is never split across buffers or cut short: a buffer
+    // that cannot hold a whole image fails the read before any frame is
+    // taken, so the frame index (and the picture) stays continuous.
+    if (video_ && header.FrameExtent < videoLayout_.imageBytes) return STATUS_BUFFER_TOO_SMALL;
   }
+  if (unsupportedVideo_) return STATUS_NOT_SUPPORTED;
   if (!irp.complete) return STATUS_INVALID_DEVICE_REQUEST;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -190,15 +200,7 @@ void PinStream::Worker() {
     busy_ = true;
     if (realTime_) {
       // Complete each buffer when its last sample would have been captured or played.
-      uint64_t bytes = 0;
-      uint32_t size;
-      std::memcpy(&size, irp.headers, sizeof size);
-      for (uint32_t offset = 0; offset < irp.length; offset += size) {
-        KSSTREAM_HEADER header;
-        std::memcpy(&header, irp.headers + offset, sizeof header);
-        bytes += capture_ ? header.FrameExtent : header.DataUsed;
-      }
-      const auto duration = std::chrono::nanoseconds(bytes * 1'000'000'000ull / (uint64_t{sampleRate_} * blockAlign_));
+      const auto duration = RealTimeDuration(irp);
       const auto now = std::chrono::steady_clock::now();
       // A stream starved of buffers does not catch up in a burst.
       if (due_ < now - std::chrono::milliseconds(50)) due_ = now;
@@ -226,13 +228,30 @@ void PinStream::Worker() {
   }
 }
 
+std::chrono::nanoseconds PinStream::RealTimeDuration(const Pending& irp) const {
+  uint64_t bytes = 0;
+  uint64_t buffers = 0;
+  uint32_t size;
+  std::memcpy(&size, irp.headers, sizeof size);
+  for (uint32_t offset = 0; offset < irp.length; offset += size) {
+    KSSTREAM_HEADER header;
+    std::memcpy(&header, irp.headers + offset, sizeof header);
+    bytes += capture_ ? header.FrameExtent : header.DataUsed;
+    buffers++;
+  }
+  if (video_) return std::chrono::nanoseconds(buffers * static_cast<uint64_t>(videoLayout_.avgTimePerFrame) * 100);
+  return std::chrono::nanoseconds(bytes * 1'000'000'000ull / (uint64_t{sampleRate_} * blockAlign_));
+}
+
 void PinStream::Process(Pending& irp) {
   uint32_t size;
   std::memcpy(&size, irp.headers, sizeof size);
   for (uint32_t offset = 0; offset < irp.length; offset += size) {
     KSSTREAM_HEADER header;
     std::memcpy(&header, irp.headers + offset, sizeof header);
-    if (capture_) {
+    if (video_) {
+      FillVideoCapture(header);
+    } else if (capture_) {
       FillCapture(header);
     } else {
       ConsumeRender(header);
@@ -261,6 +280,19 @@ void PinStream::FillCapture(KSSTREAM_HEADER& header) {
                         (discontinuity_ ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
   discontinuity_ = false;
   position_ += frames;
+}
+
+void PinStream::FillVideoCapture(KSSTREAM_HEADER& header) {
+  // Queue() has checked that FrameExtent holds a whole image.
+  FillVideoTestFrame(videoLayout_, position_, reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(header.Data)));
+  const int64_t interval = videoLayout_.avgTimePerFrame;
+  header.DataUsed = videoLayout_.imageBytes;
+  header.PresentationTime = KSTIME{static_cast<int64_t>(position_) * interval, 1, 1};
+  header.Duration = interval;
+  header.OptionsFlags = KSSTREAM_HEADER_OPTIONSF_TIMEVALID | KSSTREAM_HEADER_OPTIONSF_DURATIONVALID |
+                        (discontinuity_ ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
+  discontinuity_ = false;
+  position_++;
 }
 
 void PinStream::ConsumeRender(KSSTREAM_HEADER& header) {

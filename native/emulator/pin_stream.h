@@ -1,6 +1,7 @@
 // Standard streaming on a virtual pin: IOCTL_KS_READ_STREAM on a capture
 // (dataflow out) pin fills the caller's buffers with a deterministic test
-// signal, IOCTL_KS_WRITE_STREAM on a render (dataflow in) pin consumes them
+// signal (a tone for audio formats, one frame of video_test_pattern.h per
+// buffer for video formats), IOCTL_KS_WRITE_STREAM on a render (dataflow in) pin consumes them
 // into counters and an order-sensitive checksum. IRPs queue until the pin
 // runs and complete from the pin's own worker thread, at the format's real
 // rate or, for benchmarks, as fast as buffers arrive.
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "emu_object.h"
+#include "video_test_pattern.h"
 
 namespace ks::emu {
 
@@ -34,7 +36,8 @@ static_assert(sizeof(EmulatorRenderStats) == 32, "EmulatorRenderStats");
 
 class PinStream {
  public:
-  // `format` is the pin's KSDATAFORMAT (a WAVEFORMATEX one for audio).
+  // `format` is the pin's KSDATAFORMAT (a WAVEFORMATEX one for audio, a
+  // VIDEOINFO/VIDEOINFO2 one for video).
   PinStream(bool capture, const std::vector<uint8_t>& format);
   ~PinStream();
   PinStream(const PinStream&) = delete;
@@ -62,10 +65,18 @@ class PinStream {
   void Worker();
   void Process(Pending& irp);
   void FillCapture(KSSTREAM_HEADER& header);
+  void FillVideoCapture(KSSTREAM_HEADER& header);
+  // How long the IRP's buffers take to capture or play at the format's rate.
+  std::chrono::nanoseconds RealTimeDuration(const Pending& irp) const;
   void ConsumeRender(KSSTREAM_HEADER& header);
   void CancelQueued(std::unique_lock<std::mutex>& lock);
 
   const bool capture_;
+  // Video capture: one frame per buffer, position_ counts frames.
+  bool video_ = false;
+  // A video format the test pattern cannot lay out: reads are refused.
+  bool unsupportedVideo_ = false;
+  VideoLayout videoLayout_{};
   // PCM parameters from the format; bytes per second drive the pacing.
   uint32_t sampleRate_ = 48000;
   uint32_t blockAlign_ = 4;
@@ -85,7 +96,7 @@ class PinStream {
   bool stopped_ = true;
   bool realTime_ = true;
   bool discontinuity_ = true;
-  uint64_t position_ = 0;  // sample frames produced or consumed since the stream began
+  uint64_t position_ = 0;  // sample frames (audio) or video frames produced or consumed since the stream began
   std::chrono::steady_clock::time_point due_;
   EmulatorRenderStats stats_{0, 0, 0xcbf29ce484222325ull, 0, 0};
   std::function<void()> endOfStream_;

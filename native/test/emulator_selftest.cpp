@@ -10,6 +10,7 @@
 
 #include "../emulator/default_allocator.h"
 #include "../emulator/emulator_control.h"
+#include "../emulator/video_test_pattern.h"
 #include "../handle_table.h"
 #include "../ks_backend.h"
 
@@ -250,8 +251,67 @@ static void EventsThroughTheSeam() {
   CHECK(control->SetPresent("no such path", false).value == STATUS_OBJECT_NAME_NOT_FOUND);
 }
 
+static std::vector<uint8_t> VideoFormatBytes(const Guid& specifier, const Guid& subtype, int32_t width, int32_t height,
+                                             uint32_t sizeImage) {
+  const size_t bitmapAt = specifier == KSDATAFORMAT_SPECIFIER_VIDEOINFO2 ? 72 : 48;
+  std::vector<uint8_t> format(sizeof(KSDATAFORMAT) + bitmapAt + sizeof(KS_BITMAPINFOHEADER));
+  KSDATAFORMAT head{};
+  head.FormatSize = static_cast<uint32_t>(format.size());
+  head.MajorFormat = KSDATAFORMAT_TYPE_VIDEO;
+  head.SubFormat = subtype;
+  head.Specifier = specifier;
+  std::memcpy(format.data(), &head, sizeof head);
+  const int64_t interval = 333333;
+  std::memcpy(format.data() + sizeof head + 40, &interval, sizeof interval);
+  KS_BITMAPINFOHEADER bitmap{};
+  bitmap.biSize = sizeof bitmap;
+  bitmap.biWidth = width;
+  bitmap.biHeight = height;
+  bitmap.biSizeImage = sizeImage;
+  std::memcpy(format.data() + sizeof head + bitmapAt, &bitmap, sizeof bitmap);
+  return format;
+}
+
+// The pattern writes exactly imageBytes (ASan sees any byte past the
+// buffer), stamps every row, zeroes the padding, and refuses layouts it
+// cannot fill.
+static void VideoPatternBounds() {
+  for (const Guid* specifier : {&KSDATAFORMAT_SPECIFIER_VIDEOINFO, &KSDATAFORMAT_SPECIFIER_VIDEOINFO2}) {
+    for (const Guid* subtype : {&KSDATAFORMAT_SUBTYPE_YUY2, &KSDATAFORMAT_SUBTYPE_NV12}) {
+      const bool nv12 = subtype == &KSDATAFORMAT_SUBTYPE_NV12;
+      // Rows shorter than the 8-byte stamp, and a padded biSizeImage; a negative height is top-down all the same.
+      for (int32_t width : {2, 4, 6, 640}) {
+        const int32_t height = nv12 ? -4 : -3;
+        const uint32_t picture = nv12 ? width * 4 * 3 / 2 : width * 3 * 2;
+        ks::emu::VideoLayout layout{};
+        CHECK(ks::emu::ParseVideoFormat(VideoFormatBytes(*specifier, *subtype, width, height, picture + 5), &layout));
+        CHECK(layout.imageBytes == picture + 5 && layout.height == static_cast<uint32_t>(-height));
+        CHECK(layout.avgTimePerFrame == 333333);
+        std::vector<uint8_t> frame(layout.imageBytes, 0xAA);
+        const uint64_t index = 0x0102030405060708ull;
+        ks::emu::FillVideoTestFrame(layout, index, frame.data());
+        const uint32_t rowBytes = nv12 ? width : width * 2;
+        const uint32_t stamped = rowBytes < 8 ? rowBytes : 8;
+        CHECK(frame[0] == 0x08 && frame[stamped - 1] == static_cast<uint8_t>(index >> (8 * (stamped - 1))));
+        CHECK(frame[rowBytes] == 0x08);  // the second row is stamped too
+        CHECK(frame[picture] == 0 && frame[picture + 4] == 0);
+      }
+      ks::emu::VideoLayout layout{};
+      CHECK(!ks::emu::ParseVideoFormat(VideoFormatBytes(*specifier, *subtype, 5, 4, 0), &layout));
+      CHECK(!ks::emu::ParseVideoFormat(VideoFormatBytes(*specifier, *subtype, 0, 4, 0), &layout));
+      auto truncated = VideoFormatBytes(*specifier, *subtype, 8, 4, 0);
+      truncated.pop_back();
+      CHECK(!ks::emu::ParseVideoFormat(truncated, &layout));
+    }
+  }
+  ks::emu::VideoLayout layout{};
+  CHECK(!ks::emu::ParseVideoFormat(VideoFormatBytes(KSDATAFORMAT_SPECIFIER_VIDEOINFO, KSDATAFORMAT_SUBTYPE_NV12, 8, 3, 0), &layout));
+  CHECK(!ks::emu::ParseVideoFormat(VideoFormatBytes(KSDATAFORMAT_SPECIFIER_WAVEFORMATEX, KSDATAFORMAT_SUBTYPE_YUY2, 8, 4, 0), &layout));
+}
+
 int main() {
   ExternalAllocatorRules();
+  VideoPatternBounds();
   SeamArguments();
   PendingAcrossThreads();
   HandleTableOwnership();
