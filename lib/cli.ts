@@ -10,6 +10,7 @@ import { openFilter, type PinFactoryInfo } from './filter';
 import { flagNames, KSALLOCATOR_REQUIREMENTF, POOL_TYPE, FILE_ALIGNMENT, type AllocatorFraming } from './framing';
 import { KSDATAFORMAT, KSFILTER_NODE, KSINTERFACESETID_Standard, KSMEDIUMSETID_Standard, PINNAME } from './constants';
 import { isAbsent, type Topology } from './topology';
+import { KSPROPSETID } from './constants';
 import { capture, render } from './cli-stream';
 
 const USAGE = `usage:
@@ -122,6 +123,10 @@ function inspect(spec: string, backend: BackendName | undefined, json: boolean, 
   using filter = openFilter(device.path, { backend: device.backend });
   const pins = filter.pins().map((pin) => ({ pin, ...framingOf(filter, pin) }));
   const topology = topologyOf(filter);
+  // KsStudio lists the sets a filter answers; SETSUPPORT asks for each set this package names.
+  const propertySets = Object.entries(KSPROPSETID)
+    .filter(([, set]) => filter.supportsSet(set))
+    .map(([name]) => name);
   if (json) {
     const strip = (ranges: DataRange[]) => ranges.map(({ raw: _raw, attributes: _attributes, ...rest }) => rest);
     const report: PinReport[] = pins.map(({ pin, framing, error }) => ({
@@ -133,13 +138,14 @@ function inspect(spec: string, backend: BackendName | undefined, json: boolean, 
     }));
     // bigints (100 ns times in video ranges) as decimal strings.
     const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
-    io.out(JSON.stringify({ device, backend: filter.backend, topology, pins: report }, replacer, 2));
+    io.out(JSON.stringify({ device, backend: filter.backend, propertySets, topology, pins: report }, replacer, 2));
     return;
   }
   io.out(`${device.friendlyName}`);
   io.out(`  path: ${device.path}`);
   io.out(`  ${backendNote(filter.backend)}`);
   io.out(`  categories: ${device.categories.join(', ') || '(not listed)'}`);
+  io.out(`  property sets: ${propertySets.join(', ') || '(none of the known ones)'}`);
   io.out(`  pin factories: ${pins.length}`);
   for (const { pin, framing, error } of pins) {
     const category = pin.category === PINNAME.CAPTURE ? 'PINNAME_CAPTURE' : pin.category ?? 'none';

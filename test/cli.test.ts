@@ -51,6 +51,8 @@ describe('kernel-streaming CLI', () => {
     expect(code).toBe(0);
     const report = JSON.parse(out);
     expect(report.topology.categories).toHaveLength(3);
+    // SETSUPPORT per known set: the camera answers Pin and Topology, and no audio or general set.
+    expect(report.propertySets).toEqual(['Pin', 'Topology']);
     expect(report.pins[0]).toMatchObject({ necessaryInstances: 1, globalInstances: { possible: 1, current: 0 }, interfaces: [{ id: 0 }] });
     expect(report.pins[0].allocatorFraming).toMatchObject({ frames: 4, frameSize: 1843200 });
   });
