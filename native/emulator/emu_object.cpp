@@ -15,6 +15,19 @@ constexpr uint32_t kPropertyTypeMask =
 constexpr uint32_t KSPROPERTY_TYPE_GET_ACCESS = KSPROPERTY_TYPE_GET;
 constexpr uint32_t KSPROPERTY_TYPE_SET_ACCESS = KSPROPERTY_TYPE_SET;
 
+// The table entry for (set, id), as KS's handlers search their set tables;
+// `setKnown` tells an unknown id in a known set from an unknown set.
+template <typename Item>
+const Item* FindItem(const std::vector<Item>& items, const KSIDENTIFIER& id, bool* setKnown) {
+  *setKnown = false;
+  for (const auto& candidate : items) {
+    if (candidate.set != id.Set) continue;
+    *setKnown = true;
+    if (candidate.id == id.Id) return &candidate;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 uint32_t ReturnValue(Request& request, const void* value, uint32_t size) {
@@ -45,16 +58,8 @@ uint32_t Object::DispatchProperty(Irp& irp) {
   KSPROPERTY property;
   std::memcpy(&property, irp.input, sizeof property);
 
-  const PropertyItem* item = nullptr;
-  bool setKnown = false;
-  for (const auto& candidate : properties_) {
-    if (candidate.set != property.Set) continue;
-    setKnown = true;
-    if (candidate.id == property.Id) {
-      item = &candidate;
-      break;
-    }
-  }
+  bool setKnown;
+  const PropertyItem* item = FindItem(properties_, property, &setKnown);
   if (!setKnown) return STATUS_NOT_SUPPORTED;
   // SETSUPPORT asks only whether the set is supported here.
   if ((property.Flags & kPropertyTypeMask) == KSPROPERTY_TYPE_SETSUPPORT) return STATUS_SUCCESS;
@@ -101,16 +106,8 @@ uint32_t Object::DispatchMethod(Irp& irp) {
   KSMETHOD method;
   std::memcpy(&method, irp.input, sizeof method);
 
-  const MethodItem* item = nullptr;
-  bool setKnown = false;
-  for (const auto& candidate : methods_) {
-    if (candidate.set != method.Set) continue;
-    setKnown = true;
-    if (candidate.id == method.Id) {
-      item = &candidate;
-      break;
-    }
-  }
+  bool setKnown;
+  const MethodItem* item = FindItem(methods_, method, &setKnown);
   if (!setKnown || item == nullptr) return STATUS_NOT_SUPPORTED;
   if (irp.inputLength < item->minMethod) return STATUS_INVALID_PARAMETER;
   if (irp.outputLength < item->minData) {
@@ -126,16 +123,8 @@ uint32_t Object::EnableEvent(Irp& irp) {
   if (irp.inputLength < sizeof(KSEVENT) || irp.input == nullptr) return STATUS_INVALID_DEVICE_REQUEST;
   KSEVENT event;
   std::memcpy(&event, irp.input, sizeof event);
-  const EventItem* item = nullptr;
-  bool setKnown = false;
-  for (const auto& candidate : eventItems_) {
-    if (candidate.set != event.Set) continue;
-    setKnown = true;
-    if (candidate.id == event.Id) {
-      item = &candidate;
-      break;
-    }
-  }
+  bool setKnown;
+  const EventItem* item = FindItem(eventItems_, event, &setKnown);
   if (!setKnown) return STATUS_NOT_SUPPORTED;
   uint32_t type = event.Flags & ~KSEVENT_TYPE_TOPOLOGY;
   if (type == KSEVENT_TYPE_SETSUPPORT) return STATUS_SUCCESS;

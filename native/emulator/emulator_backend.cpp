@@ -8,6 +8,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "../event_data.h"
 #include "../ks_backend.h"
 #include "device_catalog.h"
 #include "emulator_control.h"
@@ -254,19 +255,8 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
     auto reg = std::make_unique<Registration>();
     reg->handle = handle;
     reg->sink = Insert(std::make_shared<emu::EventSink>(std::move(signal)), nullptr);
-    reg->data.resize((sizeof(KSEVENTDATA) + eventData.size() + 7) / 8);
-    KSEVENTDATA head{KSEVENTF_EVENT_HANDLE, 0, reg->sink, {0, 0}};
-    auto* bytes = reinterpret_cast<uint8_t*>(reg->data.data());
-    std::memcpy(bytes, &head, sizeof head);
-    if (!eventData.empty()) std::memcpy(bytes + sizeof head, eventData.data(), eventData.size());
-
-    IoctlRequest enable;
-    enable.code = IOCTL_KS_ENABLE_EVENT;
-    enable.input = request.data();
-    enable.inputLength = static_cast<uint32_t>(request.size());
-    enable.output = bytes;
-    enable.outputLength = static_cast<uint32_t>(sizeof head + eventData.size());
-    IoResult result = Ioctl(handle, enable);
+    reg->data = std::make_unique<EventDataBlock>(reg->sink, eventData);
+    IoResult result = Ioctl(handle, reg->data->Enable(request));
     if (!result.status.ok()) {
       Close(reg->sink);
       return result.status;
@@ -286,11 +276,7 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
       reg = std::move(it->second);
       registrations_.erase(it);
     }
-    IoctlRequest disable;
-    disable.code = IOCTL_KS_DISABLE_EVENT;
-    disable.input = reinterpret_cast<const uint8_t*>(reg->data.data());
-    disable.inputLength = sizeof(KSEVENTDATA);
-    IoResult result = Ioctl(handle, disable);
+    IoResult result = Ioctl(handle, reg->data->Disable());
     Close(reg->sink);  // whatever the driver said, nothing reaches the caller any more
     return result.status;
   }
@@ -395,7 +381,7 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
   struct Registration {
     BackendHandle handle = 0;           // the KS object the event is enabled on
     BackendHandle sink = 0;             // the event object KSEVENTDATA names
-    std::vector<uint64_t> data;         // KSEVENTDATA and the event's data, 8-byte aligned, fixed address
+    std::unique_ptr<EventDataBlock> data;
   };
 
   struct Watch {

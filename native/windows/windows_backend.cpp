@@ -29,6 +29,7 @@
 #include <objbase.h>
 #include <setupapi.h>
 
+#include "../event_data.h"
 #include "device_notifications.h"
 #include "wide_text.h"
 
@@ -227,7 +228,7 @@ class WindowsBackend final : public Backend {
     HANDLE event = nullptr;
     HANDLE wait = nullptr;
     EventSignal signal;
-    std::vector<uint64_t> data;
+    std::unique_ptr<EventDataBlock> data;
   };
   static void CALLBACK OnEventSignalled(PVOID context, BOOLEAN timedOut);
   // Stops the wait (waiting for a callback in progress) and closes the event.
@@ -698,24 +699,14 @@ Status WindowsBackend::EnableEvent(BackendHandle handle, const std::vector<uint8
   // Auto-reset: each wake-up of the wait consumes the signal.
   reg->event = CreateEventW(nullptr, FALSE, FALSE, nullptr);
   if (reg->event == nullptr) return Status::Win32(GetLastError());
-  reg->data.resize((sizeof(KSEVENTDATA) + eventData.size() + 7) / 8);
-  KSEVENTDATA head{KSEVENTF_EVENT_HANDLE, 0, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(reg->event)), {0, 0}};
-  auto* bytes = reinterpret_cast<uint8_t*>(reg->data.data());
-  std::memcpy(bytes, &head, sizeof head);
-  if (!eventData.empty()) std::memcpy(bytes + sizeof head, eventData.data(), eventData.size());
+  reg->data = std::make_unique<EventDataBlock>(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(reg->event)), eventData);
   if (!RegisterWaitForSingleObject(&reg->wait, reg->event, OnEventSignalled, reg.get(), INFINITE, WT_EXECUTEDEFAULT)) {
     const DWORD error = GetLastError();
     reg->wait = nullptr;
     ReleaseEvent(*reg);
     return Status::Win32(error);
   }
-  IoctlRequest enable;
-  enable.code = IOCTL_KS_ENABLE_EVENT;
-  enable.input = request.data();
-  enable.inputLength = static_cast<uint32_t>(request.size());
-  enable.output = bytes;
-  enable.outputLength = static_cast<uint32_t>(sizeof head + eventData.size());
-  const IoResult result = Ioctl(handle, enable);
+  const IoResult result = Ioctl(handle, reg->data->Enable(request));
   if (!result.status.ok()) {
     ReleaseEvent(*reg);
     return result.status;
@@ -735,11 +726,7 @@ Status WindowsBackend::DisableEvent(BackendHandle handle, uint64_t registration)
     reg = std::move(it->second);
     events_.erase(it);
   }
-  IoctlRequest disable;
-  disable.code = IOCTL_KS_DISABLE_EVENT;
-  disable.input = reinterpret_cast<const uint8_t*>(reg->data.data());
-  disable.inputLength = sizeof(KSEVENTDATA);
-  const IoResult result = Ioctl(handle, disable);
+  const IoResult result = Ioctl(handle, reg->data->Disable());
   ReleaseEvent(*reg);
   return result.status;
 }
