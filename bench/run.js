@@ -22,6 +22,10 @@ const ks = require('../dist');
 const SECONDS = Number(process.env.BENCH_SECONDS || 1);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS || 5));
 const WARMUP_SECONDS = 0.3;
+// The capture option spinMicroseconds (default 0) for an extra JS lane and
+// latency run: JavaScript polls for frames that long before it sleeps.
+// BENCH_SPIN=0 leaves them out.
+const SPIN = Number(process.env.BENCH_SPIN ?? 50);
 const ONLY = process.env.BENCH_ONLY || '';
 const wants = (part) => !ONLY || ONLY.split(',').includes(part);
 const KiB = 1024;
@@ -45,13 +49,13 @@ function openPins() {
 
 // ---- Capture -----------------------------------------------------------------
 
-async function captureJs(pin, frameSize, packets, seconds) {
+async function captureJs(pin, frameSize, packets, seconds, spinMicroseconds = 0) {
   ks.setEmulatorPacing(pin, 'unthrottled');
   const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
   const start = process.hrtime.bigint();
   let frames = 0;
   let bytes = 0;
-  const stream = pin.frames({ packets, frameSize, alignment: 64 });
+  const stream = pin.frames({ packets, frameSize, alignment: 64, spinMicroseconds });
   for await (const frame of stream) {
     bytes += frame.dataUsed;
     // Checking the clock every frame would dominate at 4 KiB.
@@ -124,12 +128,12 @@ async function renderJs(pin, frameSize, packets, seconds) {
 
 // ---- Latency, memory, GC -------------------------------------------------------
 
-async function latency(pin, frames) {
+async function latency(pin, frames, spinMicroseconds = 0) {
   // 192-byte packets of 48 kHz stereo 16-bit: one every millisecond, in real time.
   ks.setEmulatorPacing(pin, 'real-time');
   const samples = [];
   let n = 0;
-  for await (const frame of pin.frames({ packets: 32, frameSize: 192 })) {
+  for await (const frame of pin.frames({ packets: 32, frameSize: 192, spinMicroseconds })) {
     const now = Number(process.hrtime.bigint());
     if (n++ >= 50) samples.push((now - frame.completedAtNs) / 1000); // skip the start-up
     if (samples.length >= frames) break;
@@ -200,6 +204,7 @@ async function main() {
         js: (t) => captureJs(capturePin, size, packets, t),
         limit: (t) => nativeLoop(capturePin, false, size, packets, t),
         fsRead: (t) => fsBaseline('/dev/zero', 'r', size, 4, t, false),
+        ...(SPIN ? { jsSpin: (t) => captureJs(capturePin, size, packets, t, SPIN) } : {}),
       });
       const row = { size, packets, ...m, jsVsLimit: m.js.frames / m.limit.frames, jsVsFsRead: m.js.frames / m.fsRead.frames };
       row.jsVsLimitRuns = ratios(m.js, m.limit);
@@ -207,6 +212,14 @@ async function main() {
       results.capture.push(row);
       rows.push(['capture', `${size / KiB} KiB`, packets, fmt(m.js.frames), fmt(m.js.bytes / 1e6), fmt(m.limit.frames), fmt(m.fsRead.frames),
         `${fmt(row.jsVsLimit, 2)}× (${range(row.jsVsLimitRuns, 2)})`, `${fmt(row.jsVsFsRead, 1)}× (${range(row.jsVsFsReadRuns, 1)})`]);
+      if (m.jsSpin) {
+        row.jsSpinVsLimit = m.jsSpin.frames / m.limit.frames;
+        row.jsSpinVsLimitRuns = ratios(m.jsSpin, m.limit);
+        row.jsSpinVsFsRead = m.jsSpin.frames / m.fsRead.frames;
+        row.jsSpinVsFsReadRuns = ratios(m.jsSpin, m.fsRead);
+        rows.push([`  spin ${SPIN} µs`, `${size / KiB} KiB`, packets, fmt(m.jsSpin.frames), fmt(m.jsSpin.bytes / 1e6), '〃', '〃',
+          `${fmt(row.jsSpinVsLimit, 2)}× (${range(row.jsSpinVsLimitRuns, 2)})`, `${fmt(row.jsSpinVsFsRead, 1)}× (${range(row.jsSpinVsFsReadRuns, 1)})`]);
+      }
     }
   }
   if (renderPin && wants('render')) {
@@ -235,15 +248,22 @@ async function main() {
   }
 
   if (wants('latency')) {
-    const list = [];
-    for (let i = 0; i < Math.min(RUNS, 3); i++) list.push(await latency(capturePin, 3000));
-    const p50s = list.map((l) => l.p50);
-    const p99s = list.map((l) => l.p99);
-    results.latency = { p50: median(p50s), p99: median(p99s), max: Math.max(...list.map((l) => l.max)), frames: list[0].frames, runs: list };
-    console.log(
-      `\nframe-ready-to-JS latency at 1,000 frames/s (idle loop), median of ${list.length} × ${list[0].frames} frames: ` +
-        `p50 ${fmt(results.latency.p50, 1)} µs (${range(p50s, 1)}), p99 ${fmt(results.latency.p99, 1)} µs (${range(p99s, 1)}), max ${fmt(results.latency.max, 1)} µs`,
-    );
+    const runLatency = async (spin) => {
+      const list = [];
+      for (let i = 0; i < Math.min(RUNS, 3); i++) list.push(await latency(capturePin, 3000, spin));
+      const p50s = list.map((l) => l.p50);
+      const p99s = list.map((l) => l.p99);
+      const r = { spinMicroseconds: spin, p50: median(p50s), p99: median(p99s), max: Math.max(...list.map((l) => l.max)), frames: list[0].frames, runs: list };
+      console.log(
+        `frame-ready-to-JS latency at 1,000 frames/s (idle loop${spin ? `, spinMicroseconds ${spin}` : ''}), median of ${list.length} × ${list[0].frames} frames: ` +
+          `p50 ${fmt(r.p50, 1)} µs (${range(p50s, 1)}), p99 ${fmt(r.p99, 1)} µs (${range(p99s, 1)}), max ${fmt(r.max, 1)} µs`,
+      );
+      return r;
+    };
+    console.log('');
+    results.latency = await runLatency(0);
+    // Polling for a whole frame period (1 ms) is busy-polling: one core at 100%.
+    if (SPIN) results.latencyBusyPoll = await runLatency(1000);
   }
 
   if (wants('steady')) {

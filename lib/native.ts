@@ -47,8 +47,8 @@ export interface NativeBinding {
   openHandleCount(): number;
   streamOpen(pin: number, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots: number, slotSize: number, alignment: number, write: boolean, dropOldest: boolean, ready: () => void): [number, number];
   streamSubmit(stream: number): void;
-  /** [inFlight, dropped] */
-  streamInfo(stream: number): [number, number];
+  /** [inFlight, dropped, wake-ups, kicks, starved] */
+  streamInfo(stream: number): [number, number, number, number, number];
   streamRef(stream: number, ref: boolean): void;
   streamClose(stream: number): void;
   streamWrite(pin: number, data: Buffer, optionsFlags: number, presentationTime: number): Promise<StatusTriple>;

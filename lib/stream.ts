@@ -42,6 +42,14 @@ export interface CaptureOptions {
   alignment?: number;
   /** What a slow consumer causes: reads pause when the pool is empty (default), or the oldest undelivered frames are dropped. */
   overflow?: OverflowPolicy;
+  /**
+   * Microseconds to poll for the next frame, on the JavaScript thread, before
+   * sleeping until the engine wakes it. A wake-up crosses threads and costs
+   * 10–50 µs (more on a busy VM); polling trades CPU for latency and, at high
+   * frame rates, throughput. Polling happens only while packets are in flight.
+   * Default 0: never poll.
+   */
+  spinMicroseconds?: number;
 }
 
 /** One captured packet: a view over its pool slot until released. */
@@ -144,6 +152,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
   #recordHead = 0; // records consumed (with 'pause' only JavaScript moves it)
   #freeTail = 0; // slots given back
   readonly #kickBatch: number;
+  readonly #spinMs: number;
   readonly #ready: number[] = [];
   #readyHead = 0;
   #waiter: Waiter | null = null;
@@ -164,6 +173,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     this.#records = new Float64Array(packets * RECORD);
     this.#control = new Uint32Array(FREE_RING + packets);
     this.#dropOldest = options.overflow === 'drop-oldest';
+    this.#spinMs = options.spinMicroseconds / 1000;
     // An idle device gets released slots in batches, as before the free ring:
     // a call per slot would cost a JS→native call and a device wake-up each.
     this.#kickBatch = Math.max(1, packets >> 2);
@@ -195,6 +205,18 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
   get inFlight(): number {
     return this.#ended ? 0 : Atomics.load(this.#control, IN_FLIGHT);
   }
+
+  /**
+   * @internal For benchmarks: how often the engine woke JavaScript, how often
+   * JavaScript had to call it to restart an idle device, and how often the
+   * device ran out of packets.
+   */
+  get engineStats(): { wakeups: number; kicks: number; starved: number } {
+    if (this.#ended) return this.#statsAtEnd;
+    const [, , wakeups, kicks, starved] = native.streamInfo(this.#streamId);
+    return { wakeups, kicks, starved };
+  }
+  #statsAtEnd = { wakeups: 0, kicks: 0, starved: 0 };
 
   /** Whether the stream has ended (stopped, closed, or the pin closed). */
   get ended(): boolean {
@@ -228,6 +250,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     if (!this.#ended) {
       this.#kickIfIdle(1);
       this.#pull();
+      if (this.#readyHead === this.#ready.length && !this.#ended && this.#spinMs > 0) this.#spin();
       if (this.#readyHead === this.#ready.length && !this.#ended) this.#arm();
     }
     if (this.#readyHead < this.#ready.length) return Promise.resolve(this.#take());
@@ -285,6 +308,17 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     if (Atomics.load(control, IN_FLIGHT) !== 0) return;
     if (((this.#freeTail - Atomics.load(control, FREE_HEAD)) >>> 0) < batch || this.#ended) return;
     native.streamSubmit(this.#streamId);
+  }
+
+  /** Polls the record tail for up to spinMicroseconds while the device has packets. */
+  #spin(): void {
+    const control = this.#control;
+    const seen = Atomics.load(control, RECORD_TAIL);
+    const deadline = performance.now() + this.#spinMs;
+    for (let i = 1; Atomics.load(control, RECORD_TAIL) === seen; i++) {
+      if ((i & 63) === 0 && (performance.now() >= deadline || Atomics.load(control, IN_FLIGHT) === 0)) return;
+    }
+    this.#pull();
   }
 
   /** Asks the engine for a wake-up, then looks once more: a completion in between is seen either here or by the engine's swap of `armed`. */
@@ -354,7 +388,9 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
   #end(error: KsError | null): void {
     if (this.#ended) return;
     try {
-      this.#droppedAtEnd = native.streamInfo(this.#streamId)[1];
+      const info = native.streamInfo(this.#streamId);
+      this.#droppedAtEnd = info[1];
+      this.#statsAtEnd = { wakeups: info[2], kicks: info[3], starved: info[4] };
     } catch {
       // already closed natively
     }

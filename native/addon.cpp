@@ -420,12 +420,16 @@ class Addon : public Napi::Addon<Addon> {
     return info.Env().Undefined();
   }
 
-  // streamInfo(streamId) -> [inFlight, dropped]
+  // streamInfo(streamId) -> [inFlight, dropped, wake-ups, kicks, starved] (the last three for benchmarks)
   Napi::Value StreamInfo(const Napi::CallbackInfo& info) {
     StreamEntry& entry = OpenStream(info);
-    Napi::Array result = Napi::Array::New(info.Env(), 2);
-    result.Set(0u, Napi::Number::New(info.Env(), entry.engine->inFlight()));
-    result.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(entry.engine->dropped())));
+    const StreamEngine& e = *entry.engine;
+    Napi::Array result = Napi::Array::New(info.Env(), 5);
+    result.Set(0u, Napi::Number::New(info.Env(), e.inFlight()));
+    result.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(e.dropped())));
+    result.Set(2u, Napi::Number::New(info.Env(), static_cast<double>(e.wakeups())));
+    result.Set(3u, Napi::Number::New(info.Env(), static_cast<double>(e.kicks())));
+    result.Set(4u, Napi::Number::New(info.Env(), static_cast<double>(e.starved())));
     return result;
   }
 

@@ -48,7 +48,10 @@ StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint
 
 StreamEngine::~StreamEngine() { Close(); }
 
-void StreamEngine::Kick() { SubmitFree(); }
+void StreamEngine::Kick() {
+  kicks_.fetch_add(1, std::memory_order_relaxed);
+  SubmitFree();
+}
 
 size_t StreamEngine::ClaimFree(uint32_t* out, size_t max) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -116,17 +119,16 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
   // Every completion reaches JavaScript, failures too: a cancelled or refused
   // read is how it learns that the pin stopped.
   const uint64_t completedAt = SteadyNowNs();
-  uint32_t claimed[kClaimBatch];
-  size_t claimedCount = 0;
-  int64_t recycle = -1;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const uint32_t inFlight = Word(sc::kInFlight).load(std::memory_order_relaxed) - 1;
-    Word(sc::kInFlight).store(inFlight);
+    Word(sc::kInFlight).store(Word(sc::kInFlight).load(std::memory_order_relaxed) - 1);
     if (closing_) {
       drained_.notify_all();
       return;
     }
+    // Close waits for this too: what follows still touches the shared memory
+    // and the wake-up, which may go as soon as Close returns.
+    callbacks_++;
     const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
     double* d = records_ + static_cast<size_t>(tail % slots_) * kStreamRecordDoubles;
     d[0] = slot;
@@ -143,35 +145,45 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
     // before it reads the doubles.
     Word(sc::kRecordTail).store(tail + 1);
   }
+  // Wake JavaScript first: its wake-up is the slow part (a thread switch, tens
+  // of µs on a VM), and the resubmissions below overlap with it. The swap
+  // pairs with JavaScript's store of `armed` and its second look at the tail.
+  if (Word(sc::kArmed).exchange(0) != 0 && notify_) {
+    wakeups_.fetch_add(1, std::memory_order_relaxed);
+    notify_();
+  }
+
   // Slots JavaScript has released go straight back to the device, here on the
   // completion side, with no JavaScript call in between.
-  {
-    // ClaimFree takes the lock again: uncontended, and it keeps a completion
-    // that runs inside a submission (a synchronous failure) simple.
-    claimedCount = ClaimFree(claimed, kClaimBatch);
-    if (claimedCount == 0 && result.status.ok() && overflow_ == OverflowPolicy::DropOldest) {
-      // Nothing left in flight while JavaScript lags: give the oldest
-      // undelivered frame back to the device rather than stall it.
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (!closing_ && Word(sc::kInFlight).load(std::memory_order_relaxed) == 0) {
-        uint32_t head = Word(sc::kRecordHead).load();
-        const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
-        // JavaScript takes records with a compare-exchange on the head too,
-        // so a record is either delivered or dropped, never both.
-        if (static_cast<uint32_t>(tail - head) > 1 && Word(sc::kRecordHead).compare_exchange_strong(head, head + 1)) {
-          recycle = static_cast<int64_t>(records_[static_cast<size_t>(head % slots_) * kStreamRecordDoubles]);
-          dropped_++;
-          Word(sc::kInFlight).store(Word(sc::kInFlight).load(std::memory_order_relaxed) + 1);
-        }
+  uint32_t claimed[kClaimBatch];
+  const size_t claimedCount = ClaimFree(claimed, kClaimBatch);
+  int64_t recycle = -1;
+  if (claimedCount == 0 && result.status.ok() && overflow_ == OverflowPolicy::DropOldest) {
+    // Nothing left in flight while JavaScript lags: give the oldest
+    // undelivered frame back to the device rather than stall it.
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!closing_ && Word(sc::kInFlight).load(std::memory_order_relaxed) == 0) {
+      uint32_t head = Word(sc::kRecordHead).load();
+      const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
+      // JavaScript takes records with a compare-exchange on the head too,
+      // so a record is either delivered or dropped, never both.
+      if (static_cast<uint32_t>(tail - head) > 1 && Word(sc::kRecordHead).compare_exchange_strong(head, head + 1)) {
+        recycle = static_cast<int64_t>(records_[static_cast<size_t>(head % slots_) * kStreamRecordDoubles]);
+        dropped_++;
+        Word(sc::kInFlight).store(Word(sc::kInFlight).load(std::memory_order_relaxed) + 1);
       }
     }
   }
-  // Wake JavaScript first: its wake-up is the slow part, and the
-  // resubmissions below overlap with it.
-  if (Word(sc::kArmed).exchange(0) != 0 && notify_) notify_();
+  if (claimedCount == 0 && recycle < 0 && Word(sc::kInFlight).load(std::memory_order_relaxed) == 0) {
+    starved_.fetch_add(1, std::memory_order_relaxed);
+  }
   for (size_t i = 0; i < claimedCount; ++i) Post(claimed[i]);
   if (claimedCount == kClaimBatch) SubmitFree();
   if (recycle >= 0) Post(static_cast<uint32_t>(recycle));
+
+  std::lock_guard<std::mutex> lock(mutex_);
+  callbacks_--;
+  if (closing_) drained_.notify_all();
 }
 
 void StreamEngine::RunNativeSink() {
@@ -184,17 +196,18 @@ void StreamEngine::RunNativeSink() {
 void StreamEngine::Close() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (closing_ && Word(sc::kInFlight).load() == 0) return;
+    if (closing_ && Word(sc::kInFlight).load() == 0 && callbacks_ == 0) return;
     closing_ = true;
   }
   // A submission that was claimed just before closing_ was set may reach the
   // device after a cancel: cancel again until nothing is in flight.
   std::unique_lock<std::mutex> lock(mutex_);
-  while (Word(sc::kInFlight).load() != 0) {
+  while (Word(sc::kInFlight).load() != 0 || callbacks_ != 0) {
     lock.unlock();
     backend_->CancelIo(pin_);
     lock.lock();
-    drained_.wait_for(lock, std::chrono::milliseconds(10), [&] { return Word(sc::kInFlight).load() == 0; });
+    drained_.wait_for(lock, std::chrono::milliseconds(10),
+                      [&] { return Word(sc::kInFlight).load() == 0 && callbacks_ == 0; });
   }
 }
 

@@ -74,6 +74,11 @@ class StreamEngine {
   uint32_t inFlight() const { return Word(stream_control::kInFlight).load(); }
   uint64_t dropped() const { return dropped_.load(); }
   uint64_t sinkFrames() const { return sinkFrames_.load(); }
+  // Diagnostics for the benchmark: JavaScript wake-ups, calls to Kick, and
+  // completions that left nothing in flight (the device starved).
+  uint64_t wakeups() const { return wakeups_.load(std::memory_order_relaxed); }
+  uint64_t kicks() const { return kicks_.load(std::memory_order_relaxed); }
+  uint64_t starved() const { return starved_.load(std::memory_order_relaxed); }
   uint64_t sinkBytes() const { return sinkBytes_.load(); }
 
  private:
@@ -102,9 +107,13 @@ class StreamEngine {
   std::mutex mutex_;  // serialises the engine's writers: completions, claims, Close
   std::condition_variable drained_;
   bool closing_ = false;
+  int callbacks_ = 0;  // completions past their record, still at work (under mutex_)
   bool nativeSink_ = false;
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> sinkFrames_{0};
+  std::atomic<uint64_t> wakeups_{0};
+  std::atomic<uint64_t> kicks_{0};
+  std::atomic<uint64_t> starved_{0};
   std::atomic<uint64_t> sinkBytes_{0};
 };
 
