@@ -170,8 +170,10 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     this.packets = packets;
     this.frameSize = frameSize;
     this.#onEnd = onEnd;
-    this.#records = new Float64Array(packets * RECORD);
-    this.#control = new Uint32Array(FREE_RING + packets);
+    // Shared with the engine, which keeps raw pointers: explicit ArrayBuffers
+    // are never on the V8 heap, so their memory cannot move.
+    this.#records = new Float64Array(new ArrayBuffer(packets * RECORD * 8));
+    this.#control = new Uint32Array(new ArrayBuffer((FREE_RING + packets) * 4));
     this.#dropOldest = options.overflow === 'drop-oldest';
     this.#spinMs = options.spinMicroseconds / 1000;
     // An idle device gets released slots in batches, as before the free ring:
