@@ -4,14 +4,30 @@
 //   - the same engine consumed by a C++ loop with no JavaScript (the limit);
 //   - Node's own fs.read from /dev/zero (fs.write to /dev/null) of the same size.
 // Prints a table and writes bench/results.json. Set BENCH_SECONDS to lengthen
-// each measurement (default 1.5 s).
+// each measurement (default 1 s) and BENCH_RUNS for the repetitions (default 5).
+//
+// The machine is shared and small, so one measurement says little: each row
+// first runs every lane once unmeasured (JIT, page faults in a fresh pool),
+// then repeats the lanes alternately, JS then C++ then fs, so a burst of
+// outside load hits all of them alike, and reports the median of each lane
+// with the range. Both streaming lanes use the same pool and alignment.
+// BENCH_ONLY=capture|render|latency|steady restricts the run to one part.
 'use strict';
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { PerformanceObserver, constants: perfConstants } = require('perf_hooks');
 const ks = require('../dist');
 
-const SECONDS = Number(process.env.BENCH_SECONDS || 1.5);
+const SECONDS = Number(process.env.BENCH_SECONDS || 1);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS || 5));
+const WARMUP_SECONDS = 0.3;
+// The capture option spinMicroseconds (default 0) for an extra JS lane and
+// latency run: JavaScript polls for frames that long before it sleeps.
+// BENCH_SPIN=0 leaves them out.
+const SPIN = Number(process.env.BENCH_SPIN ?? 50);
+const ONLY = process.env.BENCH_ONLY || '';
+const wants = (part) => !ONLY || ONLY.split(',').includes(part);
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
@@ -33,13 +49,13 @@ function openPins() {
 
 // ---- Capture -----------------------------------------------------------------
 
-async function captureJs(pin, frameSize, packets, seconds) {
+async function captureJs(pin, frameSize, packets, seconds, spinMicroseconds = 0) {
   ks.setEmulatorPacing(pin, 'unthrottled');
   const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
   const start = process.hrtime.bigint();
   let frames = 0;
   let bytes = 0;
-  const stream = pin.frames({ packets, frameSize, alignment: 64 });
+  const stream = pin.frames({ packets, frameSize, alignment: 64, spinMicroseconds });
   for await (const frame of stream) {
     bytes += frame.dataUsed;
     // Checking the clock every frame would dominate at 4 KiB.
@@ -112,12 +128,12 @@ async function renderJs(pin, frameSize, packets, seconds) {
 
 // ---- Latency, memory, GC -------------------------------------------------------
 
-async function latency(pin, frames) {
+async function latency(pin, frames, spinMicroseconds = 0) {
   // 192-byte packets of 48 kHz stereo 16-bit: one every millisecond, in real time.
   ks.setEmulatorPacing(pin, 'real-time');
   const samples = [];
   let n = 0;
-  for await (const frame of pin.frames({ packets: 32, frameSize: 192 })) {
+  for await (const frame of pin.frames({ packets: 32, frameSize: 192, spinMicroseconds })) {
     const now = Number(process.hrtime.bigint());
     if (n++ >= 50) samples.push((now - frame.completedAtNs) / 1000); // skip the start-up
     if (samples.length >= frames) break;
@@ -154,45 +170,108 @@ async function steadyState(pin, totalFrames) {
 // ---- Report --------------------------------------------------------------------
 
 const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const range = (xs, d = 0) => `${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)}`;
+
+// Runs each lane once unmeasured, then RUNS times in turn; returns per lane
+// the median and every run's frames/s and bytes/s.
+async function measureLanes(lanes) {
+  for (const run of Object.values(lanes)) await run(WARMUP_SECONDS);
+  const runs = Object.fromEntries(Object.keys(lanes).map((k) => [k, []]));
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, run] of Object.entries(lanes)) runs[name].push(await run(SECONDS));
+  }
+  const out = {};
+  for (const [name, list] of Object.entries(runs)) {
+    out[name] = { frames: median(list.map((r) => r.frames)), bytes: median(list.map((r) => r.bytes)), runs: list.map((r) => Math.round(r.frames)) };
+  }
+  return out;
+}
 
 async function main() {
   const { captureFilter, capturePin, renderFilter, renderPin } = openPins();
   const rows = [];
-  const results = { node: process.version, platform: `${process.platform}-${process.arch}`, seconds: SECONDS, capture: [], render: [] };
+  const results = { node: process.version, platform: `${process.platform}-${process.arch}`, seconds: SECONDS, runs: RUNS, loadavg: os.loadavg(), capture: [], render: [] };
+  // Ratios: of the medians, and the range of the per-run ratios (JS run i against C++ run i).
+  const ratios = (a, b) => a.runs.map((x, i) => x / b.runs[i]);
 
-  for (const [size, packets] of [[4 * KiB, 32], [4 * KiB, 128], [64 * KiB, 32], [1 * MiB, 32]]) {
-    const js = await captureJs(capturePin, size, packets, SECONDS);
-    const limit = nativeLoop(capturePin, false, size, packets, SECONDS);
-    const fsr = await fsBaseline('/dev/zero', 'r', size, 4, SECONDS, false);
-    const row = { size, packets, js, limit, fsRead: fsr, jsVsLimit: js.frames / limit.frames, jsVsFsRead: js.frames / fsr.frames };
-    results.capture.push(row);
-    rows.push(['capture', `${size / KiB} KiB`, packets, fmt(js.frames), fmt(js.bytes / 1e6), fmt(limit.frames), fmt(fsr.frames), fmt(row.jsVsLimit, 2) + '×', fmt(row.jsVsFsRead, 1) + '×']);
+  if (wants('capture')) {
+    for (const [size, packets] of [[4 * KiB, 32], [4 * KiB, 128], [64 * KiB, 32], [1 * MiB, 32]]) {
+      const m = await measureLanes({
+        js: (t) => captureJs(capturePin, size, packets, t),
+        limit: (t) => nativeLoop(capturePin, false, size, packets, t),
+        fsRead: (t) => fsBaseline('/dev/zero', 'r', size, 4, t, false),
+        ...(SPIN ? { jsSpin: (t) => captureJs(capturePin, size, packets, t, SPIN) } : {}),
+      });
+      const row = { size, packets, ...m, jsVsLimit: m.js.frames / m.limit.frames, jsVsFsRead: m.js.frames / m.fsRead.frames };
+      row.jsVsLimitRuns = ratios(m.js, m.limit);
+      row.jsVsFsReadRuns = ratios(m.js, m.fsRead);
+      results.capture.push(row);
+      rows.push(['capture', `${size / KiB} KiB`, packets, fmt(m.js.frames), fmt(m.js.bytes / 1e6), fmt(m.limit.frames), fmt(m.fsRead.frames),
+        `${fmt(row.jsVsLimit, 2)}× (${range(row.jsVsLimitRuns, 2)})`, `${fmt(row.jsVsFsRead, 1)}× (${range(row.jsVsFsReadRuns, 1)})`]);
+      if (m.jsSpin) {
+        row.jsSpinVsLimit = m.jsSpin.frames / m.limit.frames;
+        row.jsSpinVsLimitRuns = ratios(m.jsSpin, m.limit);
+        row.jsSpinVsFsRead = m.jsSpin.frames / m.fsRead.frames;
+        row.jsSpinVsFsReadRuns = ratios(m.jsSpin, m.fsRead);
+        rows.push([`  spin ${SPIN} µs`, `${size / KiB} KiB`, packets, fmt(m.jsSpin.frames), fmt(m.jsSpin.bytes / 1e6), '〃', '〃',
+          `${fmt(row.jsSpinVsLimit, 2)}× (${range(row.jsSpinVsLimitRuns, 2)})`, `${fmt(row.jsSpinVsFsRead, 1)}× (${range(row.jsSpinVsFsReadRuns, 1)})`]);
+      }
+    }
   }
-  if (renderPin) {
+  if (renderPin && wants('render')) {
     for (const [size, packets] of [[4 * KiB, 32], [64 * KiB, 32], [1 * MiB, 32]]) {
-      const js = await renderJs(renderPin, size, packets, SECONDS);
-      const limit = nativeLoop(renderPin, true, size, packets, SECONDS);
-      const fsw = await fsBaseline('/dev/null', 'w', size, 4, SECONDS, true);
-      const row = { size, packets, js, limit, fsWrite: fsw, jsVsLimit: js.frames / limit.frames, jsVsFsWrite: js.frames / fsw.frames };
+      const m = await measureLanes({
+        js: (t) => renderJs(renderPin, size, packets, t),
+        limit: (t) => nativeLoop(renderPin, true, size, packets, t),
+        fsWrite: (t) => fsBaseline('/dev/null', 'w', size, 4, t, true),
+      });
+      const row = { size, packets, ...m, jsVsLimit: m.js.frames / m.limit.frames, jsVsFsWrite: m.js.frames / m.fsWrite.frames };
+      row.jsVsLimitRuns = ratios(m.js, m.limit);
+      row.jsVsFsWriteRuns = ratios(m.js, m.fsWrite);
       results.render.push(row);
-      rows.push(['render', `${size / KiB} KiB`, packets, fmt(js.frames), fmt(js.bytes / 1e6), fmt(limit.frames), fmt(fsw.frames), fmt(row.jsVsLimit, 2) + '×', fmt(row.jsVsFsWrite, 1) + '×']);
+      rows.push(['render', `${size / KiB} KiB`, packets, fmt(m.js.frames), fmt(m.js.bytes / 1e6), fmt(m.limit.frames), fmt(m.fsWrite.frames),
+        `${fmt(row.jsVsLimit, 2)}× (${range(row.jsVsLimitRuns, 2)})`, `${fmt(row.jsVsFsWrite, 1)}× (${range(row.jsVsFsWriteRuns, 1)})`]);
     }
   }
 
-  const header = ['path', 'frame', 'pool', 'JS frames/s', 'JS MB/s', 'C++ frames/s', 'fs frames/s', 'JS/C++', 'JS/fs'];
+  const header = ['path', 'frame', 'pool', 'JS frames/s', 'JS MB/s', 'C++ frames/s', 'fs frames/s', 'JS/C++ (runs)', 'JS/fs (runs)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
-  console.log(`kernel-streaming benchmarks — ${results.platform}, Node ${results.node}, emulator unthrottled, ${SECONDS} s per measurement`);
-  console.log(line(header));
-  for (const r of rows) console.log(line(r));
+  console.log(`kernel-streaming benchmarks — ${results.platform}, Node ${results.node}, emulator unthrottled, median of ${RUNS} × ${SECONDS} s per lane, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  if (rows.length) {
+    console.log(line(header));
+    for (const r of rows) console.log(line(r));
+  }
 
-  results.latency = await latency(capturePin, 3000);
-  console.log(`\nframe-ready-to-JS latency at 1,000 frames/s (idle loop): p50 ${fmt(results.latency.p50, 1)} µs, p99 ${fmt(results.latency.p99, 1)} µs, max ${fmt(results.latency.max, 1)} µs over ${results.latency.frames} frames`);
+  if (wants('latency')) {
+    const runLatency = async (spin) => {
+      const list = [];
+      for (let i = 0; i < Math.min(RUNS, 3); i++) list.push(await latency(capturePin, 3000, spin));
+      const p50s = list.map((l) => l.p50);
+      const p99s = list.map((l) => l.p99);
+      const r = { spinMicroseconds: spin, p50: median(p50s), p99: median(p99s), max: Math.max(...list.map((l) => l.max)), frames: list[0].frames, runs: list };
+      console.log(
+        `frame-ready-to-JS latency at 1,000 frames/s (idle loop${spin ? `, spinMicroseconds ${spin}` : ''}), median of ${list.length} × ${list[0].frames} frames: ` +
+          `p50 ${fmt(r.p50, 1)} µs (${range(p50s, 1)}), p99 ${fmt(r.p99, 1)} µs (${range(p99s, 1)}), max ${fmt(r.max, 1)} µs`,
+      );
+      return r;
+    };
+    console.log('');
+    results.latency = await runLatency(0);
+    // Polling for a whole frame period (1 ms) is busy-polling: one core at 100%.
+    if (SPIN) results.latencyBusyPoll = await runLatency(1000);
+  }
 
-  results.steady = await steadyState(capturePin, 1_000_000);
-  const s = results.steady;
-  console.log(`resident memory: ${fmt(s.rssAt10k / MiB, 1)} MiB after 10,000 frames, ${fmt(s.rssAtEnd / MiB, 1)} MiB after 1,000,000 (×${fmt(s.ratio, 3)})`);
-  console.log(`garbage collections during 1,000,000 delivered frames: ${s.gc.minor} minor, ${s.gc.major} major`);
+  if (wants('steady')) {
+    results.steady = await steadyState(capturePin, 1_000_000);
+    const s = results.steady;
+    console.log(`resident memory: ${fmt(s.rssAt10k / MiB, 1)} MiB after 10,000 frames, ${fmt(s.rssAtEnd / MiB, 1)} MiB after 1,000,000 (×${fmt(s.ratio, 3)})`);
+    console.log(`garbage collections during 1,000,000 delivered frames: ${s.gc.minor} minor, ${s.gc.major} major`);
+  }
 
   captureFilter.close();
   if (renderFilter) renderFilter.close();

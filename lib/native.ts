@@ -47,11 +47,10 @@ export interface NativeBinding {
   close(id: number): void;
   isOpen(id: number): boolean;
   openHandleCount(): number;
-  streamOpen(pin: number, pool: ArrayBuffer, slots: number, slotSize: number, alignment: number, write: boolean, dropOldest: boolean, ready: () => void): [number, number];
-  streamSubmit(stream: number, slots: Uint32Array, count: number): void;
-  streamDrain(stream: number, records: Float64Array): number;
-  /** [inFlight, dropped] */
-  streamInfo(stream: number): [number, number];
+  streamOpen(pin: number, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots: number, slotSize: number, alignment: number, write: boolean, dropOldest: boolean, ready: () => void): [number, number];
+  streamSubmit(stream: number): void;
+  /** [inFlight, dropped, wake-ups, kicks, starved] */
+  streamInfo(stream: number): [number, number, number, number, number];
   streamRef(stream: number, ref: boolean): void;
   streamClose(stream: number): void;
   streamWrite(pin: number, data: Buffer, optionsFlags: number, presentationTime: number): Promise<StatusTriple>;

@@ -274,7 +274,8 @@ export class KsPin extends KsHandle {
     if ((alignment & (alignment - 1)) !== 0) throw new RangeError(`alignment must be a power of two in 1..4096, got ${alignment}`);
     const overflow = options.overflow ?? 'pause';
     if (overflow !== 'pause' && overflow !== 'drop-oldest') throw new RangeError(`overflow must be "pause" or "drop-oldest", got ${JSON.stringify(overflow)}`);
-    return { packets, frameSize, alignment, overflow };
+    const spinMicroseconds = checkInteger(options.spinMicroseconds ?? 0, 'spinMicroseconds', 0, 1_000_000);
+    return { packets, frameSize, alignment, overflow, spinMicroseconds };
   }
 
   protected override onClose(): void {

@@ -22,6 +22,14 @@ export const KSSTREAM_HEADER_OPTIONSF = {
 } as const;
 
 const RECORD = 10; // doubles per completion record (native/stream_engine.h)
+// The control block shared with the engine, in uint32 words (stream_control in native/stream_engine.h).
+const RECORD_TAIL = 0;
+const IN_FLIGHT = 1;
+const FREE_HEAD = 2;
+const RECORD_HEAD = 16;
+const ARMED = 17;
+const FREE_TAIL = 18;
+const FREE_RING = 32;
 
 export type OverflowPolicy = 'pause' | 'drop-oldest';
 
@@ -34,6 +42,14 @@ export interface CaptureOptions {
   alignment?: number;
   /** What a slow consumer causes: reads pause when the pool is empty (default), or the oldest undelivered frames are dropped. */
   overflow?: OverflowPolicy;
+  /**
+   * Microseconds to poll for the next frame, on the JavaScript thread, before
+   * sleeping until the engine wakes it. A wake-up crosses threads and costs
+   * 10–50 µs (more on a busy VM); polling trades CPU for latency and, at high
+   * frame rates, throughput. Polling happens only while packets are in flight.
+   * Default 0: never poll.
+   */
+  spinMicroseconds?: number;
 }
 
 /** One captured packet: a view over its pool slot until released. */
@@ -130,8 +146,13 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
   readonly #streamId: number;
   readonly #frames: Frame[] = [];
   readonly #records: Float64Array;
-  readonly #toSubmit: Uint32Array;
-  #submitCount = 0;
+  readonly #control: Uint32Array;
+  readonly #dropOldest: boolean;
+  readonly #recordCopy = new Float64Array(RECORD);
+  #recordHead = 0; // records consumed (with 'pause' only JavaScript moves it)
+  #freeTail = 0; // slots given back
+  readonly #kickBatch: number;
+  readonly #spinMs: number;
   readonly #ready: number[] = [];
   #readyHead = 0;
   #waiter: Waiter | null = null;
@@ -149,15 +170,26 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     this.packets = packets;
     this.frameSize = frameSize;
     this.#onEnd = onEnd;
-    this.#records = new Float64Array(packets * RECORD);
-    this.#toSubmit = new Uint32Array(packets);
-    const [streamId, offset] = native.streamOpen(pinId, pool, packets, slotSize, alignment, false, options.overflow === 'drop-oldest', () => this.#onReady());
+    // Shared with the engine, which keeps raw pointers: explicit ArrayBuffers
+    // are never on the V8 heap, so their memory cannot move.
+    this.#records = new Float64Array(new ArrayBuffer(packets * RECORD * 8));
+    this.#control = new Uint32Array(new ArrayBuffer((FREE_RING + packets) * 4));
+    this.#dropOldest = options.overflow === 'drop-oldest';
+    this.#spinMs = options.spinMicroseconds / 1000;
+    // An idle device gets released slots in batches, as before the free ring:
+    // a call per slot would cost a JS→native call and a device wake-up each.
+    this.#kickBatch = Math.max(1, packets >> 2);
+    const [streamId, offset] = native.streamOpen(pinId, pool, this.#control, this.#records, packets, slotSize, alignment, false, this.#dropOldest, () =>
+      this.#onReady(),
+    );
     this.#streamId = streamId;
     for (let slot = 0; slot < packets; slot++) {
       this.#frames.push(new Frame(this, slot, new Uint8Array(pool, offset + slot * slotSize, frameSize)));
-      this.#toSubmit[slot] = slot;
+      this.#control[FREE_RING + slot] = slot;
     }
-    native.streamSubmit(streamId, this.#toSubmit, packets);
+    this.#freeTail = packets;
+    Atomics.store(this.#control, FREE_TAIL, packets);
+    native.streamSubmit(streamId);
   }
 
   /** Frames handed to JavaScript so far. */
@@ -173,8 +205,20 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
 
   /** Packets now with the device. */
   get inFlight(): number {
-    return this.#ended ? 0 : native.streamInfo(this.#streamId)[0];
+    return this.#ended ? 0 : Atomics.load(this.#control, IN_FLIGHT);
   }
+
+  /**
+   * @internal For benchmarks: how often the engine woke JavaScript, how often
+   * JavaScript had to call it to restart an idle device, and how often the
+   * device ran out of packets.
+   */
+  get engineStats(): { wakeups: number; kicks: number; starved: number } {
+    if (this.#ended) return this.#statsAtEnd;
+    const [, , wakeups, kicks, starved] = native.streamInfo(this.#streamId);
+    return { wakeups, kicks, starved };
+  }
+  #statsAtEnd = { wakeups: 0, kicks: 0, starved: 0 };
 
   /** Whether the stream has ended (stopped, closed, or the pin closed). */
   get ended(): boolean {
@@ -203,10 +247,14 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
       this.#current = null;
     }
     if (this.#readyHead < this.#ready.length) return Promise.resolve(this.#take());
-    this.#flush();
     // Look for completed frames before waiting: the engine only wakes
-    // JavaScript once it has run dry, so a busy consumer drains on its own.
-    if (!this.#ended) this.#pull();
+    // JavaScript once it has run dry and waits, so a busy consumer drains on its own.
+    if (!this.#ended) {
+      this.#kickIfIdle(1);
+      this.#pull();
+      if (this.#readyHead === this.#ready.length && !this.#ended && this.#spinMs > 0) this.#spin();
+      if (this.#readyHead === this.#ready.length && !this.#ended) this.#arm();
+    }
     if (this.#readyHead < this.#ready.length) return Promise.resolve(this.#take());
     if (this.#error) return Promise.reject(this.#error);
     if (this.#ended) return Promise.resolve({ value: undefined, done: true });
@@ -235,9 +283,13 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
   /** @internal a released frame's slot goes back to the device. */
   recycle(slot: number): void {
     if (this.#ended) return;
-    this.#toSubmit[this.#submitCount++] = slot;
-    // Batch the resubmissions, but never let a quarter of the pool sit idle.
-    if (this.#submitCount * 4 >= this.packets) this.#flush();
+    const control = this.#control;
+    const tail = this.#freeTail;
+    control[FREE_RING + (tail % this.packets)] = slot;
+    this.#freeTail = (tail + 1) >>> 0;
+    // Publishes the slot: the engine takes it at its next completion.
+    Atomics.store(control, FREE_TAIL, this.#freeTail);
+    this.#kickIfIdle(this.#kickBatch);
   }
 
   #take(): IteratorResult<Frame> {
@@ -250,15 +302,37 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     return { value: frame, done: false };
   }
 
-  #flush(): void {
-    if (this.#submitCount === 0 || this.#ended) return;
-    native.streamSubmit(this.#streamId, this.#toSubmit, this.#submitCount);
-    this.#submitCount = 0;
+  /** Sends released slots to the device if nothing is in flight to pick them up (and at least `batch` wait). */
+  #kickIfIdle(batch: number): void {
+    const control = this.#control;
+    // Read after publishing the free tail: either the engine's next completion
+    // sees the slot, or this sees that no completion is coming.
+    if (Atomics.load(control, IN_FLIGHT) !== 0) return;
+    if (((this.#freeTail - Atomics.load(control, FREE_HEAD)) >>> 0) < batch || this.#ended) return;
+    native.streamSubmit(this.#streamId);
+  }
+
+  /** Polls the record tail for up to spinMicroseconds while the device has packets. */
+  #spin(): void {
+    const control = this.#control;
+    const seen = Atomics.load(control, RECORD_TAIL);
+    const deadline = performance.now() + this.#spinMs;
+    for (let i = 1; Atomics.load(control, RECORD_TAIL) === seen; i++) {
+      if ((i & 63) === 0 && (performance.now() >= deadline || Atomics.load(control, IN_FLIGHT) === 0)) return;
+    }
+    this.#pull();
+  }
+
+  /** Asks the engine for a wake-up, then looks once more: a completion in between is seen either here or by the engine's swap of `armed`. */
+  #arm(): void {
+    Atomics.store(this.#control, ARMED, 1);
+    this.#pull();
   }
 
   #onReady(): void {
-    if (this.#ended) return;
+    if (this.#ended || !this.#waiter) return;
     this.#pull();
+    if (this.#readyHead === this.#ready.length && !this.#ended) this.#arm();
     if (this.#waiter && this.#readyHead < this.#ready.length) {
       const waiter = this.#waiter;
       this.#waiter = null;
@@ -266,33 +340,59 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     }
   }
 
-  /** Moves every completed packet into the ready queue (and arms the engine's wake-up when none is left). */
+  /** Moves every completed packet into the ready queue, reading the records the engine shares. */
   #pull(): void {
+    const control = this.#control;
     const records = this.#records;
-    for (;;) {
-      const n = native.streamDrain(this.#streamId, records);
-      if (n === 0) break;
-      for (let i = 0; i < n; i++) {
-        const at = i * RECORD;
-        const status = records[at + 1];
-        const kind = records[at + 2] as StatusKind;
-        if (!statusOk(kind, status)) {
-          // A read cancelled or refused because the pin stopped ends the stream; anything else is an error.
-          const stopped = statusCancelled(kind, status) || statusStopped(kind, status);
-          this.#end(stopped ? null : KsError.fromStatus(kind, status, 'read frames'));
-          return;
+    const packets = this.packets;
+    // The head before the tail: the engine drops records only below its tail,
+    // so read in this order head <= tail, whatever it does in between.
+    let head = this.#dropOldest ? Atomics.load(control, RECORD_HEAD) : this.#recordHead;
+    let tail = Atomics.load(control, RECORD_TAIL);
+    while (head !== tail) {
+      let source = records;
+      let at = (head % packets) * RECORD;
+      if (this.#dropOldest) {
+        // The engine may drop the oldest record meanwhile, and then reuse its
+        // place: copy the record first, and keep the copy only if the head
+        // was still ours (then the engine cannot have written there).
+        const copy = this.#recordCopy;
+        for (let i = 0; i < RECORD; i++) copy[i] = records[at + i];
+        const seen = Atomics.compareExchange(control, RECORD_HEAD, head, (head + 1) >>> 0);
+        if (seen !== head) {
+          // It dropped some, maybe past the tail read above: read it again.
+          head = seen;
+          tail = Atomics.load(control, RECORD_TAIL);
+          continue;
         }
-        const frame = this.#frames[records[at]];
-        frame.fill(records, at, this.#delivered++);
-        this.#ready.push(frame.slot);
+        source = copy;
+        at = 0;
       }
+      head = (head + 1) >>> 0;
+      const status = source[at + 1];
+      const kind = source[at + 2] as StatusKind;
+      if (!statusOk(kind, status)) {
+        // A read cancelled or refused because the pin stopped ends the stream; anything else is an error.
+        const stopped = statusCancelled(kind, status) || statusStopped(kind, status);
+        this.#end(stopped ? null : KsError.fromStatus(kind, status, 'read frames'));
+        return;
+      }
+      const frame = this.#frames[source[at]];
+      frame.fill(source, at, this.#delivered++);
+      this.#ready.push(frame.slot);
+    }
+    if (!this.#dropOldest) {
+      this.#recordHead = head;
+      Atomics.store(control, RECORD_HEAD, head);
     }
   }
 
   #end(error: KsError | null): void {
     if (this.#ended) return;
     try {
-      this.#droppedAtEnd = native.streamInfo(this.#streamId)[1];
+      const info = native.streamInfo(this.#streamId);
+      this.#droppedAtEnd = info[1];
+      this.#statsAtEnd = { wakeups: info[2], kicks: info[3], starved: info[4] };
     } catch {
       // already closed natively
     }

@@ -52,6 +52,8 @@ struct StreamEntry {
   std::unique_ptr<StreamEngine> engine;
   ReadySignal ready;
   Napi::Reference<Napi::ArrayBuffer> pool;
+  Napi::Reference<Napi::Uint32Array> control;  // shared with the engine (stream_engine.h)
+  Napi::Reference<Napi::Float64Array> records;
 };
 
 class Addon;
@@ -74,7 +76,6 @@ class Addon : public Napi::Addon<Addon> {
                              InstanceMethod("openHandleCount", &Addon::OpenHandleCount),
                              InstanceMethod("streamOpen", &Addon::StreamOpen),
                              InstanceMethod("streamSubmit", &Addon::StreamSubmit),
-                             InstanceMethod("streamDrain", &Addon::StreamDrain),
                              InstanceMethod("streamInfo", &Addon::StreamInfo),
                              InstanceMethod("streamRef", &Addon::StreamRef),
                              InstanceMethod("streamClose", &Addon::StreamClose),
@@ -448,6 +449,8 @@ class Addon : public Napi::Addon<Addon> {
     it->second.engine->Close();  // no completion runs after this
     it->second.ready.Release();
     it->second.pool.Reset();
+    it->second.control.Reset();
+    it->second.records.Reset();
     streams_.erase(it);
   }
 
@@ -474,21 +477,30 @@ class Addon : public Napi::Addon<Addon> {
     return static_cast<uint32_t>(v);
   }
 
-  // streamOpen(pinId, pool: ArrayBuffer, slots, slotSize, alignment, write, dropOldest, ready: () => void)
-  //   -> [streamId, byteOffset of slot 0 in the pool]
+  // streamOpen(pinId, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots, slotSize, alignment,
+  //            write, dropOldest, ready: () => void) -> [streamId, byteOffset of slot 0 in the pool]
+  // `control` and `records` are the memory shared with the engine (stream_engine.h).
   Napi::Value StreamOpen(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     double pinId = IdArg(info, 0);
     const HandleEntry& pin = OpenEntry(info, 0);
     if (pin.cls != ObjectClass::Pin) throw Napi::TypeError::New(env, "streaming needs a pin handle");
     if (!info[1].IsArrayBuffer()) throw Napi::TypeError::New(env, "pool must be an ArrayBuffer");
+    if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+      throw Napi::TypeError::New(env, "control must be a Uint32Array");
+    }
+    if (!info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+      throw Napi::TypeError::New(env, "records must be a Float64Array");
+    }
     auto pool = info[1].As<Napi::ArrayBuffer>();
-    uint32_t slots = Uint32Arg(info, 2, "slots");
-    uint32_t slotSize = Uint32Arg(info, 3, "slotSize");
-    uint32_t alignment = Uint32Arg(info, 4, "alignment");
-    bool write = info[5].ToBoolean();
-    bool dropOldest = info[6].ToBoolean();
-    if (!info[7].IsFunction()) throw Napi::TypeError::New(env, "ready must be a function");
+    auto control = info[2].As<Napi::Uint32Array>();
+    auto records = info[3].As<Napi::Float64Array>();
+    uint32_t slots = Uint32Arg(info, 4, "slots");
+    uint32_t slotSize = Uint32Arg(info, 5, "slotSize");
+    uint32_t alignment = Uint32Arg(info, 6, "alignment");
+    bool write = info[7].ToBoolean();
+    bool dropOldest = info[8].ToBoolean();
+    if (!info[9].IsFunction()) throw Napi::TypeError::New(env, "ready must be a function");
     if (slots == 0 || slotSize == 0) throw Napi::RangeError::New(env, "slots and slotSize must be at least 1");
     if (alignment == 0 || (alignment & (alignment - 1)) != 0 || slotSize % alignment != 0) {
       throw Napi::RangeError::New(env, "alignment must be a power of two dividing slotSize");
@@ -498,51 +510,47 @@ class Addon : public Napi::Addon<Addon> {
     if (offset + uint64_t{slots} * slotSize > pool.ByteLength()) {
       throw Napi::RangeError::New(env, "the pool is too small for slots × slotSize at that alignment");
     }
+    if (control.ElementLength() < stream_control::Words(slots) ||
+        records.ElementLength() < uint64_t{slots} * kStreamRecordDoubles) {
+      throw Napi::RangeError::New(env, "control or records is too small for that many slots");
+    }
     double streamId = ++nextStream_;
     StreamEntry& entry = streams_[streamId];
     entry.pinId = pinId;
-    entry.ready = ReadySignal::New(env, info[7].As<Napi::Function>(), "kernel-streaming:frames", 0, 1);
+    entry.ready = ReadySignal::New(env, info[9].As<Napi::Function>(), "kernel-streaming:frames", 0, 1);
     entry.pool = Napi::Persistent(pool);
+    entry.control = Napi::Persistent(control);
+    entry.records = Napi::Persistent(records);
     ReadySignal ready = entry.ready;
     entry.engine = std::make_unique<StreamEngine>(
         pin.backend, pin.handle, write, static_cast<uint8_t*>(pool.Data()) + offset, slots, slotSize,
-        dropOldest ? OverflowPolicy::DropOldest : OverflowPolicy::Pause, [ready]() mutable { ready.NonBlockingCall(); });
+        dropOldest ? OverflowPolicy::DropOldest : OverflowPolicy::Pause, [ready]() mutable { ready.NonBlockingCall(); },
+        control.Data(), records.Data());
     Napi::Array result = Napi::Array::New(env, 2);
     result.Set(0u, Napi::Number::New(env, streamId));
     result.Set(1u, Napi::Number::New(env, static_cast<double>(offset)));
     return result;
   }
 
-  // streamSubmit(streamId, slots: Uint32Array, count)
+  // streamSubmit(streamId): sends the slots in the shared free ring to the
+  // device. Needed only when nothing is in flight; otherwise the engine takes
+  // them itself at the next completion.
   Napi::Value StreamSubmit(const Napi::CallbackInfo& info) {
-    StreamEntry& entry = OpenStream(info);
-    if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
-      throw Napi::TypeError::New(info.Env(), "slots must be a Uint32Array");
-    }
-    auto slots = info[1].As<Napi::Uint32Array>();
-    size_t count = std::min<size_t>(Uint32Arg(info, 2, "count"), slots.ElementLength());
-    entry.engine->Submit(slots.Data(), count);
+    auto it = streams_.find(IdArg(info, 0));
+    if (it != streams_.end()) it->second.engine->Kick();  // closed meanwhile: nothing to send
     return info.Env().Undefined();
   }
 
-  // streamDrain(streamId, records: Float64Array) -> how many records were written
-  Napi::Value StreamDrain(const Napi::CallbackInfo& info) {
-    auto it = streams_.find(IdArg(info, 0));
-    if (it == streams_.end()) return Napi::Number::New(info.Env(), 0);  // closed meanwhile: nothing more
-    if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-      throw Napi::TypeError::New(info.Env(), "records must be a Float64Array");
-    }
-    auto records = info[1].As<Napi::Float64Array>();
-    size_t n = it->second.engine->Drain(records.Data(), records.ElementLength() / kStreamRecordDoubles);
-    return Napi::Number::New(info.Env(), static_cast<double>(n));
-  }
-
-  // streamInfo(streamId) -> [inFlight, dropped]
+  // streamInfo(streamId) -> [inFlight, dropped, wake-ups, kicks, starved] (the last three for benchmarks)
   Napi::Value StreamInfo(const Napi::CallbackInfo& info) {
     StreamEntry& entry = OpenStream(info);
-    Napi::Array result = Napi::Array::New(info.Env(), 2);
-    result.Set(0u, Napi::Number::New(info.Env(), entry.engine->inFlight()));
-    result.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(entry.engine->dropped())));
+    const StreamEngine& e = *entry.engine;
+    Napi::Array result = Napi::Array::New(info.Env(), 5);
+    result.Set(0u, Napi::Number::New(info.Env(), e.inFlight()));
+    result.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(e.dropped())));
+    result.Set(2u, Napi::Number::New(info.Env(), static_cast<double>(e.wakeups())));
+    result.Set(3u, Napi::Number::New(info.Env(), static_cast<double>(e.kicks())));
+    result.Set(4u, Napi::Number::New(info.Env(), static_cast<double>(e.starved())));
     return result;
   }
 
@@ -603,11 +611,8 @@ class Addon : public Napi::Addon<Addon> {
     auto base = reinterpret_cast<uintptr_t>(memory.data());
     uint8_t* pool = memory.data() + (alignment - base % alignment) % alignment;
     StreamEngine engine(pin.backend, pin.handle, write, pool, slots, slotSize, OverflowPolicy::Pause, nullptr);
-    engine.RunNativeSink();
-    std::vector<uint32_t> all(slots);
-    for (uint32_t i = 0; i < slots; ++i) all[i] = i;
     auto start = std::chrono::steady_clock::now();
-    engine.Submit(all.data(), all.size());
+    engine.RunNativeSink();
     std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
     uint64_t frames = engine.sinkFrames(), bytes = engine.sinkBytes();
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

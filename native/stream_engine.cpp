@@ -1,9 +1,12 @@
 #include "stream_engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
 namespace ks {
+
+namespace sc = stream_control;
 
 namespace {
 
@@ -12,10 +15,16 @@ uint64_t SteadyNowNs() {
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
 }
 
+// Slots claimed per lock: enough that a whole quarter-pool release usually
+// goes back in one critical section, small enough to sit on the stack (a
+// completion may run inside a submission, so no member scratch space).
+constexpr size_t kClaimBatch = 16;
+
 }  // namespace
 
 StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint8_t* pool, uint32_t slots,
-                           uint32_t slotSize, OverflowPolicy overflow, std::function<void()> notify)
+                           uint32_t slotSize, OverflowPolicy overflow, std::function<void()> notify, uint32_t* control,
+                           double* records)
     : backend_(backend),
       pin_(pin),
       write_(write),
@@ -24,23 +33,54 @@ StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint
       slotSize_(slotSize),
       overflow_(overflow),
       notify_(std::move(notify)),
-      headers_(slots),
-      ring_(slots) {}
+      headers_(slots) {
+  if (control == nullptr) {
+    ownControl_.assign(sc::Words(slots), 0);
+    control = ownControl_.data();
+  }
+  if (records == nullptr) {
+    ownRecords_.assign(static_cast<size_t>(slots) * kStreamRecordDoubles, 0);
+    records = ownRecords_.data();
+  }
+  control_ = reinterpret_cast<std::atomic<uint32_t>*>(control);
+  records_ = records;
+}
 
 StreamEngine::~StreamEngine() { Close(); }
 
-void StreamEngine::Submit(const uint32_t* slots, size_t count) {
-  for (size_t i = 0; i < count; ++i) {
-    if (slots[i] < slots_) SubmitOne(slots[i]);
+void StreamEngine::Kick() {
+  kicks_.fetch_add(1, std::memory_order_relaxed);
+  SubmitFree();
+}
+
+size_t StreamEngine::ClaimFree(uint32_t* out, size_t max) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closing_) return 0;
+  const uint32_t head = Word(sc::kFreeHead).load(std::memory_order_relaxed);
+  const uint32_t tail = Word(sc::kFreeTail).load();
+  const size_t available = std::min<size_t>(static_cast<uint32_t>(tail - head), slots_);
+  const size_t n = std::min(available, max);
+  size_t claimed = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t slot = Word(sc::kFreeRing + static_cast<uint32_t>((head + i) % slots_)).load(std::memory_order_relaxed);
+    if (slot < slots_) out[claimed++] = slot;
+  }
+  Word(sc::kFreeHead).store(static_cast<uint32_t>(head + n));
+  if (claimed != 0) Word(sc::kInFlight).store(Word(sc::kInFlight).load(std::memory_order_relaxed) + static_cast<uint32_t>(claimed));
+  return claimed;
+}
+
+void StreamEngine::SubmitFree() {
+  uint32_t batch[kClaimBatch];
+  for (;;) {
+    const size_t n = ClaimFree(batch, kClaimBatch);
+    for (size_t i = 0; i < n; ++i) Post(batch[i]);
+    if (n < kClaimBatch) return;
   }
 }
 
-void StreamEngine::SubmitOne(uint32_t slot) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (closing_) return;
-    inFlight_++;
-  }
+// The slot is already counted in flight.
+void StreamEngine::Post(uint32_t slot) {
   // A reused header starts clean: stale OptionsFlags make some drivers
   // complete the packet at once with nothing in it.
   KSSTREAM_HEADER& h = headers_[slot];
@@ -63,95 +103,112 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       resubmit = !closing_ && result.status.ok();
-      inFlight_--;
-      drained_.notify_all();
+      if (!resubmit) {
+        Word(sc::kInFlight).store(Word(sc::kInFlight).load(std::memory_order_relaxed) - 1);
+        drained_.notify_all();
+      }
     }
     if (resubmit) {
       sinkFrames_++;
       sinkBytes_ += h.DataUsed;
-      SubmitOne(slot);
+      Post(slot);  // stays counted in flight
     }
     return;
   }
 
   // Every completion reaches JavaScript, failures too: a cancelled or refused
   // read is how it learns that the pin stopped.
-  StreamRecord record{slot,
-                      result.status.value,
-                      static_cast<uint32_t>(result.status.kind),
-                      h.DataUsed,
-                      h.OptionsFlags,
-                      h.PresentationTime.Time,
-                      h.PresentationTime.Numerator,
-                      h.PresentationTime.Denominator,
-                      h.Duration,
-                      SteadyNowNs()};
-  bool wake = false;
-  int64_t recycle = -1;
+  const uint64_t completedAt = SteadyNowNs();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    inFlight_--;
-    drained_.notify_all();
-    if (!closing_) {
-      ring_[(head_ + count_) % slots_] = record;
-      count_++;
-      wake = armed_;
-      armed_ = false;
-      // Nothing left in flight while JavaScript lags: give the oldest
-      // undelivered frame back to the device rather than stall it.
-      if (result.status.ok() && overflow_ == OverflowPolicy::DropOldest && inFlight_ == 0 && count_ > 1) {
-        recycle = ring_[head_].slot;
-        head_ = (head_ + 1) % slots_;
-        count_--;
+    Word(sc::kInFlight).store(Word(sc::kInFlight).load(std::memory_order_relaxed) - 1);
+    if (closing_) {
+      drained_.notify_all();
+      return;
+    }
+    // Close waits for this too: what follows still touches the shared memory
+    // and the wake-up, which may go as soon as Close returns.
+    callbacks_++;
+    const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
+    double* d = records_ + static_cast<size_t>(tail % slots_) * kStreamRecordDoubles;
+    d[0] = slot;
+    d[1] = result.status.value;
+    d[2] = static_cast<uint32_t>(result.status.kind);
+    d[3] = h.DataUsed;
+    d[4] = h.OptionsFlags;
+    d[5] = static_cast<double>(h.PresentationTime.Time);
+    d[6] = h.PresentationTime.Numerator;
+    d[7] = h.PresentationTime.Denominator;
+    d[8] = static_cast<double>(h.Duration);
+    d[9] = static_cast<double>(completedAt);
+    // Publishes the record: JavaScript reads the tail with Atomics.load
+    // before it reads the doubles.
+    Word(sc::kRecordTail).store(tail + 1);
+  }
+  // Wake JavaScript first: its wake-up is the slow part (a thread switch, tens
+  // of µs on a VM), and the resubmissions below overlap with it. The swap
+  // pairs with JavaScript's store of `armed` and its second look at the tail.
+  if (Word(sc::kArmed).exchange(0) != 0 && notify_) {
+    wakeups_.fetch_add(1, std::memory_order_relaxed);
+    notify_();
+  }
+
+  // Slots JavaScript has released go straight back to the device, here on the
+  // completion side, with no JavaScript call in between.
+  uint32_t claimed[kClaimBatch];
+  const size_t claimedCount = ClaimFree(claimed, kClaimBatch);
+  int64_t recycle = -1;
+  if (claimedCount == 0 && result.status.ok() && overflow_ == OverflowPolicy::DropOldest) {
+    // Nothing left in flight while JavaScript lags: give the oldest
+    // undelivered frame back to the device rather than stall it.
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!closing_ && Word(sc::kInFlight).load(std::memory_order_relaxed) == 0) {
+      uint32_t head = Word(sc::kRecordHead).load();
+      const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
+      // JavaScript takes records with a compare-exchange on the head too,
+      // so a record is either delivered or dropped, never both.
+      if (static_cast<uint32_t>(tail - head) > 1 && Word(sc::kRecordHead).compare_exchange_strong(head, head + 1)) {
+        recycle = static_cast<int64_t>(records_[static_cast<size_t>(head % slots_) * kStreamRecordDoubles]);
         dropped_++;
+        Word(sc::kInFlight).store(Word(sc::kInFlight).load(std::memory_order_relaxed) + 1);
       }
     }
   }
-  if (recycle >= 0) SubmitOne(static_cast<uint32_t>(recycle));
-  if (wake && notify_) notify_();
-}
-
-size_t StreamEngine::Drain(double* out, size_t max) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  size_t n = 0;
-  for (; n < max && count_ > 0; ++n) {
-    const StreamRecord& r = ring_[head_];
-    double* d = out + n * kStreamRecordDoubles;
-    d[0] = r.slot;
-    d[1] = r.status;
-    d[2] = r.statusKind;
-    d[3] = r.dataUsed;
-    d[4] = r.optionsFlags;
-    d[5] = static_cast<double>(r.presentationTime);
-    d[6] = r.numerator;
-    d[7] = r.denominator;
-    d[8] = static_cast<double>(r.duration);
-    d[9] = static_cast<double>(r.completedAtNs);
-    head_ = (head_ + 1) % slots_;
-    count_--;
+  if (claimedCount == 0 && recycle < 0 && Word(sc::kInFlight).load(std::memory_order_relaxed) == 0) {
+    starved_.fetch_add(1, std::memory_order_relaxed);
   }
-  if (n == 0) armed_ = true;
-  return n;
+  for (size_t i = 0; i < claimedCount; ++i) Post(claimed[i]);
+  if (claimedCount == kClaimBatch) SubmitFree();
+  if (recycle >= 0) Post(static_cast<uint32_t>(recycle));
+
+  std::lock_guard<std::mutex> lock(mutex_);
+  callbacks_--;
+  if (closing_) drained_.notify_all();
 }
 
-void StreamEngine::RunNativeSink() { nativeSink_ = true; }
+void StreamEngine::RunNativeSink() {
+  nativeSink_ = true;
+  for (uint32_t i = 0; i < slots_; ++i) Word(sc::kFreeRing + i).store(i, std::memory_order_relaxed);
+  Word(sc::kFreeTail).store(slots_);
+  SubmitFree();
+}
 
 void StreamEngine::Close() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (closing_ && inFlight_ == 0) return;
+    if (closing_ && Word(sc::kInFlight).load() == 0 && callbacks_ == 0) return;
     closing_ = true;
   }
-  // A submission that passed its check just before closing_ was set may reach
-  // the device after a cancel: cancel again until nothing is in flight.
+  // A submission that was claimed just before closing_ was set may reach the
+  // device after a cancel: cancel again until nothing is in flight.
   std::unique_lock<std::mutex> lock(mutex_);
-  while (inFlight_ != 0) {
+  while (Word(sc::kInFlight).load() != 0 || callbacks_ != 0) {
     lock.unlock();
     backend_->CancelIo(pin_);
     lock.lock();
-    drained_.wait_for(lock, std::chrono::milliseconds(10), [&] { return inFlight_ == 0; });
+    drained_.wait_for(lock, std::chrono::milliseconds(10),
+                      [&] { return Word(sc::kInFlight).load() == 0 && callbacks_ == 0; });
   }
-  count_ = 0;
 }
 
 }  // namespace ks

@@ -1,10 +1,18 @@
 // Standard KS streaming for one pin: N packets, each a KSSTREAM_HEADER and a
 // slot of one pool of memory, kept in flight with IOCTL_KS_READ_STREAM through
 // the backend's asynchronous IOCTL (a completion port on Windows, the pin's
-// worker in the emulator). Completed packets wait in a ring until JavaScript
-// drains them in batches; `notify` runs only when the ring goes from empty to
-// non-empty while JavaScript waits for it, so one wake-up carries many frames. The memory belongs to the
-// caller (a JS ArrayBuffer) and outlives the engine.
+// worker in the emulator). The memory belongs to the caller (JS ArrayBuffers)
+// and outlives the engine.
+//
+// JavaScript and the engine talk through shared memory rather than calls, so
+// that the steady path costs no N-API call and, above all, no cross-thread
+// wake-up while both sides keep busy:
+//   - completed packets go into a ring of records that JavaScript reads
+//     directly; `notify` runs only when JavaScript has run dry and said it
+//     waits (`armed`), so one wake-up carries many frames;
+//   - released slots go into a free ring that the completion side empties at
+//     every completion, resubmitting them at once, as a device driver would;
+//     JavaScript calls `Kick` only when nothing is in flight to do that.
 #pragma once
 
 #include <atomic>
@@ -18,20 +26,25 @@
 
 namespace ks {
 
-// One completed packet, as JavaScript receives it (10 doubles).
-struct StreamRecord {
-  uint32_t slot;
-  uint32_t status;  // NTSTATUS or Win32, in `statusKind`
-  uint32_t statusKind;
-  uint32_t dataUsed;
-  uint32_t optionsFlags;
-  int64_t presentationTime;
-  uint32_t numerator;
-  uint32_t denominator;
-  int64_t duration;
-  uint64_t completedAtNs;  // steady clock, comparable to process.hrtime
-};
+// One completed packet, as JavaScript receives it: kStreamRecordDoubles
+// doubles, in this order: slot, status, statusKind, dataUsed, optionsFlags,
+// presentationTime, numerator, denominator, duration, completedAtNs (steady
+// clock, comparable to process.hrtime).
 constexpr size_t kStreamRecordDoubles = 10;
+
+// The shared control block, in uint32 words (JavaScript: a Uint32Array used
+// with Atomics). Counters wrap at 2^32; ring positions are counter % slots.
+// What each side writes sits on its own cache line.
+namespace stream_control {
+constexpr uint32_t kRecordTail = 0;  // engine: records published
+constexpr uint32_t kInFlight = 1;    // engine: packets with the device
+constexpr uint32_t kFreeHead = 2;    // engine: free-ring entries taken
+constexpr uint32_t kRecordHead = 16; // JS: records consumed (the engine advances it only to drop the oldest)
+constexpr uint32_t kArmed = 17;      // JS sets 1 when it waits; the engine swaps in 0 and notifies
+constexpr uint32_t kFreeTail = 18;   // JS: free-ring entries written
+constexpr uint32_t kFreeRing = 32;   // then `slots` words: slot numbers given back
+constexpr uint32_t Words(uint32_t slots) { return kFreeRing + slots; }
+}  // namespace stream_control
 
 enum class OverflowPolicy { Pause, DropOldest };
 
@@ -39,32 +52,42 @@ class StreamEngine {
  public:
   // `write`: the packets go out full with IOCTL_KS_WRITE_STREAM (a render
   // pin), else they come back filled by IOCTL_KS_READ_STREAM (a capture pin).
+  // `control` (stream_control::Words(slots) words) and `records` (slots ×
+  // kStreamRecordDoubles) are shared with JavaScript; null: the engine keeps
+  // its own (the native sink).
   StreamEngine(Backend* backend, BackendHandle pin, bool write, uint8_t* pool, uint32_t slots, uint32_t slotSize,
-               OverflowPolicy overflow, std::function<void()> notify);
+               OverflowPolicy overflow, std::function<void()> notify, uint32_t* control = nullptr,
+               double* records = nullptr);
   ~StreamEngine();
 
-  // Sends the slots' packets (fresh headers) to the device.
-  void Submit(const uint32_t* slots, size_t count);
-  // Moves up to `max` completed packets into `out` (kStreamRecordDoubles each).
-  // When there are none, arms the wake-up: the next completion calls `notify`.
-  // So JavaScript is woken only when it has run dry and waits; while it keeps
-  // draining on its own, completions cost no wake-up at all.
-  size_t Drain(double* out, size_t max);
+  // Sends the slots named in the free ring to the device.
+  void Kick();
   // Cancels what is in flight and waits for every completion; afterwards the
-  // pool is no longer touched and completions are ignored.
+  // pool and the shared memory are no longer touched and completions are ignored.
   void Close();
 
   // Benchmark mode with no JavaScript: each completion is resubmitted at once
   // from the completion thread, counting frames and bytes, until `Close`.
+  // Starts by submitting every slot.
   void RunNativeSink();
 
-  uint32_t inFlight() const { return inFlight_.load(); }
+  uint32_t inFlight() const { return Word(stream_control::kInFlight).load(); }
   uint64_t dropped() const { return dropped_.load(); }
   uint64_t sinkFrames() const { return sinkFrames_.load(); }
+  // Diagnostics for the benchmark: JavaScript wake-ups, calls to Kick, and
+  // completions that left nothing in flight (the device starved).
+  uint64_t wakeups() const { return wakeups_.load(std::memory_order_relaxed); }
+  uint64_t kicks() const { return kicks_.load(std::memory_order_relaxed); }
+  uint64_t starved() const { return starved_.load(std::memory_order_relaxed); }
   uint64_t sinkBytes() const { return sinkBytes_.load(); }
 
  private:
-  void SubmitOne(uint32_t slot);
+  std::atomic<uint32_t>& Word(uint32_t index) const { return control_[index]; }
+  // Takes up to `max` slots from the free ring (under mutex_), counting them in flight.
+  size_t ClaimFree(uint32_t* out, size_t max);
+  // Claims and submits until the free ring is empty.
+  void SubmitFree();
+  void Post(uint32_t slot);
   void OnComplete(uint32_t slot, const IoResult& result);
 
   Backend* backend_;
@@ -76,18 +99,25 @@ class StreamEngine {
   OverflowPolicy overflow_;
   std::function<void()> notify_;
   std::vector<KSSTREAM_HEADER> headers_;
+  std::vector<uint32_t> ownControl_;
+  std::vector<double> ownRecords_;
+  std::atomic<uint32_t>* control_;
+  double* records_;
 
-  std::mutex mutex_;
+  std::mutex mutex_;  // serialises the engine's writers: completions, claims, Close
   std::condition_variable drained_;
-  std::vector<StreamRecord> ring_;  // capacity `slots_`: no more can be complete
-  size_t head_ = 0, count_ = 0;
-  bool armed_ = true;  // JavaScript waits for a wake-up
   bool closing_ = false;
+  int callbacks_ = 0;  // completions past their record, still at work (under mutex_)
   bool nativeSink_ = false;
-  std::atomic<uint32_t> inFlight_{0};
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> sinkFrames_{0};
+  std::atomic<uint64_t> wakeups_{0};
+  std::atomic<uint64_t> kicks_{0};
+  std::atomic<uint64_t> starved_{0};
   std::atomic<uint64_t> sinkBytes_{0};
 };
+
+static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) && std::atomic<uint32_t>::is_always_lock_free,
+              "the control block is shared with JavaScript's Atomics as plain 32-bit words");
 
 }  // namespace ks
