@@ -129,26 +129,26 @@ export function decodeBitmapInfoHeader(b: Buffer, o = 0, operation = 'decode KS_
   };
 }
 
-export function decodeVideoInfoHeader(b: Buffer, o = 0, operation = 'decode KS_VIDEOINFOHEADER'): VideoInfoHeader {
-  need(b, o, KS_VIDEOINFOHEADER_SIZE, 'a KS_VIDEOINFOHEADER', operation);
+/** The first 48 bytes, which KS_VIDEOINFOHEADER and KS_VIDEOINFOHEADER2 share; the caller has checked the length. */
+function videoInfoHead(b: Buffer, o: number): Omit<VideoInfoHeader, 'bitmap'> {
   return {
     source: rect(b, o),
     target: rect(b, o + 16),
     bitRate: b.readUInt32LE(o + 32),
     bitErrorRate: b.readUInt32LE(o + 36),
     avgTimePerFrame: b.readBigInt64LE(o + 40),
-    bitmap: decodeBitmapInfoHeader(b, o + 48, operation),
   };
+}
+
+export function decodeVideoInfoHeader(b: Buffer, o = 0, operation = 'decode KS_VIDEOINFOHEADER'): VideoInfoHeader {
+  need(b, o, KS_VIDEOINFOHEADER_SIZE, 'a KS_VIDEOINFOHEADER', operation);
+  return { ...videoInfoHead(b, o), bitmap: decodeBitmapInfoHeader(b, o + 48, operation) };
 }
 
 export function decodeVideoInfoHeader2(b: Buffer, o = 0, operation = 'decode KS_VIDEOINFOHEADER2'): VideoInfoHeader2 {
   need(b, o, KS_VIDEOINFOHEADER2_SIZE, 'a KS_VIDEOINFOHEADER2', operation);
   return {
-    source: rect(b, o),
-    target: rect(b, o + 16),
-    bitRate: b.readUInt32LE(o + 32),
-    bitErrorRate: b.readUInt32LE(o + 36),
-    avgTimePerFrame: b.readBigInt64LE(o + 40),
+    ...videoInfoHead(b, o),
     interlaceFlags: b.readUInt32LE(o + 48),
     copyProtectFlags: b.readUInt32LE(o + 52),
     pictAspectRatioX: b.readUInt32LE(o + 56),

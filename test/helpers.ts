@@ -39,3 +39,17 @@ export async function expectKsRejection(promise: Promise<unknown>, code: string)
   expect((caught as KsError).code).toBe(code);
   return caught as KsError;
 }
+
+/**
+ * Closes the pin (even iterations) or its filter (odd) while `pending` waits
+ * for a frame; resolves to 'frame' (one already captured may still be handed
+ * out) or the rejection's code.
+ */
+export async function closeWhilePending(pending: Promise<unknown>, pin: { close(): void }, filter: { close(): void }, iteration: number): Promise<string> {
+  if (iteration % 2 === 0) pin.close();
+  else filter.close();
+  return pending.then(
+    () => 'frame',
+    (e: { code: string }) => e.code,
+  );
+}
