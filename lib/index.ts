@@ -2,20 +2,20 @@
  * kernel-streaming: Windows Kernel Streaming for Node.js, with an embedded
  * KS emulator where Windows KS is absent.
  */
-export { KsError, StatusKind, statusName } from './errors';
-export type { KsErrorDetails } from './errors';
-export { capabilities, defaultBackend, EMULATED_PATH_PREFIX } from './backend';
-export type { BackendName, Capabilities } from './backend';
-export { listDevices } from './devices';
-export type { DeviceInfo, ListDevicesOptions } from './devices';
-export { openFilter, KsFilter, KSPIN_CONNECT_SIZE, KSPRIORITY_NORMAL } from './filter';
-export type { CreatePinOptions, OpenFilterOptions, PinFactoryInfo, DataFlow, Communication } from './filter';
-export { KsPin } from './pin';
-export type { PinState } from './pin';
-export { KsAllocator, ALLOCATOR_STATUS_SIZE } from './allocator';
-export type { AllocatorStatus, CreatedWith } from './allocator';
-export { KsHandle, MAX_PROPERTY_REPLY } from './handle';
-export type { PropertyOptions } from './handle';
+export { KsError, StatusKind, statusName } from './base/errors';
+export type { KsErrorDetails } from './base/errors';
+export { capabilities, defaultBackend, EMULATED_PATH_PREFIX } from './addon/backend';
+export type { BackendName, Capabilities } from './addon/backend';
+export { listDevices } from './objects/devices';
+export type { DeviceInfo, ListDevicesOptions } from './objects/devices';
+export { openFilter, KsFilter, KSPIN_CONNECT_SIZE, KSPRIORITY_NORMAL } from './objects/filter';
+export type { CreatePinOptions, OpenFilterOptions, PinFactoryInfo, DataFlow, Communication } from './objects/filter';
+export { KsPin } from './objects/pin';
+export type { PinState } from './structs/ks-state';
+export { KsAllocator, ALLOCATOR_STATUS_SIZE } from './objects/allocator';
+export type { AllocatorStatus, CreatedWith } from './objects/allocator';
+export { KsHandle, MAX_PROPERTY_REPLY } from './objects/handle';
+export type { PropertyOptions } from './objects/handle';
 export {
   AllocatorFraming,
   ALLOCATOR_FRAMING_SIZE,
@@ -26,74 +26,46 @@ export {
   POOL_TYPE,
   flagNames,
   validateCreateFraming,
-} from './framing';
-export type { AllocatorFramingInit } from './framing';
-export {
-  decodeDataFormat,
-  encodeDataFormat,
-  formatForRange,
-  parseDataRanges,
-  pcmFormat,
-  KSDATAFORMAT_SIZE,
-  WAVE_FORMAT_PCM,
-} from './dataformat';
-export type { AudioLimits, DataFormat, DataRange, PcmFormatInit, WaveFormat } from './dataformat';
-export * from './constants';
-export { normalizeGuid, readGuid, writeGuid, guidToBuffer, NULL_GUID } from './guid';
-export type { Guid } from './guid';
-export { encodeIdentifier, encodePinProperty, encodeNodeProperty, audioChannelInstance, KSNODEPROPERTY_AUDIO_CHANNEL_SIZE } from './request';
-export { parseIdentifiers, parsePhysicalConnection, KSCOMPONENTID_SIZE } from './filter';
-export type { PinIdentifier, PhysicalConnection, ComponentId, CreateNodeOptions } from './filter';
-export { KsClock, KSCLOCK_CREATE_SIZE } from './clock';
-export type { CorrelatedTime, ClockResolution } from './clock';
-export { KsNode, KSNODE_CREATE_SIZE, encodeNodeCreate } from './node';
-export { readMultipleItem, parseMultipleItem, encodeMultipleItem, KSMULTIPLE_ITEM_SIZE } from './multiple-item';
-export type { MultipleItemHead } from './multiple-item';
-export { decodeAllocatorFramingEx, KSALLOCATOR_FRAMING_EX_HEAD_SIZE, KS_FRAMING_ITEM_SIZE } from './framing-ex';
-export type { AllocatorFramingEx, FramingItem, FramingRange } from './framing-ex';
-export { walkTopology, nodeTypeName, parseGuidList, parseConnections, KSTOPOLOGY_CONNECTION_SIZE } from './topology';
-export type { Topology, TopologyNode, TopologyConnection, TopologyWalk } from './topology';
-export {
-  decodeWaveFormatExtensible,
-  encodeWaveFormatExtensible,
-  extensibleFormat,
-  SPEAKER,
-  WAVE_FORMAT_EXTENSIBLE,
-  WAVEFORMATEXTENSIBLE_SIZE,
-} from './audio-format';
-export type { ExtensibleFormatInit, WaveFormatExtensible } from './audio-format';
-export {
-  videoFormat,
-  encodeVideoInfoHeader,
-  decodeVideoInfoHeader,
-  decodeVideoInfoHeader2,
-  decodeVideoRange,
-  decodeVideoStreamConfigCaps,
-  decodeBitmapInfoHeader,
-  KS_VIDEOINFOHEADER_SIZE,
-  KS_VIDEOINFOHEADER2_SIZE,
-  KS_DATARANGE_VIDEO_SIZE,
-  KS_DATARANGE_VIDEO2_SIZE,
-  KS_DATAFORMAT_VIDEOINFOHEADER_SIZE,
-} from './video-format';
-export type { VideoFormatInit, VideoInfoHeader, VideoInfoHeader2, VideoRange, VideoStreamConfigCaps, BitmapInfoHeader } from './video-format';
+} from './structs/framing';
+export type { AllocatorFramingInit } from './structs/framing';
+export { decodeDataFormat, encodeDataFormat, KSDATAFORMAT_SIZE, type DataFormat } from './formats/data-format';
+export { formatForRange, parseDataRanges, type AudioLimits, type DataRange, encodeAudioRange, type AudioRangeInit } from './formats/data-range';
+export { pcmFormat, type PcmFormatInit, extensibleFormat, type ExtensibleFormatInit } from './formats/audio-format';
+export { WAVE_FORMAT_PCM, type WaveFormat, decodeWaveFormatExtensible, encodeWaveFormatExtensible, SPEAKER, WAVE_FORMAT_EXTENSIBLE, WAVEFORMATEXTENSIBLE_SIZE, type WaveFormatExtensible } from './formats/wave-format';
+export { videoFormat, type VideoFormatInit } from './formats/video-format';
+export { encodeVideoInfoHeader, decodeVideoInfoHeader, decodeVideoInfoHeader2, decodeVideoRange, decodeVideoStreamConfigCaps, decodeBitmapInfoHeader, KS_VIDEOINFOHEADER_SIZE, KS_VIDEOINFOHEADER2_SIZE, KS_DATARANGE_VIDEO_SIZE, KS_DATARANGE_VIDEO2_SIZE, KS_DATAFORMAT_VIDEOINFOHEADER_SIZE, type VideoInfoHeader, type VideoInfoHeader2, type VideoRange, type VideoStreamConfigCaps, type BitmapInfoHeader } from './formats/video-info';
+export * from './structs/constants';
+export { normalizeGuid, readGuid, writeGuid, guidToBuffer, NULL_GUID } from './structs/guid';
+export type { Guid } from './structs/guid';
+export { encodeIdentifier, encodePinProperty, encodeNodeProperty, audioChannelInstance, KSNODEPROPERTY_AUDIO_CHANNEL_SIZE } from './structs/request';
+export { parseIdentifiers, parsePhysicalConnection, KSCOMPONENTID_SIZE } from './objects/filter';
+export type { PinIdentifier, PhysicalConnection, ComponentId, CreateNodeOptions } from './objects/filter';
+export { KsClock, KSCLOCK_CREATE_SIZE } from './objects/clock';
+export type { CorrelatedTime, ClockResolution } from './objects/clock';
+export { KsNode, KSNODE_CREATE_SIZE, encodeNodeCreate } from './objects/node';
+export { readMultipleItem, parseMultipleItem, encodeMultipleItem, KSMULTIPLE_ITEM_SIZE } from './structs/multiple-item';
+export type { MultipleItemHead } from './structs/multiple-item';
+export { decodeAllocatorFramingEx, KSALLOCATOR_FRAMING_EX_HEAD_SIZE, KS_FRAMING_ITEM_SIZE } from './structs/framing-ex';
+export type { AllocatorFramingEx, FramingItem, FramingRange } from './structs/framing-ex';
+export { walkTopology, nodeTypeName, parseGuidList, parseConnections, KSTOPOLOGY_CONNECTION_SIZE } from './objects/topology';
+export type { Topology, TopologyNode, TopologyConnection, TopologyWalk } from './objects/topology';
 
-import { native } from './native';
+import { native } from './addon/binding';
 /** How many native handles this environment has open (for leak checks). */
 export function openHandleCount(): number {
   return native.openHandleCount();
 }
-export { CaptureStream, Frame, KSSTREAM_HEADER_OPTIONSF } from './stream';
-export type { CaptureOptions, OverflowPolicy } from './stream';
-export { setEmulatorPacing, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR } from './emulator';
-export type { EmulatorVideoLayout, Pacing, RenderStats } from './emulator';
-export { KsEventSubscription, KSEVENTDATA_SIZE } from './events';
-export type { EnableEventOptions, KsEventInfo, KsEventListener } from './events';
-export { KSPROPERTY_DESCRIPTION_SIZE } from './handle';
-export type { PropertySupport } from './handle';
-export { watchDevices, DeviceWatcher } from './watch';
-export type { DeviceChange, WatchDevicesOptions } from './watch';
-export { defineVirtualDevice, setEmulatedDevicePresent, VirtualDevice } from './virtual-device';
+export { CaptureStream, Frame, KSSTREAM_HEADER_OPTIONSF } from './streaming/capture-stream';
+export type { CaptureOptions, OverflowPolicy } from './streaming/capture-stream';
+export { setEmulatorPacing, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR } from './emulator/controls';
+export type { EmulatorVideoLayout, Pacing, RenderStats } from './emulator/controls';
+export { KsEventSubscription, KSEVENTDATA_SIZE } from './objects/events';
+export type { EnableEventOptions, KsEventInfo, KsEventListener } from './objects/events';
+export { KSPROPERTY_DESCRIPTION_SIZE } from './objects/handle';
+export type { PropertySupport } from './objects/handle';
+export { watchDevices, DeviceWatcher } from './objects/watch';
+export type { DeviceChange, WatchDevicesOptions } from './objects/watch';
+export { defineVirtualDevice, setEmulatedDevicePresent, VirtualDevice } from './emulator/virtual-device';
 export type {
   VirtualDeviceDefinition,
   VirtualPinDefinition,
@@ -101,6 +73,4 @@ export type {
   VirtualPropertyReply,
   VirtualPropertyRequest,
   VirtualTopology,
-} from './virtual-device';
-export { encodeAudioRange } from './dataformat';
-export type { AudioRangeInit } from './dataformat';
+} from './emulator/virtual-device';

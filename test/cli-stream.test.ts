@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { run } from '../lib/cli';
+import { run } from '../lib/cli/main';
 import { KSDATAFORMAT, emulatorToneSample, emulatorVideoFrame, videoFormat } from '../lib/index';
-import { readWav } from '../lib/wav';
-import { y4mFrameRate, y4mHeader } from '../lib/y4m';
+import { readWav } from '../lib/media/wav';
+import { y4mFrameRate, y4mHeader } from '../lib/media/y4m';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];

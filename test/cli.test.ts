@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../lib/cli';
+import { main } from '../lib/cli/main';
 
 function run(args: string[]): { code: number; out: string; err: string } {
   const out: string[] = [];

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as constants from '../lib/constants';
-import * as video from '../lib/video-format';
+import * as constants from '../lib/structs/constants';
+import * as video from '../lib/formats/video-info';
 
 const root = path.join(__dirname, '..');
 const checks = fs.readFileSync(path.join(root, 'native', 'windows', 'sdk_layout_checks.cpp'), 'utf8');
@@ -21,7 +21,7 @@ function tsGuidLines(): Map<string, string> {
   return lines;
 }
 
-/** Every Microsoft GUID lib/constants.ts exports, by its TypeScript path. */
+/** Every Microsoft GUID lib/structs/constants.ts exports, by its TypeScript path. */
 function exportedGuids(): Map<string, string> {
   const out = new Map<string, string>();
   const tables = ['KSCATEGORY', 'KSNAME', 'KSPROPSETID', 'KSMETHODSETID', 'KSDATAFORMAT', 'KSNODETYPE', 'PINNAME', 'KSEVENTSETID'] as const;
@@ -39,7 +39,7 @@ function exportedGuids(): Map<string, string> {
 }
 
 describe('SDK checks of lib/ (native/windows/sdk_layout_checks.cpp)', () => {
-  it('checks every Microsoft GUID lib/constants.ts exports, with exactly its value', () => {
+  it('checks every Microsoft GUID lib/structs/constants.ts exports, with exactly its value', () => {
     const lines = tsGuidLines();
     const exported = exportedGuids();
     expect(exported.size).toBeGreaterThan(50);
@@ -49,8 +49,8 @@ describe('SDK checks of lib/ (native/windows/sdk_layout_checks.cpp)', () => {
     for (const name of lines.keys()) expect(exported.has(name), `${name} is checked but not exported`).toBe(true);
   });
 
-  it('checks the video struct sizes and offsets lib/video-format.ts uses, with exactly its values', () => {
-    const source = fs.readFileSync(path.join(root, 'lib', 'video-format.ts'), 'utf8');
+  it('checks the video struct sizes and offsets lib/formats/video-info.ts uses, with exactly its values', () => {
+    const source = fs.readFileSync(path.join(root, 'lib', 'formats', 'video-info.ts'), 'utf8');
     const sizes = [...checks.matchAll(/^KS_TS_SIZE\("(\w+)", (\d+),/gm)].map((m) => [m[1], Number(m[2])] as const);
     const names = new Set(sizes.map(([name]) => name));
     for (const name of Object.keys(video).filter((k) => /^KS_\w+_SIZE$/.test(k))) expect(names.has(name), `${name} has no KS_TS_SIZE line`).toBe(true);
@@ -61,7 +61,7 @@ describe('SDK checks of lib/ (native/windows/sdk_layout_checks.cpp)', () => {
         expect(exported, name).toBe(value);
       } else {
         const declared = new RegExp(`^const ${name} = (\\d+);`, 'm').exec(source);
-        expect(declared, `${name} is neither exported nor declared in lib/video-format.ts`).not.toBeNull();
+        expect(declared, `${name} is neither exported nor declared in lib/formats/video-info.ts`).not.toBeNull();
         expect(Number(declared![1]), name).toBe(value);
       }
     }

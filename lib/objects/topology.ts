@@ -6,11 +6,11 @@
  * the filter's own pins). Graphs from drivers can be disconnected or cyclic,
  * so walks are bounded.
  */
-import { checkUint32 } from './validate';
-import { KsError } from './errors';
-import { KSFILTER_NODE, KSNODETYPE, KSPROPERTY_TOPOLOGY, KSPROPSETID } from './constants';
-import { readGuid, type Guid } from './guid';
-import { parseMultipleItem } from './multiple-item';
+import { checkUint32 } from '../base/validate';
+import { KsError } from '../base/errors';
+import { KSFILTER_NODE, KSNODETYPE, KSPROPERTY_TOPOLOGY, KSPROPSETID } from '../structs/constants';
+import { readGuid, type Guid } from '../structs/guid';
+import { parseMultipleItem } from '../structs/multiple-item';
 import type { KsHandle } from './handle';
 
 export const KSTOPOLOGY_CONNECTION_SIZE = 16;

@@ -1,21 +1,20 @@
 /** KsPin: a pin instance created on a filter (KsCreatePin2 where present). */
-import { checkInteger } from './validate';
-import { KsError } from './errors';
-import { GENERIC_READ, KSEVENT_CONNECTION, KSEVENTSETID, KSPROPERTY_CONNECTION, KSPROPERTY_STREAM, KSPROPSETID, KSSTATE } from './constants';
+import { checkInteger } from '../base/validate';
+import { KsError } from '../base/errors';
+import { PIN_STATES, type PinState } from '../structs/ks-state';
+import { GENERIC_READ, KSEVENT_CONNECTION, KSEVENTSETID, KSPROPERTY_CONNECTION, KSPROPERTY_STREAM, KSPROPSETID, KSSTATE } from '../structs/constants';
 import type { KsEventListener, KsEventSubscription } from './events';
-import { type DataFormat, decodeDataFormat } from './dataformat';
-import { AllocatorFraming, ALLOCATOR_FRAMING_SIZE, type AllocatorFramingInit, validateCreateFraming } from './framing';
+import { type DataFormat, decodeDataFormat } from '../formats/data-format';
+import { AllocatorFraming, ALLOCATOR_FRAMING_SIZE, type AllocatorFramingInit, validateCreateFraming } from '../structs/framing';
 import { KsHandle } from './handle';
-import { callNative, native, ObjectClass } from './native';
+import { callNative, native, ObjectClass } from '../addon/binding';
 import { KsAllocator, type CreatedWith } from './allocator';
 import { createClockOn, KsClock } from './clock';
-import { decodeAllocatorFramingEx, type AllocatorFramingEx } from './framing-ex';
-import type { BackendName } from './backend';
-import { CaptureStream, KSSTREAM_HEADER_OPTIONSF, type CaptureOptions } from './stream';
+import { decodeAllocatorFramingEx, type AllocatorFramingEx } from '../structs/framing-ex';
+import type { BackendName } from '../addon/backend';
+import { CaptureStream, KSSTREAM_HEADER_OPTIONSF, type CaptureOptions } from '../streaming/capture-stream';
 import { Readable, Writable } from 'stream';
 
-export type PinState = 'stop' | 'acquire' | 'pause' | 'run';
-const STATES: readonly PinState[] = ['stop', 'acquire', 'pause', 'run'];
 
 export class KsPin extends KsHandle {
   readonly kind = 'pin';
@@ -124,15 +123,15 @@ export class KsPin extends KsHandle {
   state(): PinState {
     const reply = this.getProperty(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.STATE, { size: 4 });
     const value = reply.length >= 4 ? reply.readUInt32LE(0) : -1;
-    const state = STATES[value];
+    const state = PIN_STATES[value];
     if (!state) throw new KsError('ERR_MALFORMED_REPLY', 'get pin state', `KSSTATE ${value} is not a state`);
     return state;
   }
 
   /** Moves the pin to `target` through every state in between, in order, up or down. */
   setState(target: PinState): void {
-    const to = STATES.indexOf(target);
-    if (to < 0) throw new RangeError(`state must be one of ${STATES.join(', ')}, got ${JSON.stringify(target)}`);
+    const to = PIN_STATES.indexOf(target);
+    if (to < 0) throw new RangeError(`state must be one of ${PIN_STATES.join(', ')}, got ${JSON.stringify(target)}`);
     let at = KSSTATE[this.state().toUpperCase() as Uppercase<PinState>];
     while (at !== to) {
       at += to > at ? 1 : -1;

@@ -5,13 +5,13 @@
  * as the last resort. On top sits the generic property/method layer that
  * takes and returns raw bytes.
  */
-import { KsError, StatusKind, statusCancelled, statusOk } from './errors';
-import { IOCTL_KS, KSMETHOD_TYPE, KSPROPERTY_TYPE } from './constants';
-import { readGuid, type Guid } from './guid';
+import { KsError, StatusKind, statusCancelled, statusOk } from '../base/errors';
+import { IOCTL_KS, KSMETHOD_TYPE, KSPROPERTY_TYPE } from '../structs/constants';
+import { readGuid, type Guid } from '../structs/guid';
 import { type EnableEventOptions, eventTypeFlags, type KsEventListener, KsEventSubscription } from './events';
-import { callNative, native, type StatusTriple } from './native';
-import { encodeIdentifier } from './request';
-import { checkUint32 } from './validate';
+import { callNative, native, type StatusTriple } from '../addon/binding';
+import { encodeIdentifier } from '../structs/request';
+import { checkUint32 } from '../base/validate';
 
 // The last resort: a handle the program dropped without closing is closed
 // when it is collected. Native close of an id already closed is a no-op.

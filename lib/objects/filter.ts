@@ -1,6 +1,6 @@
 /** KsFilter: an open KS filter (a device interface), its pin factories, and pin creation. */
-import { checkUint32 } from './validate';
-import { KsError, statusOk } from './errors';
+import { checkUint32 } from '../base/validate';
+import { KsError, statusOk } from '../base/errors';
 import {
   GENERIC_READ,
   GENERIC_WRITE,
@@ -15,17 +15,18 @@ import {
   KSPROPERTY_PIN,
   KSPROPERTY_TYPE,
   KSPROPSETID,
-} from './constants';
-import { type DataFormat, type DataRange, decodeDataFormat, encodeDataFormat, KSDATAFORMAT_SIZE, parseDataRanges } from './dataformat';
-import { normalizeGuid, readGuid, writeGuid, type Guid } from './guid';
+} from '../structs/constants';
+import { type DataFormat, decodeDataFormat, encodeDataFormat, KSDATAFORMAT_SIZE } from '../formats/data-format';
+import { type DataRange, parseDataRanges } from '../formats/data-range';
+import { normalizeGuid, readGuid, writeGuid, type Guid } from '../structs/guid';
 import { KsHandle } from './handle';
-import { encodeMultipleItem, parseMultipleItem } from './multiple-item';
-import { callNative, native, ObjectClass } from './native';
+import { encodeMultipleItem, parseMultipleItem } from '../structs/multiple-item';
+import { callNative, native, ObjectClass } from '../addon/binding';
 import { encodeNodeCreate, KsNode } from './node';
-import { audioChannelInstance, encodePinProperty, KSIDENTIFIER_SIZE, pinInstance } from './request';
+import { audioChannelInstance, encodePinProperty, KSIDENTIFIER_SIZE, pinInstance } from '../structs/request';
 import { isAbsent, parseWideString, readTopology, type Topology } from './topology';
 import { createClockOn, type KsClock } from './clock';
-import { isEmulatedPath, resolveBackend, type BackendName } from './backend';
+import { isEmulatedPath, resolveBackend, type BackendName } from '../addon/backend';
 import { KsPin } from './pin';
 import type { CreatedWith } from './allocator';
 

@@ -3,7 +3,7 @@
  * the sizes at the end, and a reader that checks every chunk against the file.
  */
 import * as fs from 'fs';
-import { WAVE_FORMAT_PCM, type WaveFormat } from './dataformat';
+import { WAVE_FORMAT_PCM, type WaveFormat } from '../formats/wave-format';
 
 const HEADER_SIZE = 44;
 

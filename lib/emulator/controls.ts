@@ -7,12 +7,12 @@
  * - the capture test signals (the tone, the video pattern), so a test can
  *   check every byte it received.
  */
-import { KsError } from './errors';
-import { KSDATAFORMAT, KSPROPSETID } from './constants';
-import { normalizeGuid, type Guid } from './guid';
-import { checkInteger } from './validate';
-import type { DataFormat } from './dataformat';
-import type { KsPin } from './pin';
+import { KsError } from '../base/errors';
+import { KSDATAFORMAT, KSPROPSETID } from '../structs/constants';
+import { normalizeGuid, type Guid } from '../structs/guid';
+import { checkInteger } from '../base/validate';
+import { type DataFormat } from '../formats/data-format';
+import type { KsPin } from '../objects/pin';
 
 export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2 } as const;
 

@@ -1,7 +1,7 @@
 /** KsAllocator: a KS allocator created on a pin (KsCreateAllocator2 where present). */
-import { KsError } from './errors';
-import { KSMETHOD_TYPE, KSMETHODSETID, KSPROPERTY_STREAMALLOCATOR, KSMETHOD_STREAMALLOCATOR, KSPROPSETID } from './constants';
-import { AllocatorFraming } from './framing';
+import { KsError } from '../base/errors';
+import { KSMETHOD_TYPE, KSMETHODSETID, KSPROPERTY_STREAMALLOCATOR, KSMETHOD_STREAMALLOCATOR, KSPROPSETID } from '../structs/constants';
+import { AllocatorFraming } from '../structs/framing';
 import { KsHandle } from './handle';
 
 /** KSSTREAMALLOCATOR_STATUS */

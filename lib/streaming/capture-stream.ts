@@ -5,8 +5,8 @@
  * (explicitly, or when the iteration moves on). Nothing is allocated or
  * copied per frame unless the caller asks for a copy.
  */
-import { KsError, StatusKind, statusCancelled, statusOk, statusStopped } from './errors';
-import { native } from './native';
+import { KsError, StatusKind, statusCancelled, statusOk, statusStopped } from '../base/errors';
+import { native } from '../addon/binding';
 
 /** KSSTREAM_HEADER_OPTIONSF_* */
 export const KSSTREAM_HEADER_OPTIONSF = {

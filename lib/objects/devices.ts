@@ -1,8 +1,8 @@
 /** listDevices: KS device interfaces by category, from SetupAPI or the emulator. */
-import { KSCATEGORY, type KsCategoryName } from './constants';
-import { guidToBuffer, normalizeGuid, readGuid, type Guid } from './guid';
-import { callNative, native } from './native';
-import { resolveBackend, type BackendName } from './backend';
+import { KSCATEGORY, type KsCategoryName } from '../structs/constants';
+import { guidToBuffer, normalizeGuid, readGuid, type Guid } from '../structs/guid';
+import { callNative, native } from '../addon/binding';
+import { resolveBackend, type BackendName } from '../addon/backend';
 
 export interface DeviceInfo {
   /** The device interface path, for openFilter. */

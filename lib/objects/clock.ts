@@ -3,15 +3,15 @@
  * its KSPROPSETID_Clock properties. Times are LONGLONGs in 100 ns units, so
  * they come back as bigints.
  */
-import { KsError } from './errors';
-import { KSEVENT_CLOCK, KSEVENTSETID, KSPROPERTY_CLOCK, KSPROPSETID } from './constants';
+import { KsError } from '../base/errors';
+import { KSEVENT_CLOCK, KSEVENTSETID, KSPROPERTY_CLOCK, KSPROPSETID } from '../structs/constants';
 import { KsHandle } from './handle';
 import type { KsEventListener, KsEventSubscription } from './events';
 import type { CreatedWith } from './allocator';
-import type { BackendName } from './backend';
-import { GENERIC_READ } from './constants';
-import { callNative, native, ObjectClass } from './native';
-import type { PinState } from './pin';
+import type { BackendName } from '../addon/backend';
+import { GENERIC_READ } from '../structs/constants';
+import { callNative, native, ObjectClass } from '../addon/binding';
+import { PIN_STATES, type PinState } from '../structs/ks-state';
 
 const INT64_MAX = 0x7fffffffffffffffn;
 
@@ -34,7 +34,6 @@ export interface ClockResolution {
   error: bigint;
 }
 
-const STATES: readonly PinState[] = ['stop', 'acquire', 'pause', 'run'];
 
 export class KsClock extends KsHandle {
   readonly kind = 'clock';
@@ -83,7 +82,7 @@ export class KsClock extends KsHandle {
   /** KSPROPERTY_CLOCK_STATE: the KSSTATE the clock follows (its pin's). */
   state(): PinState {
     const value = this.read(KSPROPERTY_CLOCK.STATE, 4, 'state').readUInt32LE(0);
-    const state = STATES[value];
+    const state = PIN_STATES[value];
     if (!state) throw new KsError('ERR_MALFORMED_REPLY', 'get clock state', `KSSTATE ${value} is not a state`);
     return state;
   }

@@ -2,16 +2,16 @@
  * The kernel-streaming command line: `list` and `inspect`, as tables or --json.
  */
 import { parseArgs } from 'util';
-import { capabilities, type BackendName } from './backend';
-import { listDevices, type DeviceInfo } from './devices';
-import { formatForRange, type DataRange } from './dataformat';
-import { KsError } from './errors';
-import { openFilter, type PinFactoryInfo } from './filter';
-import { flagNames, KSALLOCATOR_REQUIREMENTF, POOL_TYPE, FILE_ALIGNMENT, type AllocatorFraming } from './framing';
-import { KSDATAFORMAT, KSFILTER_NODE, KSINTERFACESETID_Standard, KSMEDIUMSETID_Standard, PINNAME } from './constants';
-import { isAbsent, type Topology } from './topology';
-import { KSPROPSETID } from './constants';
-import { capture, render } from './cli-stream';
+import { capabilities, type BackendName } from '../addon/backend';
+import { listDevices, type DeviceInfo } from '../objects/devices';
+import { formatForRange, type DataRange } from '../formats/data-range';
+import { KsError } from '../base/errors';
+import { openFilter, type PinFactoryInfo } from '../objects/filter';
+import { flagNames, KSALLOCATOR_REQUIREMENTF, POOL_TYPE, FILE_ALIGNMENT, type AllocatorFraming } from '../structs/framing';
+import { KSDATAFORMAT, KSFILTER_NODE, KSINTERFACESETID_Standard, KSMEDIUMSETID_Standard, PINNAME } from '../structs/constants';
+import { isAbsent, type Topology } from '../objects/topology';
+import { KSPROPSETID } from '../structs/constants';
+import { capture, render } from './stream-commands';
 
 const USAGE = `usage:
   kernel-streaming list [--category NAME|GUID] [--backend windows|emulator] [--json]

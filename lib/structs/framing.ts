@@ -2,7 +2,7 @@
  * KSALLOCATOR_FRAMING: the 24-byte allocator framing, its constants, its
  * codec, and the checks a create request gets before it reaches native code.
  */
-import { checkInteger, checkUint32, UINT32_MAX } from './validate';
+import { checkInteger, checkUint32, UINT32_MAX } from '../base/validate';
 
 /** KSALLOCATOR_REQUIREMENTF_*: the flags of a pin's framing answer. */
 export const KSALLOCATOR_REQUIREMENTF = {

@@ -11,15 +11,15 @@
  * request (openFilter(...).pins(), getProperty, ...); they must not close the
  * handle the request came through.
  */
-import { KSFILTER_NODE, KSPIN_COMMUNICATION, KSPIN_DATAFLOW } from './constants';
-import { KsError, ntStatusValue } from './errors';
-import { guidToBuffer, normalizeGuid, type Guid } from './guid';
-import { AllocatorFraming, type AllocatorFramingInit } from './framing';
-import { callNative, native, type NativeVirtualDevice } from './native';
-import { categoryGuid } from './devices';
-import { checkUint32 } from './validate';
-import type { Communication, DataFlow } from './filter';
-import type { KsCategoryName } from './constants';
+import { KSFILTER_NODE, KSPIN_COMMUNICATION, KSPIN_DATAFLOW } from '../structs/constants';
+import { KsError, ntStatusValue } from '../base/errors';
+import { guidToBuffer, normalizeGuid, type Guid } from '../structs/guid';
+import { AllocatorFraming, type AllocatorFramingInit } from '../structs/framing';
+import { callNative, native, type NativeVirtualDevice } from '../addon/binding';
+import { categoryGuid } from '../objects/devices';
+import { checkUint32 } from '../base/validate';
+import type { Communication, DataFlow } from '../objects/filter';
+import type { KsCategoryName } from '../structs/constants';
 
 /** What a property handler is told of the request. */
 export interface VirtualPropertyRequest {

@@ -1,14 +1,11 @@
 /**
- * WAVEFORMATEXTENSIBLE (40 bytes, packed): a WAVEFORMATEX whose wFormatTag is
+ * The wave structs: WAVEFORMATEX (18 bytes, packed) and WAVEFORMATEXTENSIBLE
+ * (40 bytes, packed): a WAVEFORMATEX whose wFormatTag is
  * WAVE_FORMAT_EXTENSIBLE and cbSize 22, followed by Samples
- * (wValidBitsPerSample), dwChannelMask and SubFormat. Used for more than two
- * channels, more than 16 bits, or float samples.
- */
-import { checkInteger } from './validate';
-import { KsError } from './errors';
-import { KSDATAFORMAT } from './constants';
-import { normalizeGuid, readGuid, writeGuid, type Guid } from './guid';
-import type { DataFormat, WaveFormat } from './dataformat';
+ * (wValidBitsPerSample), dwChannelMask and SubFormat. The extensible form is
+ * used for more than two channels, more than 16 bits, or float samples.
+ */import { KsError } from '../base/errors';
+import { normalizeGuid, readGuid, writeGuid, type Guid } from '../structs/guid';
 
 /** WAVE_FORMAT_EXTENSIBLE */
 export const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
@@ -80,43 +77,29 @@ export function encodeWaveFormatExtensible(w: Omit<WaveFormatExtensible, 'format
   return b;
 }
 
-export interface ExtensibleFormatInit {
-  channels: number;
-  sampleRate: number;
-  /** wBitsPerSample: the container, 8, 16, 24 or 32. */
-  bitsPerSample: number;
-  /** wValidBitsPerSample; default bitsPerSample. */
-  validBitsPerSample?: number;
-  /** dwChannelMask; default the first `channels` SPEAKER_* bits in order. */
-  channelMask?: number;
-  /** SubFormat; default KSDATAFORMAT_SUBTYPE_PCM. */
-  subFormat?: Guid;
+export const WAVEFORMATEX_SIZE = 18;
+/** WAVE_FORMAT_PCM */
+export const WAVE_FORMAT_PCM = 1;
+
+export interface WaveFormat {
+  /** wFormatTag */ formatTag: number;
+  /** nChannels */ channels: number;
+  /** nSamplesPerSec */ sampleRate: number;
+  /** nAvgBytesPerSec */ avgBytesPerSec: number;
+  /** nBlockAlign */ blockAlign: number;
+  /** wBitsPerSample */ bitsPerSample: number;
+  /** cbSize */ extraSize: number;
 }
 
-
-/** KSDATAFORMAT (SubFormat = the sample SubFormat) + WAVEFORMATEXTENSIBLE: 104 bytes. */
-export function extensibleFormat(init: ExtensibleFormatInit): DataFormat {
-  const channels = checkInteger(init?.channels, 'extensible.channels', 1, 0xffff);
-  const sampleRate = checkInteger(init?.sampleRate, 'extensible.sampleRate', 1, 0xffffffff);
-  const bits = checkInteger(init?.bitsPerSample, 'extensible.bitsPerSample', 8, 32);
-  if (bits % 8 !== 0) throw new RangeError(`extensible.bitsPerSample must be 8, 16, 24 or 32, got ${bits}`);
-  const validBits = checkInteger(init.validBitsPerSample ?? bits, 'extensible.validBitsPerSample', 1, bits);
-  const defaultMask = channels >= 32 ? 0xffffffff : 2 ** channels - 1;
-  const channelMask = checkInteger(init.channelMask ?? defaultMask, 'extensible.channelMask', 0, 0xffffffff);
-  const subFormat = normalizeGuid(init.subFormat ?? KSDATAFORMAT.SUBTYPE_PCM, 'extensible.subFormat');
-  const blockAlign = channels * (bits / 8);
-  if (blockAlign > 0xffff) throw new RangeError(`extensible.channels × bytes per sample must fit in 16 bits, got ${blockAlign}`);
-  const avgBytesPerSec = sampleRate * blockAlign;
-  if (avgBytesPerSec > 0xffffffff) throw new RangeError(`extensible.sampleRate × block align must fit in 32 bits, got ${avgBytesPerSec}`);
-  const wave = { channels, sampleRate, avgBytesPerSec, blockAlign, bitsPerSample: bits, validBitsPerSample: validBits, channelMask, subFormat };
-  const specifierData = encodeWaveFormatExtensible(wave);
+/** Decodes the 18 bytes of a WAVEFORMATEX at `o` (the caller checked the length). */
+export function decodeWaveFormat(b: Buffer, o: number): WaveFormat {
   return {
-    majorFormat: KSDATAFORMAT.TYPE_AUDIO,
-    subFormat,
-    specifier: KSDATAFORMAT.SPECIFIER_WAVEFORMATEX,
-    sampleSize: blockAlign,
-    specifierData,
-    wave: { formatTag: WAVE_FORMAT_EXTENSIBLE, channels, sampleRate, avgBytesPerSec, blockAlign, bitsPerSample: bits, extraSize: WAVEFORMATEXTENSIBLE_EXTRA },
-    extensible: decodeWaveFormatExtensible(specifierData),
+    formatTag: b.readUInt16LE(o),
+    channels: b.readUInt16LE(o + 2),
+    sampleRate: b.readUInt32LE(o + 4),
+    avgBytesPerSec: b.readUInt32LE(o + 8),
+    blockAlign: b.readUInt16LE(o + 12),
+    bitsPerSample: b.readUInt16LE(o + 14),
+    extraSize: b.readUInt16LE(o + 16),
   };
 }

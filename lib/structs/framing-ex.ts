@@ -3,7 +3,7 @@
  * answer: CountItems, PinFlags, OutputCompression (12 bytes), PinWeight,
  * then CountItems KS_FRAMING_ITEMs of 88 bytes each from offset 24.
  */
-import { KsError } from './errors';
+import { KsError } from '../base/errors';
 import { readGuid, type Guid } from './guid';
 import { flagNames, KSALLOCATOR_FLAG } from './framing';
 

@@ -5,8 +5,8 @@
  * siting NV12 capture uses: co-sited with even luma columns, between rows).
  */
 import * as fs from 'fs';
-import { KSDATAFORMAT } from './constants';
-import type { Guid } from './guid';
+import { KSDATAFORMAT } from '../structs/constants';
+import type { Guid } from '../structs/guid';
 
 export type Y4mChroma = '422' | '420mpeg2';
 

@@ -8,9 +8,9 @@
  * event loop alive until `unref()` or `disable()`, and ends when its handle
  * closes.
  */
-import { checkUint32 } from './validate';
-import { native, callNative } from './native';
-import type { Guid } from './guid';
+import { checkUint32 } from '../base/validate';
+import { native, callNative } from '../addon/binding';
+import type { Guid } from '../structs/guid';
 
 /** KSEVENTDATA: 32 bytes on x64 (16 on x86, which this package does not build). */
 export const KSEVENTDATA_SIZE = 32;

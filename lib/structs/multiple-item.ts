@@ -4,7 +4,7 @@
  * as untrusted input: Size within the reply, Count possible for the smallest
  * item, every item inside Size. Malformed → KsError ERR_MALFORMED_REPLY.
  */
-import { KsError } from './errors';
+import { KsError } from '../base/errors';
 
 export const KSMULTIPLE_ITEM_SIZE = 8;
 

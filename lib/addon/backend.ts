@@ -4,7 +4,7 @@
  * default where Windows KS is absent and opt-in on Windows, with
  * KS_BACKEND=emulator or a `backend` option.
  */
-import { native } from './native';
+import { native } from './binding';
 
 export type BackendName = 'windows' | 'emulator';
 const BACKENDS: readonly BackendName[] = ['windows', 'emulator'];

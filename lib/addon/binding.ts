@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import nodeGypBuild = require('node-gyp-build');
-import { KsError, StatusKind } from './errors';
+import { KsError, StatusKind } from '../base/errors';
 
 /** [kind, value, bytesReturned]: an IOCTL's status and its IRP Information. */
 export type StatusTriple = [StatusKind, number, number];
@@ -99,7 +99,7 @@ export type NativePropertyDispatch = (
   outputLength: number,
 ) => [number, Buffer | null, number];
 
-export const native: NativeBinding = nodeGypBuild(path.join(__dirname, '..'));
+export const native: NativeBinding = nodeGypBuild(path.join(__dirname, '..', '..'));
 
 interface NativeError extends Error {
   code?: string;

@@ -4,10 +4,10 @@
  * when a device is plugged, unplugged, defined or removed. The watcher does
  * not keep the event loop alive unless `ref()`'d.
  */
-import { KSCATEGORY, type KsCategoryName } from './constants';
-import { guidToBuffer, readGuid, type Guid } from './guid';
-import { callNative, native } from './native';
-import { resolveBackend, type BackendName } from './backend';
+import { KSCATEGORY, type KsCategoryName } from '../structs/constants';
+import { guidToBuffer, readGuid, type Guid } from '../structs/guid';
+import { callNative, native } from '../addon/binding';
+import { resolveBackend, type BackendName } from '../addon/backend';
 import { categoryGuid } from './devices';
 
 export interface DeviceChange {

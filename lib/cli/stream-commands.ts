@@ -3,15 +3,18 @@
  * to Y4M or raw files.
  */
 import * as fs from 'fs';
-import { openFilter, type KsFilter, type PinFactoryInfo } from './filter';
-import { formatForRange, pcmFormat, type DataFormat, type DataRange } from './dataformat';
-import { setEmulatorPacing } from './emulator';
-import { KSDATAFORMAT } from './constants';
-import type { DeviceInfo } from './devices';
-import type { KsPin } from './pin';
-import { videoFormat, type VideoInfoHeader } from './video-format';
-import { readWav, WavWriter } from './wav';
-import { packedFrameBytes, Y4mWriter, y4mFrameRate } from './y4m';
+import { openFilter, type KsFilter, type PinFactoryInfo } from '../objects/filter';
+import { formatForRange, type DataRange } from '../formats/data-range';
+import { pcmFormat } from '../formats/audio-format';
+import { type DataFormat } from '../formats/data-format';
+import { videoFormat } from '../formats/video-format';
+import { type VideoInfoHeader } from '../formats/video-info';
+import { setEmulatorPacing } from '../emulator/controls';
+import { KSDATAFORMAT } from '../structs/constants';
+import type { DeviceInfo } from '../objects/devices';
+import type { KsPin } from '../objects/pin';
+import { readWav, WavWriter } from '../media/wav';
+import { packedFrameBytes, Y4mWriter, y4mFrameRate } from '../media/y4m';
 
 export interface StreamOutput {
   out(line: string): void;
