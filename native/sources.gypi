@@ -3,12 +3,16 @@
 {
   'variables': {
     'ks_common_sources': [
-      'native/addon.cpp',
+      'native/napi/addon.cpp',
+      'native/napi/handles.cpp',
+      'native/napi/streams.cpp',
+      'native/napi/events.cpp',
+      'native/napi/emulator_controls.cpp',
       'native/handle_table.cpp',
       'native/stream_engine.cpp',
-      'native/event_subscriptions.cpp',
-      'native/device_watches.cpp',
-      'native/virtual_devices.cpp',
+      'native/napi/event_subscriptions.cpp',
+      'native/napi/device_watches.cpp',
+      'native/napi/virtual_devices.cpp',
       'native/emulator/emulator_backend.cpp',
       'native/emulator/emu_object.cpp',
       'native/emulator/default_allocator.cpp',

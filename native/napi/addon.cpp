@@ -1,0 +1,147 @@
+// The Addon's lifetime and its backends: the exported method table, the
+// environment cleanup that closes everything, and the backend lookup.
+#include "addon.h"
+
+#include "args.h"
+
+namespace ks {
+
+Addon::Addon(Napi::Env env, Napi::Object exports) {
+  DefineAddon(exports, {
+                           InstanceMethod("backendInfo", &Addon::BackendInfoJs),
+                           InstanceMethod("enumerate", &Addon::Enumerate),
+                           InstanceMethod("openFilter", &Addon::OpenFilter),
+                           InstanceMethod("createObject", &Addon::CreateObject),
+                           InstanceMethod("ioctl", &Addon::Ioctl),
+                           InstanceMethod("ioctlAsync", &Addon::IoctlAsync),
+                           InstanceMethod("handleValue", &Addon::HandleValue),
+                           InstanceMethod("close", &Addon::Close),
+                           InstanceMethod("isOpen", &Addon::IsOpen),
+                           InstanceMethod("openHandleCount", &Addon::OpenHandleCount),
+                           InstanceMethod("streamOpen", &Addon::StreamOpen),
+                           InstanceMethod("streamSubmit", &Addon::StreamSubmit),
+                           InstanceMethod("streamInfo", &Addon::StreamInfo),
+                           InstanceMethod("streamRef", &Addon::StreamRef),
+                           InstanceMethod("streamClose", &Addon::StreamClose),
+                           InstanceMethod("streamWrite", &Addon::StreamWrite),
+                           InstanceMethod("streamNativeSink", &Addon::StreamNativeSink),
+                           InstanceMethod("enableEvent", &Addon::EnableEvent),
+                           InstanceMethod("disableEvent", &Addon::DisableEvent),
+                           InstanceMethod("eventRef", &Addon::EventRef),
+                           InstanceMethod("watchDevices", &Addon::WatchDevices),
+                           InstanceMethod("unwatchDevices", &Addon::UnwatchDevices),
+                           InstanceMethod("watchRef", &Addon::WatchRef),
+                           InstanceMethod("emulatorDefineDevice", &Addon::EmulatorDefineDevice),
+                           InstanceMethod("emulatorSetPresent", &Addon::EmulatorSetPresent),
+                           InstanceMethod("emulatorRemoveDevice", &Addon::EmulatorRemoveDevice),
+                           InstanceMethod("emulatorGenerateEvent", &Addon::EmulatorGenerateEvent),
+                       });
+  handles_.beforeClose = [this](double id) {
+    CloseStreamsOf(id);
+    events_.EndAllOf(id);
+  };
+  completions_ = CompletionQueue::New(env, "kernel-streaming:io", 0, 1, this);
+  completions_.Unref(env);
+  env.AddCleanupHook([this]() { Shutdown(); });
+}
+
+Addon::~Addon() { Shutdown(); }
+
+// Runs on the JS thread for every completed asynchronous IOCTL.
+void Addon::Settle(Napi::Env env, AsyncIoctl* op) {
+  std::unique_ptr<AsyncIoctl> owned(op);
+  if (--pending_ == 0) completions_.Unref(env);
+  op->deferred.Resolve(StatusTriple(env, op->result.status, op->result.bytesReturned));
+}
+
+// The environment is going away (process exit or worker termination):
+// close every handle, which cancels and completes what is in flight, then
+// free completions that can no longer reach JS.
+void Addon::Shutdown() {
+  if (shutDown_) return;
+  shutDown_ = true;
+  handles_.CloseAll();
+  while (!streams_.empty()) CloseStream(streams_.begin()->first);
+  events_.EndAll();
+  watches_.UnwatchAll();
+  virtualDevices_.Clear();
+  emulator_.reset();
+#ifdef _WIN32
+  windows_.reset();
+#endif
+  std::vector<AsyncIoctl*> orphans;
+  {
+    std::lock_guard<std::mutex> lock(orphanMutex_);
+    orphans.swap(orphans_);
+  }
+  for (AsyncIoctl* op : orphans) Abandon(op);
+}
+
+void Addon::Abandon(AsyncIoctl* op) {
+  // The environment's references die with it; deleting them now would call into a dying env.
+  op->input.SuppressDestruct();
+  op->output.SuppressDestruct();
+  delete op;
+}
+
+Backend* Addon::FindBackend(const std::string& name) {
+  if (name == "emulator") {
+    if (!emulator_) emulator_ = CreateEmulatorBackend();
+    return emulator_.get();
+  }
+#ifdef _WIN32
+  if (name == "windows") {
+    if (!windows_ && !windowsTried_) {
+      windowsTried_ = true;
+      windows_ = CreateWindowsBackend();
+    }
+    return windows_.get();
+  }
+#endif
+  return nullptr;
+}
+
+Napi::Value Addon::BackendInfoJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Backend* backend = FindBackend(info[0].ToString().Utf8Value());
+  if (backend == nullptr) return env.Null();
+  BackendInfo bi = backend->Info();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("name", bi.name);
+  Napi::Array entryPoints = Napi::Array::New(env, bi.entryPoints.size());
+  for (size_t i = 0; i < bi.entryPoints.size(); ++i) {
+    Napi::Object ep = Napi::Object::New(env);
+    ep.Set("name", bi.entryPoints[i].name);
+    ep.Set("resolved", bi.entryPoints[i].resolved);
+    entryPoints.Set(static_cast<uint32_t>(i), ep);
+  }
+  result.Set("entryPoints", entryPoints);
+  result.Set("comInitializedHere", bi.comInitializedHere);
+  result.Set("comApartment", bi.comApartment);
+  result.Set("deviceNotifications", bi.deviceNotifications);
+  return result;
+}
+
+void DeliverCompletion(Napi::Env env, Napi::Function, Addon* addon, AsyncIoctl* op) {
+  if (env != nullptr) {
+    // As in CallReady, nothing may throw out of here; a failure to settle
+    // means JS can no longer run (a terminating worker).
+    try {
+      addon->Settle(env, op);
+      return;
+    } catch (...) {
+      return;  // Settle owned op and freed it
+    }
+  }
+  {
+    // The queue is being emptied at teardown: no JS to settle.
+    op->input.SuppressDestruct();
+    op->output.SuppressDestruct();
+    delete op;
+  }
+}
+
+}  // namespace ks
+
+using KernelStreamingAddon = ks::Addon;
+NODE_API_NAMED_ADDON(kernel_streaming, KernelStreamingAddon)

@@ -1,0 +1,195 @@
+// The stream engines as JavaScript sees them: a capture or render engine per
+// stream sharing its pool and rings with JS, the promise-per-packet render
+// write, and the benchmark's native loop.
+#include "addon.h"
+
+#include <chrono>
+#include <thread>
+
+#include "args.h"
+
+namespace ks {
+
+// Calls a stream's "frames are ready" function. No C++ exception may leave
+// here: this runs under Node's own frames (and, on Windows, an exception
+// cannot unwind through them), including while a worker is terminating and
+// every call into JS fails. A JS exception stays pending for Node to report.
+void CallReady(Napi::Env env, Napi::Function ready, std::nullptr_t*, std::nullptr_t*) {
+  if (env == nullptr || ready.IsEmpty()) return;
+  napi_value result;
+  napi_call_function(env, env.Undefined(), ready, 0, nullptr, &result);
+}
+
+void Addon::CloseStream(double streamId) {
+  auto it = streams_.find(streamId);
+  if (it == streams_.end()) return;
+  it->second.engine->Close();  // no completion runs after this
+  it->second.ready.Release();
+  it->second.pool.Reset();
+  it->second.control.Reset();
+  it->second.records.Reset();
+  streams_.erase(it);
+}
+
+void Addon::CloseStreamsOf(double pinId) {
+  std::vector<double> ids;
+  for (const auto& entry : streams_) {
+    if (entry.second.pinId == pinId) ids.push_back(entry.first);
+  }
+  for (double id : ids) CloseStream(id);
+}
+
+StreamEntry& Addon::OpenStream(const Napi::CallbackInfo& info) {
+  auto it = streams_.find(IdArg(info, 0));
+  if (it == streams_.end()) ThrowCode(info.Env(), "ERR_CLOSED", "the stream is closed");
+  return it->second;
+}
+
+// streamOpen(pinId, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots, slotSize, alignment,
+//            write, dropOldest, ready: () => void) -> [streamId, byteOffset of slot 0 in the pool]
+// `control` and `records` are the memory shared with the engine (stream_engine.h).
+Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double pinId = IdArg(info, 0);
+  const HandleEntry& pin = OpenEntry(info, 0);
+  if (pin.cls != ObjectClass::Pin) throw Napi::TypeError::New(env, "streaming needs a pin handle");
+  if (!info[1].IsArrayBuffer()) throw Napi::TypeError::New(env, "pool must be an ArrayBuffer");
+  if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+    throw Napi::TypeError::New(env, "control must be a Uint32Array");
+  }
+  if (!info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw Napi::TypeError::New(env, "records must be a Float64Array");
+  }
+  auto pool = info[1].As<Napi::ArrayBuffer>();
+  auto control = info[2].As<Napi::Uint32Array>();
+  auto records = info[3].As<Napi::Float64Array>();
+  uint32_t slots = Uint32Arg(info, 4, "slots");
+  uint32_t slotSize = Uint32Arg(info, 5, "slotSize");
+  uint32_t alignment = Uint32Arg(info, 6, "alignment");
+  bool write = info[7].ToBoolean();
+  bool dropOldest = info[8].ToBoolean();
+  if (!info[9].IsFunction()) throw Napi::TypeError::New(env, "ready must be a function");
+  if (slots == 0 || slotSize == 0) throw Napi::RangeError::New(env, "slots and slotSize must be at least 1");
+  if (alignment == 0 || (alignment & (alignment - 1)) != 0 || slotSize % alignment != 0) {
+    throw Napi::RangeError::New(env, "alignment must be a power of two dividing slotSize");
+  }
+  auto base = reinterpret_cast<uintptr_t>(pool.Data());
+  size_t offset = (alignment - base % alignment) % alignment;
+  if (offset + uint64_t{slots} * slotSize > pool.ByteLength()) {
+    throw Napi::RangeError::New(env, "the pool is too small for slots × slotSize at that alignment");
+  }
+  if (control.ElementLength() < stream_control::Words(slots) ||
+      records.ElementLength() < uint64_t{slots} * kStreamRecordDoubles) {
+    throw Napi::RangeError::New(env, "control or records is too small for that many slots");
+  }
+  double streamId = ++nextStream_;
+  StreamEntry& entry = streams_[streamId];
+  entry.pinId = pinId;
+  entry.ready = ReadySignal::New(env, info[9].As<Napi::Function>(), "kernel-streaming:frames", 0, 1);
+  entry.pool = Napi::Persistent(pool);
+  entry.control = Napi::Persistent(control);
+  entry.records = Napi::Persistent(records);
+  ReadySignal ready = entry.ready;
+  entry.engine = std::make_unique<StreamEngine>(
+      pin.backend, pin.handle, write, static_cast<uint8_t*>(pool.Data()) + offset, slots, slotSize,
+      dropOldest ? OverflowPolicy::DropOldest : OverflowPolicy::Pause, [ready]() mutable { ready.NonBlockingCall(); },
+      control.Data(), records.Data());
+  Napi::Array result = Napi::Array::New(env, 2);
+  result.Set(0u, Napi::Number::New(env, streamId));
+  result.Set(1u, Napi::Number::New(env, static_cast<double>(offset)));
+  return result;
+}
+
+// streamSubmit(streamId): sends the slots in the shared free ring to the
+// device. Needed only when nothing is in flight; otherwise the engine takes
+// them itself at the next completion.
+Napi::Value Addon::StreamSubmit(const Napi::CallbackInfo& info) {
+  auto it = streams_.find(IdArg(info, 0));
+  if (it != streams_.end()) it->second.engine->Kick();  // closed meanwhile: nothing to send
+  return info.Env().Undefined();
+}
+
+// streamInfo(streamId) -> [inFlight, dropped, wake-ups, kicks, starved] (the last three for benchmarks)
+Napi::Value Addon::StreamInfo(const Napi::CallbackInfo& info) {
+  StreamEntry& entry = OpenStream(info);
+  const StreamEngine& e = *entry.engine;
+  Napi::Array result = Napi::Array::New(info.Env(), 5);
+  result.Set(0u, Napi::Number::New(info.Env(), e.inFlight()));
+  result.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(e.dropped())));
+  result.Set(2u, Napi::Number::New(info.Env(), static_cast<double>(e.wakeups())));
+  result.Set(3u, Napi::Number::New(info.Env(), static_cast<double>(e.kicks())));
+  result.Set(4u, Napi::Number::New(info.Env(), static_cast<double>(e.starved())));
+  return result;
+}
+
+Napi::Value Addon::StreamRef(const Napi::CallbackInfo& info) {
+  StreamEntry& entry = OpenStream(info);
+  if (info[1].ToBoolean()) {
+    entry.ready.Ref(info.Env());
+  } else {
+    entry.ready.Unref(info.Env());
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value Addon::StreamClose(const Napi::CallbackInfo& info) {
+  CloseStream(IdArg(info, 0));
+  return info.Env().Undefined();
+}
+
+// streamWrite(pinId, data: Buffer, optionsFlags, presentationTime) -> Promise<[kind, value, bytes]>
+// The packet points into the caller's Buffer, which stays referenced until it completes.
+Napi::Value Addon::StreamWrite(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const HandleEntry& pin = OpenEntry(info, 0);
+  uint8_t* data;
+  uint32_t length;
+  if (!BufferArg(info, 1, &data, &length)) throw Napi::TypeError::New(env, "data must be a Buffer");
+  uint32_t flags = Uint32Arg(info, 2, "optionsFlags");
+  double time = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
+  auto* op = new AsyncIoctl{Napi::Promise::Deferred::New(env), Napi::Persistent(info[1]), Napi::Reference<Napi::Value>(),
+                            IoResult{}, KSSTREAM_HEADER{}};
+  KSSTREAM_HEADER& h = op->header;
+  h.Size = sizeof h;
+  h.FrameExtent = length;
+  h.DataUsed = length;
+  h.Data = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(data));
+  h.OptionsFlags = flags;
+  h.PresentationTime = KSTIME{static_cast<int64_t>(time), 1, 1};
+  IoctlRequest request;
+  request.code = IOCTL_KS_WRITE_STREAM;
+  request.output = reinterpret_cast<uint8_t*>(&h);
+  request.outputLength = sizeof h;
+  return Start(env, pin, request, op);
+}
+
+// streamNativeSink(pinId, write, slots, slotSize, alignment, milliseconds) -> [frames, bytes, seconds]
+// The benchmark's limit: the same engine with every completion resubmitted
+// at once on the completion thread, and no JavaScript involved.
+Napi::Value Addon::StreamNativeSink(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const HandleEntry& pin = OpenEntry(info, 0);
+  bool write = info[1].ToBoolean();
+  uint32_t slots = Uint32Arg(info, 2, "slots");
+  uint32_t slotSize = Uint32Arg(info, 3, "slotSize");
+  uint32_t alignment = Uint32Arg(info, 4, "alignment");
+  uint32_t milliseconds = Uint32Arg(info, 5, "milliseconds");
+  if (slots == 0 || slotSize == 0 || alignment == 0) throw Napi::RangeError::New(env, "slots, slotSize and alignment must be at least 1");
+  std::vector<uint8_t> memory(uint64_t{slots} * slotSize + alignment);
+  auto base = reinterpret_cast<uintptr_t>(memory.data());
+  uint8_t* pool = memory.data() + (alignment - base % alignment) % alignment;
+  StreamEngine engine(pin.backend, pin.handle, write, pool, slots, slotSize, OverflowPolicy::Pause, nullptr);
+  auto start = std::chrono::steady_clock::now();
+  engine.RunNativeSink();
+  std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
+  uint64_t frames = engine.sinkFrames(), bytes = engine.sinkBytes();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  engine.Close();
+  Napi::Array result = Napi::Array::New(env, 3);
+  result.Set(0u, Napi::Number::New(env, static_cast<double>(frames)));
+  result.Set(1u, Napi::Number::New(env, static_cast<double>(bytes)));
+  result.Set(2u, Napi::Number::New(env, seconds));
+  return result;
+}
+
+}  // namespace ks
