@@ -74,3 +74,5 @@ export type {
   VirtualPropertyRequest,
   VirtualTopology,
 } from './emulator/virtual-device';
+export { WavWriter, readWav } from './media/wav';
+export type { WavFile } from './media/wav';
