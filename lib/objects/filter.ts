@@ -382,9 +382,16 @@ export class KsFilter extends KsHandle {
 
     const id = this.idFor(operation);
     let access = options.access;
+    let flow: number | undefined;
     if (access === undefined) {
-      const flow = this.readUint32(KSPROPERTY_PIN.DATAFLOW, pinId, operation);
+      flow = this.readUint32(KSPROPERTY_PIN.DATAFLOW, pinId, operation);
       access = flow === KSPIN_DATAFLOW.IN ? GENERIC_WRITE : GENERIC_READ;
+    } else {
+      try {
+        flow = this.readUint32(KSPROPERTY_PIN.DATAFLOW, pinId, operation);
+      } catch {
+        flow = undefined; // the pin still gets created; it just cannot say which way it streams
+      }
     }
     checkUint32(access, 'access');
     const payload = Buffer.concat([connect, format]);
@@ -396,7 +403,7 @@ export class KsFilter extends KsHandle {
     }
     const [child, usedV2] = result;
     const createdWith: CreatedWith = usedV2 ? 'KsCreatePin2' : this.backend === 'windows' ? 'KsCreatePin' : 'emulator';
-    return new KsPin(child, this, pinId, options.dataFormat, createdWith, this.backend);
+    return new KsPin(child, this, pinId, options.dataFormat, createdWith, this.backend, flow === undefined ? null : FLOWS[flow] ?? null);
   }
 
   /** A failed pin create, told apart: no instance left, or the format refused. */
