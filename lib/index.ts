@@ -3,11 +3,12 @@
  * KS emulator where Windows KS is absent.
  */
 export { KsError, StatusKind, statusName } from './base/errors';
-export type { KsErrorDetails } from './base/errors';
+export type { KsErrorDetails, KsErrorCode, KsLocalCode, KsNtStatusCode, KsWin32Code, KsHResultCode, KsUnnamedStatusCode } from './base/errors';
 export { capabilities, defaultBackend, EMULATED_PATH_PREFIX } from './addon/backend';
 export type { BackendName, Capabilities } from './addon/backend';
-export { listDevices } from './objects/devices';
-export type { DeviceInfo, ListDevicesOptions } from './objects/devices';
+export { listDevices, findDevice } from './objects/devices';
+export type { DeviceInfo, ListDevicesOptions, FindDeviceOptions } from './objects/devices';
+export type { FormatNegotiation } from './objects/negotiate';
 export { openFilter, KsFilter, KSPIN_CONNECT_SIZE, KSPRIORITY_NORMAL } from './objects/filter';
 export type { CreatePinOptions, OpenFilterOptions, PinFactoryInfo, DataFlow, Communication } from './objects/filter';
 export { KsPin } from './objects/pin';
@@ -30,13 +31,14 @@ export {
 export type { AllocatorFramingInit } from './structs/framing';
 export { decodeDataFormat, encodeDataFormat, KSDATAFORMAT_SIZE, type DataFormat } from './formats/data-format';
 export { formatForRange, parseDataRanges, type AudioLimits, type DataRange, encodeAudioRange, type AudioRangeInit } from './formats/data-range';
-export { pcmFormat, type PcmFormatInit, extensibleFormat, type ExtensibleFormatInit } from './formats/audio-format';
+export { pcmFormat, type PcmFormatInit, extensibleFormat, type ExtensibleFormatInit, type AudioSubtypeName } from './formats/audio-format';
 export { WAVE_FORMAT_PCM, type WaveFormat, decodeWaveFormatExtensible, encodeWaveFormatExtensible, SPEAKER, WAVE_FORMAT_EXTENSIBLE, WAVEFORMATEXTENSIBLE_SIZE, type WaveFormatExtensible } from './formats/wave-format';
-export { videoFormat, type VideoFormatInit } from './formats/video-format';
+export { videoFormat, type VideoFormatInit, type VideoSubtypeName } from './formats/video-format';
 export { encodeVideoInfoHeader, decodeVideoInfoHeader, decodeVideoInfoHeader2, decodeVideoRange, decodeVideoStreamConfigCaps, decodeBitmapInfoHeader, KS_VIDEOINFOHEADER_SIZE, KS_VIDEOINFOHEADER2_SIZE, KS_DATARANGE_VIDEO_SIZE, KS_DATARANGE_VIDEO2_SIZE, KS_DATAFORMAT_VIDEOINFOHEADER_SIZE, type VideoInfoHeader, type VideoInfoHeader2, type VideoRange, type VideoStreamConfigCaps, type BitmapInfoHeader } from './formats/video-info';
 export * from './structs/constants';
 export { normalizeGuid, readGuid, writeGuid, guidToBuffer, NULL_GUID } from './structs/guid';
-export type { Guid } from './structs/guid';
+export type { Guid, GuidString } from './structs/guid';
+export { guidName, propertyName } from './structs/names';
 export { encodeIdentifier, encodePinProperty, encodeNodeProperty, audioChannelInstance, KSNODEPROPERTY_AUDIO_CHANNEL_SIZE } from './structs/request';
 export { parseIdentifiers, parsePhysicalConnection, KSCOMPONENTID_SIZE } from './objects/filter';
 export type { PinIdentifier, PhysicalConnection, ComponentId, CreateNodeOptions } from './objects/filter';
@@ -74,5 +76,10 @@ export type {
   VirtualPropertyRequest,
   VirtualTopology,
 } from './emulator/virtual-device';
-export { WavWriter, readWav } from './media/wav';
-export type { WavFile } from './media/wav';
+export { WavWriter, readWav, WAVE_FORMAT_IEEE_FLOAT } from './media/wav';
+export type { WavFile, WavFormat } from './media/wav';
+export { Y4mWriter } from './media/y4m';
+export type { Y4mVideo } from './media/y4m';
+export type { MediaTarget } from './media/file-sink';
+export { record, play } from './media/record-play';
+export type { RecordOptions, RecordResult, PlayOptions } from './media/record-play';

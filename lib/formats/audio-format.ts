@@ -4,7 +4,7 @@
  */
 import { checkInteger } from '../base/validate';
 import { KSDATAFORMAT } from '../structs/constants';
-import { normalizeGuid, type Guid } from '../structs/guid';
+import { normalizeGuid, type Guid, type GuidString } from '../structs/guid';
 import type { DataFormat } from './data-format';
 import {
   decodeWaveFormat,
@@ -15,6 +15,16 @@ import {
   WAVEFORMATEX_SIZE,
   WAVEFORMATEXTENSIBLE_EXTRA,
 } from './wave-format';
+
+/** Audio sample types by name (KSDATAFORMAT_SUBTYPE_PCM, _IEEE_FLOAT). */
+export type AudioSubtypeName = 'PCM' | 'IEEE_FLOAT';
+
+/** An audio subtype by name ('PCM', 'IEEE_FLOAT') or GUID, as its GUID; an unknown name is a RangeError listing the names. */
+export function audioSubtypeGuid(subtype: AudioSubtypeName | GuidString, field: string): Guid {
+  if (subtype === 'PCM' || subtype === 'IEEE_FLOAT') return KSDATAFORMAT[`SUBTYPE_${subtype}`];
+  if (typeof subtype === 'string' && !subtype.includes('-')) throw new RangeError(`${field} must be 'PCM', 'IEEE_FLOAT' or a KSDATAFORMAT.SUBTYPE_* GUID, got "${subtype}"`);
+  return normalizeGuid(subtype, field);
+}
 
 export interface PcmFormatInit {
   /** Channels (nChannels), 1..65535: 1 mono, 2 stereo; more than 2 makes the format WAVEFORMATEXTENSIBLE. */
@@ -98,8 +108,8 @@ export interface ExtensibleFormatInit {
   validBitsPerSample?: number;
   /** dwChannelMask; default the first `channels` SPEAKER_* bits in order. */
   channelMask?: number;
-  /** SubFormat; default KSDATAFORMAT_SUBTYPE_PCM. */
-  subFormat?: Guid;
+  /** The sample type (SubFormat): 'PCM' (integers, the default), 'IEEE_FLOAT', or a KSDATAFORMAT.SUBTYPE_* GUID. */
+  subFormat?: AudioSubtypeName | GuidString;
 }
 
 
@@ -112,7 +122,7 @@ export function extensibleFormat(init: ExtensibleFormatInit): DataFormat {
   const validBits = checkInteger(init.validBitsPerSample ?? bits, 'extensible.validBitsPerSample', 1, bits);
   const defaultMask = channels >= 32 ? 0xffffffff : 2 ** channels - 1;
   const channelMask = checkInteger(init.channelMask ?? defaultMask, 'extensible.channelMask', 0, 0xffffffff);
-  const subFormat = normalizeGuid(init.subFormat ?? KSDATAFORMAT.SUBTYPE_PCM, 'extensible.subFormat');
+  const subFormat = audioSubtypeGuid(init.subFormat ?? 'PCM', 'extensible.subFormat');
   const blockAlign = channels * (bits / 8);
   if (blockAlign > 0xffff) throw new RangeError(`extensible.channels × bytes per sample must fit in 16 bits, got ${blockAlign}`);
   const avgBytesPerSec = sampleRate * blockAlign;

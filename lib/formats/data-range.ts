@@ -7,11 +7,11 @@
 import { checkUint32 } from '../base/validate';
 import { KsError } from '../base/errors';
 import { KSDATAFORMAT } from '../structs/constants';
-import { normalizeGuid, readGuid, writeGuid, type Guid } from '../structs/guid';
+import { readGuid, writeGuid, type Guid, type GuidString } from '../structs/guid';
 import { KSMULTIPLE_ITEM_SIZE, readMultipleItem } from '../structs/multiple-item';
 import { KSDATAFORMAT_ATTRIBUTES, KSDATAFORMAT_SIZE, type DataFormat } from './data-format';
 import { decodeVideoRange, type VideoRange } from './video-info';
-import { pcmFormat } from './audio-format';
+import { audioSubtypeGuid, pcmFormat, type AudioSubtypeName } from './audio-format';
 import { formatForVideoRange } from './video-format';
 
 export const KSDATARANGE_AUDIO_SIZE = 88;
@@ -46,8 +46,8 @@ function malformed(operation: string, message: string): KsError {
 }
 
 export interface AudioRangeInit extends Partial<AudioLimits> {
-  /** KSDATAFORMAT_SUBTYPE_* (default PCM). */
-  subFormat?: Guid;
+  /** The sample type (SubFormat): 'PCM' (default), 'IEEE_FLOAT', or a KSDATAFORMAT.SUBTYPE_* GUID. */
+  subFormat?: AudioSubtypeName | GuidString;
 }
 
 /**
@@ -72,7 +72,7 @@ export function encodeAudioRange(init: AudioRangeInit = {}): Buffer {
   const b = Buffer.alloc(KSDATARANGE_AUDIO_SIZE);
   b.writeUInt32LE(KSDATARANGE_AUDIO_SIZE, 0);
   writeGuid(b, 16, KSDATAFORMAT.TYPE_AUDIO);
-  writeGuid(b, 32, normalizeGuid(init.subFormat ?? KSDATAFORMAT.SUBTYPE_PCM, 'audioRange.subFormat'));
+  writeGuid(b, 32, audioSubtypeGuid(init.subFormat ?? 'PCM', 'audioRange.subFormat'));
   writeGuid(b, 48, KSDATAFORMAT.SPECIFIER_WAVEFORMATEX);
   b.writeUInt32LE(limits.maximumChannels, 64);
   b.writeUInt32LE(limits.minimumBitsPerSample, 68);

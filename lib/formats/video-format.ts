@@ -5,7 +5,7 @@
  */
 import { checkInteger } from '../base/validate';
 import { KSDATAFORMAT } from '../structs/constants';
-import { normalizeGuid, type Guid } from '../structs/guid';
+import { normalizeGuid, type Guid, type GuidString } from '../structs/guid';
 import type { DataFormat } from './data-format';
 import { encodeVideoInfoHeader, KS_BITMAPINFOHEADER_SIZE, type VideoInfoHeader, type VideoRange } from './video-info';
 
@@ -23,11 +23,36 @@ const LAYOUTS: Record<string, Layout> = {
   [KSDATAFORMAT.SUBTYPE_RGB32]: { bitCount: 32, compression: 0, imageSize: (w, h) => w * 4 * h, evenWidth: false, evenHeight: false },
 };
 
+/** The video subtypes videoFormat() builds, by name (KSDATAFORMAT_SUBTYPE_YUY2, ...). */
+export type VideoSubtypeName = 'YUY2' | 'NV12' | 'RGB24' | 'RGB32';
+
+const SUBTYPE_BY_NAME: Record<VideoSubtypeName, Guid> = {
+  YUY2: KSDATAFORMAT.SUBTYPE_YUY2,
+  NV12: KSDATAFORMAT.SUBTYPE_NV12,
+  RGB24: KSDATAFORMAT.SUBTYPE_RGB24,
+  RGB32: KSDATAFORMAT.SUBTYPE_RGB32,
+};
+
+/** A video subtype given by name ('NV12') or GUID, as its GUID; a name it does not know is a RangeError listing the names. */
+export function videoSubtypeGuid(subtype: VideoSubtypeName | GuidString, field = 'video.subtype'): Guid {
+  if (typeof subtype === 'string' && Object.prototype.hasOwnProperty.call(SUBTYPE_BY_NAME, subtype.toUpperCase())) {
+    return SUBTYPE_BY_NAME[subtype.toUpperCase() as VideoSubtypeName];
+  }
+  if (typeof subtype === 'string' && !subtype.includes('-')) {
+    throw new RangeError(`${field} must be one of ${Object.keys(SUBTYPE_BY_NAME).join(', ')} or a KSDATAFORMAT.SUBTYPE_* GUID, got "${subtype}"`);
+  }
+  return normalizeGuid(subtype, field);
+}
+
 export interface VideoFormatInit {
-  /** biWidth, pixels */ width: number;
-  /** biHeight, pixels (written positive) */ height: number;
-  /** SubFormat: KSDATAFORMAT.SUBTYPE_YUY2, _NV12, _RGB24 or _RGB32 */ subtype: Guid;
-  /** Frames per second: AvgTimePerFrame = round(10⁷ / fps) */ fps: number;
+  /** Picture width in pixels (biWidth), 1..16384; even for YUY2 and NV12. */
+  width: number;
+  /** Picture height in pixels (biHeight, written positive: top-down for YUV), 1..16384; even for NV12. */
+  height: number;
+  /** The pixel layout (SubFormat): 'YUY2', 'NV12', 'RGB24' or 'RGB32', or the KSDATAFORMAT.SUBTYPE_* GUID. */
+  subtype: VideoSubtypeName | GuidString;
+  /** Frames per second, in (0, 1000]: AvgTimePerFrame = round(10⁷ / fps) in 100 ns units (30 → 333333). */
+  fps: number;
 }
 
 /**
@@ -38,7 +63,7 @@ export interface VideoFormatInit {
  */
 export function videoFormat(init: VideoFormatInit): DataFormat {
   if (init === null || typeof init !== 'object') throw new TypeError('videoFormat takes { width, height, subtype, fps }');
-  const subtype = normalizeGuid(init.subtype, 'video.subtype');
+  const subtype = videoSubtypeGuid(init.subtype);
   const layout = LAYOUTS[subtype];
   if (!layout) throw new RangeError(`video.subtype must be one of YUY2, NV12, RGB24, RGB32 (KSDATAFORMAT.SUBTYPE_*), got ${subtype}`);
   const dimension = (value: unknown, field: string, even: boolean): number => {

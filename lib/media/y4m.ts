@@ -5,7 +5,7 @@
  * siting NV12 capture uses: co-sited with even luma columns, between rows).
  */
 import { KSDATAFORMAT } from '../structs/constants';
-import type { Guid } from '../structs/guid';
+import type { GuidString } from '../structs/guid';
 import { FileSink, type MediaTarget } from './file-sink';
 
 export type Y4mChroma = '422' | '420mpeg2';
@@ -15,8 +15,8 @@ export interface Y4mVideo {
   width: number;
   /** Picture height in pixels (positive; even for NV12). */
   height: number;
-  /** The packed layout frames arrive in: KSDATAFORMAT.SUBTYPE_YUY2 or SUBTYPE_NV12. */
-  subtype: Guid;
+  /** The packed layout frames arrive in: 'YUY2' or 'NV12', or KSDATAFORMAT.SUBTYPE_YUY2 / SUBTYPE_NV12. */
+  subtype: 'YUY2' | 'NV12' | GuidString;
   /** Time between frames in 100 ns units (AvgTimePerFrame; 333333 is 30 fps). */
   avgTimePerFrame: bigint | number;
 }
@@ -45,9 +45,9 @@ export function y4mFrameRate(avgTimePerFrame: bigint | number): [number, number]
   return [UNITS_PER_SECOND / g, interval / g];
 }
 
-function chromaOf(subtype: Guid): Y4mChroma {
-  if (subtype === KSDATAFORMAT.SUBTYPE_YUY2) return '422';
-  if (subtype === KSDATAFORMAT.SUBTYPE_NV12) return '420mpeg2';
+function chromaOf(subtype: string): Y4mChroma {
+  if (subtype === 'YUY2' || subtype === KSDATAFORMAT.SUBTYPE_YUY2) return '422';
+  if (subtype === 'NV12' || subtype === KSDATAFORMAT.SUBTYPE_NV12) return '420mpeg2';
   throw new RangeError(`Y4M output takes YUY2 or NV12 video (KSDATAFORMAT.SUBTYPE_YUY2, _NV12), got ${subtype}; capture other formats with --raw`);
 }
 

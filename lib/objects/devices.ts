@@ -1,6 +1,6 @@
 /** listDevices: KS device interfaces by category, from SetupAPI or the emulator. */
 import { KSCATEGORY, type KsCategoryName } from '../structs/constants';
-import { guidToBuffer, normalizeGuid, readGuid, type Guid } from '../structs/guid';
+import { guidToBuffer, normalizeGuid, readGuid, type Guid, type GuidString } from '../structs/guid';
 import { callNative, native } from '../addon/binding';
 import { resolveBackend, type BackendName } from '../addon/backend';
 import { KsError } from '../base/errors';
@@ -19,8 +19,9 @@ export interface DeviceInfo {
 }
 
 export interface ListDevicesOptions {
-  /** A KSCATEGORY name (AUDIO, CAPTURE, ...) or a GUID; every known category when absent. */
-  category?: KsCategoryName | Guid;
+  /** Only devices in this KSCATEGORY: a name (AUDIO, CAPTURE, RENDER, VIDEO, ...) or its GUID; default every category in KSCATEGORY. */
+  category?: KsCategoryName | GuidString;
+  /** Which backend to ask: 'windows' (SetupAPI) or 'emulator'; default KS_BACKEND, else windows where ksuser.dll loads, else the emulator. */
   backend?: BackendName;
 }
 
@@ -65,8 +66,8 @@ export function listDevices(options: ListDevicesOptions = {}): DeviceInfo[] {
 export interface FindDeviceOptions {
   /** Which backend's devices to search; by default the default backend (the emulator off Windows). */
   backend?: BackendName;
-  /** Only devices in this KSCATEGORY (a name such as CAPTURE, or a GUID); default every known category. */
-  category?: KsCategoryName | Guid;
+  /** Only devices in this KSCATEGORY (a name such as CAPTURE, or its GUID); default every category in KSCATEGORY. */
+  category?: KsCategoryName | GuidString;
 }
 
 /**

@@ -28,6 +28,8 @@ import { audioChannelInstance, encodePinProperty, KSIDENTIFIER_SIZE, pinInstance
 import { isAbsent, parseWideString, readTopology, type Topology } from './topology';
 import { createClockOn, type KsClock } from './clock';
 import { isEmulatedPath, resolveBackend, type BackendName } from '../addon/backend';
+import { findDevice } from './devices';
+import { negotiateFormat, type FormatNegotiation } from './negotiate';
 import { KsPin } from './pin';
 import type { CreatedWith } from './allocator';
 
@@ -116,16 +118,21 @@ export function parsePhysicalConnection(reply: Buffer, operation = 'read physica
 }
 
 export interface CreatePinOptions {
-  /** KSPIN_CONNECT.PinId */
+  /** Which pin factory to instantiate (KSPIN_CONNECT.PinId): 0 .. pinCount() − 1; `inspect` lists them. */
   pinId: number;
-  dataFormat: DataFormat;
-  /** Access; by default GENERIC_READ for a pin data flows out of, GENERIC_WRITE for one it flows into. */
+  /**
+   * The format to stream in (the KSDATAFORMAT after KSPIN_CONNECT): pcmFormat(), videoFormat(), a range's format.
+   * Default: the pin's choice through KSPROPERTY_PIN_DATAINTERSECTION, else its first usable data range; the pin's
+   * `negotiation` says which was taken.
+   */
+  dataFormat?: DataFormat;
+  /** Access rights for the create (GENERIC_READ / GENERIC_WRITE bits); default GENERIC_READ for a pin data flows out of, GENERIC_WRITE for one it flows into. */
   access?: number;
-  /** KSPIN_CONNECT.Interface; default KSINTERFACESETID_Standard / STANDARD_STREAMING. */
+  /** The interface the connection speaks (KSPIN_CONNECT.Interface); default KSINTERFACESETID_Standard / KSINTERFACE_STANDARD_STREAMING (0). */
   interface?: { set: Guid; id: number; flags?: number };
-  /** KSPIN_CONNECT.Medium; default KSMEDIUMSETID_Standard / ANYINSTANCE. */
+  /** The medium (KSPIN_CONNECT.Medium); default KSMEDIUMSETID_Standard / KSMEDIUM_TYPE_ANYINSTANCE (0). */
   medium?: { set: Guid; id: number; flags?: number };
-  /** KSPIN_CONNECT.Priority; default KSPRIORITY_NORMAL, subclass 1. */
+  /** Scheduling priority (KSPIN_CONNECT.Priority); default KSPRIORITY_NORMAL (0x40000000), subclass 1. */
   priority?: { priorityClass: number; prioritySubClass: number };
 }
 
@@ -138,8 +145,15 @@ const FLOWS: Record<number, DataFlow> = { [KSPIN_DATAFLOW.IN]: 'in', [KSPIN_DATA
 const COMMUNICATIONS: Record<number, Communication> = { 0: 'none', 1: 'sink', 2: 'source', 3: 'both', 4: 'bridge' };
 
 
-export function openFilter(path: string, options: OpenFilterOptions = {}): KsFilter {
-  if (typeof path !== 'string' || path.length === 0) throw new TypeError('path must be a device interface path (a non-empty string)');
+/**
+ * Opens a KS filter: a device interface path from listDevices() ("\\?\…"), or a
+ * device's friendly name or a unique part of it ("USB Microphone"), matched
+ * case-insensitively; a name that matches several devices, or none, is a
+ * KsError (ERR_DEVICE_AMBIGUOUS listing them, ERR_DEVICE_NOT_FOUND).
+ */
+export function openFilter(pathOrName: string, options: OpenFilterOptions = {}): KsFilter {
+  if (typeof pathOrName !== 'string' || pathOrName.length === 0) throw new TypeError('path must be a device interface path or a device name (a non-empty string)');
+  const path = pathOrName.startsWith('\\\\') ? pathOrName : findDevice(pathOrName, { backend: options.backend }).path;
   const backend = options.backend === undefined && isEmulatedPath(path) ? 'emulator' : resolveBackend(options.backend);
   const id = callNative('open filter', () => native.openFilter(backend, path), (code) =>
     code.endsWith('NOT_FOUND') ? `no device interface at ${path}` : undefined,
@@ -265,7 +279,6 @@ export class KsFilter extends KsHandle {
     };
   }
 
-  /** Opens topology node `nodeId` (KsCreateTopologyNode2 where present, else KsCreateTopologyNode). */
   /**
    * Creates a clock on a clock device's filter (KSCATEGORY_CLOCK, such as the
    * system clock), KsCreateClock2 where present. Filters of other devices
@@ -275,6 +288,7 @@ export class KsFilter extends KsHandle {
     return createClockOn(this.idFor('create clock'), this, this.backend);
   }
 
+  /** Opens topology node `nodeId` (KsCreateTopologyNode2 where present, else KsCreateTopologyNode); `topology()` lists the node ids. */
   createNode(nodeId: number, options: CreateNodeOptions = {}): KsNode {
     const operation = 'create topology node';
     checkUint32(nodeId, 'nodeId');
@@ -363,8 +377,14 @@ export class KsFilter extends KsHandle {
     const operation = 'create pin';
     if (options === null || typeof options !== 'object') throw new TypeError('createPin takes { pinId, dataFormat, ... }');
     const pinId = checkUint32(options.pinId, 'pinId');
-    if (options.dataFormat === null || typeof options.dataFormat !== 'object') throw new TypeError('dataFormat must be a DataFormat object');
-    const format = encodeDataFormat(options.dataFormat);
+    let dataFormat = options.dataFormat;
+    let negotiation: FormatNegotiation | null = null;
+    if (dataFormat === undefined) {
+      this.idFor(operation);
+      ({ format: dataFormat, negotiation } = negotiateFormat(this, pinId));
+    }
+    if (dataFormat === null || typeof dataFormat !== 'object') throw new TypeError('dataFormat must be a DataFormat object (pcmFormat(), videoFormat(), ...) or left out to let the pin choose');
+    const format = encodeDataFormat(dataFormat);
     const connect = Buffer.alloc(KSPIN_CONNECT_SIZE);
     const iface = options.interface ?? { set: KSINTERFACESETID_Standard, id: KSINTERFACE_STANDARD_STREAMING };
     const medium = options.medium ?? { set: KSMEDIUMSETID_Standard, id: KSMEDIUM_TYPE_ANYINSTANCE };
@@ -399,11 +419,13 @@ export class KsFilter extends KsHandle {
     try {
       result = callNative(operation, () => native.createObject(id, ObjectClass.Pin, payload, access!));
     } catch (e) {
-      throw this.explainPinFailure(e, pinId, options.dataFormat);
+      throw this.explainPinFailure(e, pinId, dataFormat);
     }
     const [child, usedV2] = result;
     const createdWith: CreatedWith = usedV2 ? 'KsCreatePin2' : this.backend === 'windows' ? 'KsCreatePin' : 'emulator';
-    return new KsPin(child, this, pinId, options.dataFormat, createdWith, this.backend, flow === undefined ? null : FLOWS[flow] ?? null);
+    const pin = new KsPin(child, this, pinId, dataFormat, createdWith, this.backend, flow === undefined ? null : FLOWS[flow] ?? null);
+    pin.negotiation = negotiation;
+    return pin;
   }
 
   /** A failed pin create, told apart: no instance left, or the format refused. */

@@ -81,7 +81,23 @@ export interface PropertyOptions {
   typeFlags?: number;
 }
 
+/** Reads a handle's native id for code in this package outside the class (set by KsHandle's static block). */
+let nativeIdReader: (handle: KsHandle, operation: string) => number;
+
+/**
+ * The native id of an open handle, or ERR_CLOSED: for package code that talks
+ * to the addon about a handle from outside its class (the benchmark hook).
+ * Not exported from the package root.
+ */
+export function nativeIdOf(handle: KsHandle, operation: string): number {
+  return nativeIdReader(handle, operation);
+}
+
 export abstract class KsHandle {
+  static {
+    nativeIdReader = (handle, operation) => handle.idFor(operation);
+  }
+
   /** What kind of object this is, for messages: "filter", "pin", "allocator". */
   abstract readonly kind: string;
   readonly #id: number;

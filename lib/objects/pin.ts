@@ -29,6 +29,8 @@ export class KsPin extends KsHandle {
    * (write(), writable()); null where the driver did not say.
    */
   readonly dataFlow: 'in' | 'out' | null;
+  /** How the format was chosen when createPin() was given none (DATAINTERSECTION or the first range, and the format in words); null when the caller gave it. */
+  negotiation: { by: 'DATAINTERSECTION' | 'first data range'; description: string } | null = null;
   #allocator: KsAllocator | null = null;
   readonly #captures = new Set<CaptureStream>();
   /** Whether frames() moved the pin to RUN, so the last stream to end stops it again. */
@@ -310,31 +312,6 @@ export class KsPin extends KsHandle {
         );
       },
     });
-  }
-
-  /**
-   * For benchmarks: runs this pin's streaming engine for `milliseconds` with
-   * no JavaScript in the loop (each completed packet is resubmitted at once on
-   * the completion thread) and reports what it moved. Blocks the calling
-   * thread; the pin must be running.
-   */
-  measureNativeLoop(options: { write?: boolean; packets: number; frameSize: number; alignment?: number; milliseconds: number }): {
-    frames: number;
-    bytes: number;
-    seconds: number;
-  } {
-    const operation = 'measure native loop';
-    const id = this.idFor(operation);
-    const { packets, frameSize, milliseconds } = options;
-    const alignment = options.alignment ?? 8;
-    checkInteger(packets, 'packets', 1, 4096);
-    checkInteger(frameSize, 'frameSize', 1, 0x40000000);
-    checkInteger(milliseconds, 'milliseconds', 1, 600000);
-    const slotSize = Math.ceil(frameSize / alignment) * alignment;
-    const [frames, bytes, seconds] = callNative(operation, () =>
-      native.streamNativeSink(id, options.write ?? false, packets, slotSize, alignment, milliseconds),
-    );
-    return { frames, bytes, seconds };
   }
 
   private captureOptions(options: CaptureOptions): Required<CaptureOptions> {

@@ -5,7 +5,7 @@
  * not keep the event loop alive unless `ref()`'d.
  */
 import { KSCATEGORY, type KsCategoryName } from '../structs/constants';
-import { guidToBuffer, readGuid, type Guid } from '../structs/guid';
+import { guidToBuffer, readGuid, type GuidString } from '../structs/guid';
 import { callNative, native } from '../addon/binding';
 import { resolveBackend, type BackendName } from '../addon/backend';
 import { categoryGuid } from './devices';
@@ -21,7 +21,7 @@ export interface DeviceChange {
 
 export interface WatchDevicesOptions {
   /** KSCATEGORY names or GUIDs; every category in KSCATEGORY when absent. */
-  categories?: (KsCategoryName | Guid)[];
+  categories?: (KsCategoryName | GuidString)[];
   backend?: BackendName;
 }
 

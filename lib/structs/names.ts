@@ -46,7 +46,7 @@ GUID_NAMES.set(KSINTERFACESETID_Standard, 'KSINTERFACESETID_Standard');
 GUID_NAMES.set(KSMEDIUMSETID_Standard, 'KSMEDIUMSETID_Standard');
 
 /** The SDK name of a GUID this package knows (KSCATEGORY_AUDIO, KSNODETYPE_VOLUME, KSDATAFORMAT_SUBTYPE_PCM, ...), else null. */
-export function guidName(guid: Guid): string | null {
+export function guidName(guid: string): string | null {
   return typeof guid === 'string' ? GUID_NAMES.get(guid.toUpperCase()) ?? null : null;
 }
 
@@ -56,7 +56,7 @@ export function namedGuid(guid: Guid): NamedGuid {
 }
 
 /** The name of a GUID where known, else the GUID itself. */
-export function guidLabel(guid: Guid): string {
+export function guidLabel(guid: string): string {
   return guidName(guid) ?? guid;
 }
 
