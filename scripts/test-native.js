@@ -21,11 +21,18 @@ const outDir = path.join(root, 'build', 'native-test');
 fs.mkdirSync(outDir, { recursive: true });
 const binary = path.join(outDir, 'emulator_selftest');
 const sanitize = process.env.KS_NATIVE_SANITIZE === '0' ? [] : ['-fsanitize=address,undefined', '-fno-omit-frame-pointer'];
+// The build takes a minute or more: say what is happening rather than go quiet.
+console.log(
+  `native: building the self-test (native/test/emulator_selftest.cpp and ${sources.length} emulator sources) with ${compiler}` +
+    `${sanitize.length ? ', AddressSanitizer and UBSan' : ''} into ${path.relative(root, binary)} — this takes a minute or two`,
+);
+const buildStarted = Date.now();
 execFileSync(
   compiler,
   ['-std=c++17', '-g', '-O1', '-Wall', '-Wextra', '-Wno-unused-parameter', ...sanitize, '-pthread', '-o', binary,
     'native/test/emulator_selftest.cpp', ...sources],
   { cwd: root, stdio: 'inherit' },
 );
+console.log(`native: built in ${((Date.now() - buildStarted) / 1000).toFixed(0)} s; running it`);
 const run = spawnSync(binary, [], { stdio: 'inherit', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } });
 process.exit(run.status ?? 1);

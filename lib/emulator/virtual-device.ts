@@ -53,7 +53,7 @@ export interface VirtualPropertyRequest {
 export type VirtualPropertyReply = Buffer | { status?: number | string; data?: Buffer; information?: number } | undefined | void;
 
 export interface VirtualPropertyHandler {
-  set: Guid;
+  set: Guid | string;
   id: number;
   /** Where requests arrive: the filter (default), every pin instance, or topology nodes (KSP_NODE requests). */
   target?: 'filter' | 'pin' | 'node';
@@ -94,7 +94,7 @@ export interface VirtualDeviceDefinition {
   topology?: VirtualTopology;
   properties?: VirtualPropertyHandler[];
   /** Events the filter (or every pin instance) lets callers enable; raise them with fireEvent. */
-  events?: { set: Guid; id: number; target?: 'filter' | 'pin' }[];
+  events?: { set: Guid | string; id: number; target?: 'filter' | 'pin' }[];
 }
 
 const FLOWS: Record<DataFlow, number> = { in: KSPIN_DATAFLOW.IN, out: KSPIN_DATAFLOW.OUT };
@@ -181,7 +181,7 @@ export class VirtualDevice {
   }
 
   /** Generates the event on every filter and pin of the device that enabled it. */
-  fireEvent(set: Guid, id: number): void {
+  fireEvent(set: Guid | string, id: number): void {
     this.#check('fire event');
     const guid = normalizeGuid(set, 'set');
     checkUint32(id, 'id');

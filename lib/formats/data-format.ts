@@ -30,11 +30,16 @@ export const KSDATAFORMAT_ATTRIBUTES = 0x2;
 
 /** A KSDATAFORMAT: the head, then what its specifier says follows (kept as bytes). */
 export interface DataFormat {
-  /** MajorFormat */ majorFormat: Guid;
-  /** SubFormat */ subFormat: Guid;
-  /** Specifier */ specifier: Guid;
-  /** Flags (KSDATAFORMAT_ATTRIBUTES, ...) */ flags?: number;
-  /** SampleSize */ sampleSize?: number;
+  /** The kind of media (MajorFormat): KSDATAFORMAT.TYPE_AUDIO, TYPE_VIDEO, ... */
+  majorFormat: Guid;
+  /** The encoding within it (SubFormat): KSDATAFORMAT.SUBTYPE_PCM, SUBTYPE_IEEE_FLOAT, SUBTYPE_YUY2, ... */
+  subFormat: Guid;
+  /** Which structure follows the 64-byte head (Specifier): KSDATAFORMAT.SPECIFIER_WAVEFORMATEX, SPECIFIER_VIDEOINFO, ... */
+  specifier: Guid;
+  /** KSDATAFORMAT flags (Flags): KSDATAFORMAT_ATTRIBUTES (2) when an attribute list follows; default 0. */
+  flags?: number;
+  /** Bytes per sample (SampleSize): the block align for audio, the picture size for video; default 0 (variable). */
+  sampleSize?: number;
   /** The bytes after the 64-byte head (a WAVEFORMATEX for SPECIFIER_WAVEFORMATEX). */
   specifierData?: Buffer;
   /** The decoded WAVEFORMATEX, when the specifier is WAVEFORMATEX. */

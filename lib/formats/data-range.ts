@@ -17,20 +17,31 @@ import { formatForVideoRange } from './video-format';
 export const KSDATARANGE_AUDIO_SIZE = 88;
 
 export interface AudioLimits {
-  /** MaximumChannels */ maximumChannels: number;
-  /** MinimumBitsPerSample */ minimumBitsPerSample: number;
-  /** MaximumBitsPerSample */ maximumBitsPerSample: number;
-  /** MinimumSampleFrequency */ minimumSampleFrequency: number;
-  /** MaximumSampleFrequency */ maximumSampleFrequency: number;
+  /** The most channels the range allows (MaximumChannels). */
+  maximumChannels: number;
+  /** The fewest bits per sample container (MinimumBitsPerSample). */
+  minimumBitsPerSample: number;
+  /** The most bits per sample container (MaximumBitsPerSample). */
+  maximumBitsPerSample: number;
+  /** The lowest sample rate, in Hz (MinimumSampleFrequency). */
+  minimumSampleFrequency: number;
+  /** The highest sample rate, in Hz (MaximumSampleFrequency). */
+  maximumSampleFrequency: number;
 }
 
 /** A KSDATARANGE as a pin reports it, with its raw bytes kept whole. */
 export interface DataRange {
+  /** The range's size in bytes (FormatSize): 64 for a bare KSDATARANGE, 88 for KSDATARANGE_AUDIO, ... */
   formatSize: number;
+  /** KSDATARANGE flags (Flags): KSDATARANGE_ATTRIBUTES (2) when an attribute list follows. */
   flags: number;
+  /** Bytes per sample (SampleSize); 0 when it varies. */
   sampleSize: number;
+  /** The kind of media (MajorFormat): KSDATAFORMAT.TYPE_AUDIO, TYPE_VIDEO, ... */
   majorFormat: Guid;
+  /** The encoding (SubFormat): KSDATAFORMAT.SUBTYPE_PCM, SUBTYPE_YUY2, ...; the null GUID is a wildcard. */
   subFormat: Guid;
+  /** The structure a format built from it carries (Specifier): SPECIFIER_WAVEFORMATEX, SPECIFIER_VIDEOINFO, ... */
   specifier: Guid;
   /** KSDATARANGE_AUDIO's limits, when the range is one. */
   audio?: AudioLimits;

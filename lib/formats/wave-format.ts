@@ -82,13 +82,20 @@ export const WAVEFORMATEX_SIZE = 18;
 export const WAVE_FORMAT_PCM = 1;
 
 export interface WaveFormat {
-  /** wFormatTag */ formatTag: number;
-  /** nChannels */ channels: number;
-  /** nSamplesPerSec */ sampleRate: number;
-  /** nAvgBytesPerSec */ avgBytesPerSec: number;
-  /** nBlockAlign */ blockAlign: number;
-  /** wBitsPerSample */ bitsPerSample: number;
-  /** cbSize */ extraSize: number;
+  /** The encoding (wFormatTag): WAVE_FORMAT_PCM (1), WAVE_FORMAT_IEEE_FLOAT (3) or WAVE_FORMAT_EXTENSIBLE (0xFFFE). */
+  formatTag: number;
+  /** Channels (nChannels): 1 mono, 2 stereo, ... */
+  channels: number;
+  /** Sample frames per second, in Hz (nSamplesPerSec). */
+  sampleRate: number;
+  /** Bytes per second (nAvgBytesPerSec): sampleRate × blockAlign. */
+  avgBytesPerSec: number;
+  /** Bytes per sample frame, all channels (nBlockAlign): channels × bitsPerSample / 8. */
+  blockAlign: number;
+  /** Bits per sample container (wBitsPerSample): 8, 16, 24, 32 (or 64 for float). */
+  bitsPerSample: number;
+  /** Bytes of extra format information after the 18-byte WAVEFORMATEX (cbSize): 0, or 22 for WAVEFORMATEXTENSIBLE. */
+  extraSize: number;
 }
 
 /** Decodes the 18 bytes of a WAVEFORMATEX at `o` (the caller checked the length). */

@@ -6,15 +6,17 @@ import { resolveBackend, type BackendName } from '../addon/backend';
 import { KsError } from '../base/errors';
 
 export interface DeviceInfo {
-  /** The device interface path, for openFilter. */
+  /** The device interface path ("\\?\..."), what openFilter() opens. */
   path: string;
+  /** The name Windows shows for the device: the interface key's FriendlyName, else SPDRP_FRIENDLYNAME, else SPDRP_DEVICEDESC; e.g. "Microphone (USB Audio)". */
   friendlyName: string;
-  /** The device instance id. */
+  /** The device instance id (e.g. "USB\\VID_046D&PID_0825\\..."); "" where the backend has none. */
   instanceId: string;
-  /** The KS categories this interface is in (names where known, else GUIDs). */
+  /** The KS categories this interface is in: KSCATEGORY names where known (AUDIO, CAPTURE, ...), else GUIDs. */
   categories: string[];
+  /** The backend that listed it: 'windows' (SetupAPI) or 'emulator'. */
   backend: BackendName;
-  /** True for the emulator's virtual devices. */
+  /** True for the emulator's devices (virtual, no hardware behind them). */
   emulated: boolean;
 }
 

@@ -41,18 +41,22 @@ export type DataFlow = 'in' | 'out';
 export type Communication = 'none' | 'sink' | 'source' | 'both' | 'bridge';
 
 export interface PinFactoryInfo {
+  /** The pin factory's id, 0 .. pinCount() − 1: what createPin({ pinId }) takes. */
   pinId: number;
-  /** KSPROPERTY_PIN_NAME, when the pin has one. */
+  /** The pin's name (KSPROPERTY_PIN_NAME), e.g. "Capture"; null when the driver gives none. */
   name: string | null;
-  /** KSPROPERTY_PIN_DATAFLOW */
+  /** Which way data flows (KSPROPERTY_PIN_DATAFLOW): 'out' of the filter (a capture pin), 'in' to it (a render pin). */
   dataFlow: DataFlow;
-  /** KSPROPERTY_PIN_COMMUNICATION */
+  /**
+   * How the pin connects (KSPROPERTY_PIN_COMMUNICATION): 'sink' or 'both' can be instantiated by an application;
+   * 'bridge' joins the filter to hardware or another filter and cannot; 'source' connects to another pin; 'none'.
+   */
   communication: Communication;
-  /** KSPROPERTY_PIN_CATEGORY, when the pin has one. */
+  /** What the pin is for (KSPROPERTY_PIN_CATEGORY): a PINNAME_* or KSNODETYPE_* GUID (guidName() names it); null when absent. */
   category: Guid | null;
-  /** KSPROPERTY_PIN_CINSTANCES */
+  /** Instances open now and allowed at once on this filter (KSPROPERTY_PIN_CINSTANCES: CurrentCount, PossibleCount). */
   instances: { possible: number; current: number };
-  /** KSPROPERTY_PIN_DATARANGES */
+  /** The formats the pin offers (KSPROPERTY_PIN_DATARANGES), each with its raw KSDATARANGE. */
   dataRanges: DataRange[];
   /** KSPROPERTY_PIN_GLOBALCINSTANCES: instances across every open filter of the device; null when not reported. */
   globalInstances: { possible: number; current: number } | null;
@@ -129,15 +133,15 @@ export interface CreatePinOptions {
   /** Access rights for the create (GENERIC_READ / GENERIC_WRITE bits); default GENERIC_READ for a pin data flows out of, GENERIC_WRITE for one it flows into. */
   access?: number;
   /** The interface the connection speaks (KSPIN_CONNECT.Interface); default KSINTERFACESETID_Standard / KSINTERFACE_STANDARD_STREAMING (0). */
-  interface?: { set: Guid; id: number; flags?: number };
+  interface?: { set: Guid | string; id: number; flags?: number };
   /** The medium (KSPIN_CONNECT.Medium); default KSMEDIUMSETID_Standard / KSMEDIUM_TYPE_ANYINSTANCE (0). */
-  medium?: { set: Guid; id: number; flags?: number };
+  medium?: { set: Guid | string; id: number; flags?: number };
   /** Scheduling priority (KSPIN_CONNECT.Priority); default KSPRIORITY_NORMAL (0x40000000), subclass 1. */
   priority?: { priorityClass: number; prioritySubClass: number };
 }
 
 export interface OpenFilterOptions {
-  /** Which backend opens it; by default the emulator for emulated paths, else the default backend. */
+  /** Which backend opens it, 'windows' or 'emulator'; default the emulator for emulated paths and names, else KS_BACKEND, else windows where ksuser.dll loads. */
   backend?: BackendName;
 }
 

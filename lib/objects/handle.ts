@@ -8,7 +8,7 @@
 import { KsError, StatusKind, statusCancelled, statusOk } from '../base/errors';
 import { guidLabel, propertyName } from '../structs/names';
 import { IOCTL_KS, KSMETHOD_TYPE, KSPROPERTY_TYPE } from '../structs/constants';
-import { readGuid, type Guid } from '../structs/guid';
+import { normalizeGuid, readGuid, type Guid } from '../structs/guid';
 import { type EnableEventOptions, eventTypeFlags, type KsEventListener, KsEventSubscription } from './events';
 import { callNative, native, type StatusTriple } from '../addon/binding';
 import { encodeIdentifier } from '../structs/request';
@@ -191,12 +191,12 @@ export abstract class KsHandle {
    * `size`, the driver is asked for the size first (a zero-length GET); a
    * driver that answers without one is asked again with growing buffers.
    */
-  getProperty(set: Guid, id: number, options: PropertyOptions = {}): Buffer {
+  getProperty(set: Guid | string, id: number, options: PropertyOptions = {}): Buffer {
     return this.getPropertyOf('', set, id, options);
   }
 
   /** getProperty, with what the request is about (" of pin 3", " on node 1 (KSNODETYPE_MUTE)") in its messages. */
-  protected getPropertyOf(subject: string, set: Guid, id: number, options: PropertyOptions = {}, hint?: (code: string) => string | undefined): Buffer {
+  protected getPropertyOf(subject: string, set: Guid | string, id: number, options: PropertyOptions = {}, hint?: (code: string) => string | undefined): Buffer {
     const operation = `get ${propertyName(set, id)}${subject}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.GET | (options.typeFlags ?? 0), options.instance);
     let size = options.size;
@@ -225,12 +225,12 @@ export abstract class KsHandle {
   }
 
   /** KSPROPERTY_TYPE_SET of any property with `value` as its data. */
-  setProperty(set: Guid, id: number, value: Buffer, options: Omit<PropertyOptions, 'size'> = {}): void {
+  setProperty(set: Guid | string, id: number, value: Buffer, options: Omit<PropertyOptions, 'size'> = {}): void {
     this.setPropertyOf('', set, id, value, options);
   }
 
   /** setProperty, with what the request is about in its messages. */
-  protected setPropertyOf(subject: string, set: Guid, id: number, value: Buffer, options: Omit<PropertyOptions, 'size'> = {}, hint?: (code: string) => string | undefined): void {
+  protected setPropertyOf(subject: string, set: Guid | string, id: number, value: Buffer, options: Omit<PropertyOptions, 'size'> = {}, hint?: (code: string) => string | undefined): void {
     const operation = `set ${propertyName(set, id)}${subject}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.SET | (options.typeFlags ?? 0), options.instance);
     KsHandle.check(this.ioctl(IOCTL_KS.PROPERTY, request, value), operation, hint);
@@ -241,7 +241,7 @@ export abstract class KsHandle {
    * at all. False for the "not supported / not found / set not found"
    * statuses; any other failure throws.
    */
-  supportsSet(set: Guid): boolean {
+  supportsSet(set: Guid | string): boolean {
     const operation = `query support of property set ${guidLabel(set)}`;
     const result = this.ioctl(IOCTL_KS.PROPERTY, encodeIdentifier(set, 0, KSPROPERTY_TYPE.SETSUPPORT), null);
     if (statusOk(result[0], result[1])) return true;
@@ -255,7 +255,7 @@ export abstract class KsHandle {
    * written, with its KSPROPERTY_DESCRIPTION (and member lists) where the
    * driver gives one; null when the object does not support the property.
    */
-  supports(set: Guid, id: number, options: Omit<PropertyOptions, 'size'> = {}): PropertySupport | null {
+  supports(set: Guid | string, id: number, options: Omit<PropertyOptions, 'size'> = {}): PropertySupport | null {
     checkUint32(id, 'id');
     const operation = `query support of ${propertyName(set, id)}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.BASICSUPPORT | (options.typeFlags ?? 0), options.instance);
@@ -304,15 +304,15 @@ export abstract class KsHandle {
    * JS thread each time the driver signals it. The subscription keeps the
    * event loop alive until unref'd or disabled, and ends with the handle.
    */
-  enableEvent(set: Guid, id: number, listener: KsEventListener, options: EnableEventOptions = {}): KsEventSubscription {
+  enableEvent(set: Guid | string, id: number, listener: KsEventListener, options: EnableEventOptions = {}): KsEventSubscription {
     const flags = eventTypeFlags(id, listener, options);
     const handleId = this.idFor('enable event');
     const request = encodeIdentifier(set, id, flags, options.request);
     let subscription: KsEventSubscription | undefined;
-    const nativeId = callNative(`enable event ${set}:${id}`, () =>
+    const nativeId = callNative(`enable event ${guidLabel(set)} id ${id}`, () =>
       native.enableEvent(handleId, request, options.data ?? null, () => subscription?.deliver()),
     );
-    subscription = new KsEventSubscription(set, id, nativeId, listener, (s) => this.#subscriptions.delete(s));
+    subscription = new KsEventSubscription(normalizeGuid(set, 'set'), id, nativeId, listener, (s) => this.#subscriptions.delete(s));
     this.#subscriptions.add(subscription);
     return subscription;
   }
@@ -331,7 +331,7 @@ export abstract class KsHandle {
    * pend, so this is asynchronous; a handle closed meanwhile rejects it with
    * ERR_CANCELED.
    */
-  async invokeMethod(set: Guid, id: number, data: Buffer | null, flags: number = KSMETHOD_TYPE.SEND): Promise<Buffer> {
+  async invokeMethod(set: Guid | string, id: number, data: Buffer | null, flags: number = KSMETHOD_TYPE.SEND): Promise<Buffer> {
     const operation = `invoke method ${guidLabel(set)} id ${id}`;
     const request = encodeIdentifier(set, id, flags);
     const result = await this.ioctlAsync(IOCTL_KS.METHOD, request, data);

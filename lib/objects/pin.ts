@@ -245,7 +245,15 @@ export class KsPin extends KsHandle {
    * `data` must stay unchanged until the promise settles, which is when the
    * device has consumed it. A close meanwhile rejects it with ERR_CANCELED.
    */
-  async write(data: Uint8Array, options: { presentationTime?: number; endOfStream?: boolean } = {}): Promise<void> {
+  async write(
+    data: Uint8Array,
+    options: {
+      /** When the data is to be presented, in 100 ns units (KSSTREAM_HEADER.PresentationTime, TIMEVALID set); default none. */
+      presentationTime?: number;
+      /** The last packet of the stream (KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM); default false. */
+      endOfStream?: boolean;
+    } = {},
+  ): Promise<void> {
     const operation = 'write frame';
     this.#checkFlow('in', operation);
     if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Buffer or Uint8Array');
@@ -268,7 +276,12 @@ export class KsPin extends KsHandle {
    * Like frames(), it starts the pin if it is not running (at the first
    * chunk) and stops it again after end(), which signals end of stream.
    */
-  writable(options: { packets?: number } = {}): Writable {
+  writable(
+    options: {
+      /** Writes in flight at once (IOCTL_KS_WRITE_STREAM), 1..4096; default 8. */
+      packets?: number;
+    } = {},
+  ): Writable {
     this.#checkFlow('in', 'writable');
     const packets = checkInteger(options.packets ?? 8, 'packets', 1, 4096);
     let startedHere = false;

@@ -28,7 +28,7 @@ export function isGuid(value: unknown): value is Guid {
 }
 
 /** Writes a GUID's 16 bytes at `offset`. */
-export function writeGuid(target: Buffer, offset: number, value: Guid): void {
+export function writeGuid(target: Buffer, offset: number, value: Guid | string): void {
   const m = GUID_PATTERN.exec(normalizeGuid(value))!;
   target.writeUInt32LE(parseInt(m[1], 16), offset);
   target.writeUInt16LE(parseInt(m[2], 16), offset + 4);
@@ -36,7 +36,7 @@ export function writeGuid(target: Buffer, offset: number, value: Guid): void {
   Buffer.from(m[4] + m[5], 'hex').copy(target, offset + 8);
 }
 
-export function guidToBuffer(value: Guid): Buffer {
+export function guidToBuffer(value: Guid | string): Buffer {
   const b = Buffer.alloc(16);
   writeGuid(b, 0, value);
   return b;

@@ -77,7 +77,7 @@ const PROPERTY_IDS: Record<string, [string, Record<string, number>]> = {
  * an id this package has no name for gives "KSPROPSETID_Pin id 99"; an unknown
  * set gives "{GUID} id 2".
  */
-export function propertyName(set: Guid, id: number): string {
+export function propertyName(set: Guid | string, id: number): string {
   const known = PROPERTY_IDS[typeof set === 'string' ? set.toUpperCase() : ''];
   const name = known && Object.entries(known[1]).find(([, value]) => value === id)?.[0];
   if (name) return `${known[0]}${name}`;

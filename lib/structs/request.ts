@@ -10,7 +10,7 @@ export const KSP_PIN_SIZE = 32;
 export const KSP_NODE_SIZE = 32;
 
 /** KSIDENTIFIER { Set, Id, Flags } followed by `extra` bytes of instance data. */
-export function encodeIdentifier(set: Guid, id: number, flags: number, extra: Buffer = Buffer.alloc(0)): Buffer {
+export function encodeIdentifier(set: Guid | string, id: number, flags: number, extra: Buffer = Buffer.alloc(0)): Buffer {
   const b = Buffer.alloc(KSIDENTIFIER_SIZE + extra.length);
   writeGuid(b, 0, set);
   b.writeUInt32LE(id >>> 0, 16);
@@ -27,7 +27,7 @@ export function pinInstance(pinId: number): Buffer {
 }
 
 /** KSP_PIN: a KSPROPERTY addressed to one pin factory of a filter. */
-export function encodePinProperty(set: Guid, id: number, flags: number, pinId: number): Buffer {
+export function encodePinProperty(set: Guid | string, id: number, flags: number, pinId: number): Buffer {
   return encodeIdentifier(set, id, flags, pinInstance(pinId));
 }
 
@@ -46,7 +46,7 @@ export function audioChannelInstance(nodeId: number, channel: number): Buffer {
 }
 
 /** KSP_NODE: a KSPROPERTY addressed to one topology node. */
-export function encodeNodeProperty(set: Guid, id: number, flags: number, nodeId: number): Buffer {
+export function encodeNodeProperty(set: Guid | string, id: number, flags: number, nodeId: number): Buffer {
   const extra = Buffer.alloc(KSP_NODE_SIZE - KSIDENTIFIER_SIZE);
   extra.writeUInt32LE(nodeId >>> 0, 0);
   return encodeIdentifier(set, id, flags, extra);
