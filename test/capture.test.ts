@@ -183,9 +183,10 @@ describe('capture', () => {
     expectKsError(() => pin.frames(), 'ERR_CLOSED');
   });
 
-  it('refuses to write to a capture pin with STATUS_INVALID_DEVICE_REQUEST', async () => {
+  it('refuses to write to a capture pin, naming the calls that fit it', async () => {
     const pin = capturePin();
-    await expectKsRejection(pin.write(Buffer.alloc(64)), 'STATUS_INVALID_DEVICE_REQUEST');
+    // Refused in TypeScript before the driver is asked (which would answer STATUS_INVALID_DEVICE_REQUEST).
+    await expect(pin.write(Buffer.alloc(64))).rejects.toThrow('read it with frames() or readable()');
     pin.close();
   });
 

@@ -1,66 +1,111 @@
-// `kernel-streaming capture` and `render` against the emulator, with WAV files.
+// `kernel-streaming capture` and `render` as a user runs them (a child process of bin/kernel-streaming.js) against
+// the emulator: WAV (plain and WAVE_FORMAT_EXTENSIBLE), Y4M, raw, standard output; every byte checked.
 import { describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { run } from '../lib/cli/main';
 import { KSDATAFORMAT, emulatorToneSample, emulatorVideoFrame, videoFormat } from '../lib/index';
-import { readWav } from '../lib/media/wav';
+import { readWav, WavWriter } from '../lib/media/wav';
 import { y4mFrameRate, y4mHeader } from '../lib/media/y4m';
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await run(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { cli } from './cli-process';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-cli-'));
 
-describe('kernel-streaming capture / render', () => {
-  it('captures the emulated tone to a WAV file, every sample in place', async () => {
+/** Throws at the first sample frame of 16-bit stereo `data` that is not the emulator's tone (both channels), from sample frame `first`. */
+function expectTone(data: Buffer, first = 0): void {
+  for (let n = 0; n < data.length / 4; n++) {
+    const expected = emulatorToneSample(first + n, 48000, 16);
+    if (data.readInt16LE(n * 4) !== expected || data.readInt16LE(n * 4 + 2) !== expected) throw new Error(`sample frame ${n} differs`);
+  }
+}
+
+describe('kernel-streaming capture / render (audio)', () => {
+  it('captures --frames sample frames of the emulated tone to a WAV file, the summary on stderr, every sample in place', async () => {
     const file = path.join(tmp, 'capture.wav');
-    const { code, out } = await cli(['capture', 'Audio Capture', '--backend', 'emulator', '--frames', '200', '--unthrottled', '--out', file]);
+    const { code, out, err } = await cli(['capture', 'Audio Capture', '--frames', '96000', '--unthrottled', '--out', file]);
     expect(code).toBe(0);
-    expect(out).toMatch(/^captured 200 frames, 384000 bytes \(2\.000 s of 48000 Hz 2-channel 16-bit audio\).*0 dropped/);
+    expect(out).toBe('');
+    expect(err).toContain(`capturing from "KS Emulator Audio Capture" pin 0 (48000 Hz 2-channel 16-bit PCM audio) for 96000 sample frames → ${file}`);
+    expect(err).toMatch(/captured 96000 sample frames \(2\.000 s of 48000 Hz 2-channel 16-bit PCM audio\), 384000 bytes in 200 packets, in [\d.]+ s \([\d.]+× real time\), 0 packets dropped → /);
     const { wave, data } = readWav(file);
     expect(wave).toEqual({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
     expect(data.length).toBe(384000);
-    for (let n = 0; n < data.length / 4; n++) {
-      const expected = emulatorToneSample(n, 48000, 16);
-      if (data.readInt16LE(n * 4) !== expected || data.readInt16LE(n * 4 + 2) !== expected) throw new Error(`sample ${n} differs`);
-    }
+    expectTone(data);
   });
 
   it('stops a --seconds capture at exactly that much audio, in another format', async () => {
     const file = path.join(tmp, 'mono.wav');
-    const { code } = await cli(['capture', 'Audio Capture', '--backend', 'emulator', '--format', '16000:1:16', '--seconds', '0.25', '--unthrottled', '--out', file]);
+    const { code } = await cli(['capture', 'Audio Capture', '--format', '16000:1:16', '--seconds', '0.25', '--unthrottled', '--out', file]);
     expect(code).toBe(0);
     const { wave, data } = readWav(file);
     expect(wave).toEqual({ channels: 1, sampleRate: 16000, bitsPerSample: 16 });
     expect(data.length).toBe(4000 * 2);
   });
 
-  it('renders a WAV file to the emulated render pin', async () => {
-    const file = path.join(tmp, 'capture.wav');
-    const { code, out } = await cli(['render', 'Audio Render', file, '--backend', 'emulator', '--unthrottled']);
+  it('counts --packets as KS packets, and writes 24-bit audio as WAVE_FORMAT_EXTENSIBLE', async () => {
+    const file = path.join(tmp, 'deep.wav');
+    const { code, err } = await cli(['capture', 'Audio Capture', '--format', '48000:2:24', '--packets', '3', '--unthrottled', '--out', file]);
     expect(code).toBe(0);
-    expect(out).toMatch(/^rendered 200 packets, 384000 bytes \(2\.000 s of audio\)/);
+    expect(err).toMatch(/ in 3 packets, /);
+    const bytes = fs.readFileSync(file);
+    expect(bytes.readUInt32LE(16)).toBe(40); // fmt chunk: a WAVEFORMATEXTENSIBLE
+    expect(bytes.readUInt16LE(20)).toBe(0xfffe);
+    const { wave, data } = readWav(file);
+    expect(wave).toEqual({ channels: 2, sampleRate: 48000, bitsPerSample: 24, validBitsPerSample: 24, channelMask: 3 });
+    expect(data.length % 6).toBe(0);
+    expect(data.length).toBeGreaterThan(0);
+    for (let n = 0; n < data.length / 6; n++) {
+      const expected = emulatorToneSample(n, 48000, 24);
+      if (data.readIntLE(n * 6, 3) !== expected || data.readIntLE(n * 6 + 3, 3) !== expected) throw new Error(`24-bit sample frame ${n} differs`);
+    }
   });
 
-  it('says clearly what it cannot do', async () => {
-    const video = await cli(['capture', 'Video Capture', '--backend', 'emulator', '--out', path.join(tmp, 'v.wav'), '--frames', '1']);
+  it('writes the WAV to standard output with --out -, sizes marked unknown, the summary on stderr', async () => {
+    const { code, stdout, err } = await cli(['capture', 'Audio Capture', '--frames', '4800', '--unthrottled', '--out', '-']);
+    expect(code).toBe(0);
+    expect(err).toContain('→ standard output');
+    expect(stdout.toString('ascii', 0, 4)).toBe('RIFF');
+    expect(stdout.readUInt32LE(40)).toBe(0xffffffff); // a pipe cannot be patched: "until the end"
+    const { wave, data } = readWav(stdout);
+    expect(wave).toEqual({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+    expect(data.length).toBe(4800 * 4);
+    expectTone(data);
+  });
+
+  it('renders a WAV file to the emulated render pin, and a 24-bit EXTENSIBLE one too', async () => {
+    const { code, err } = await cli(['render', 'Audio Render', path.join(tmp, 'capture.wav'), '--unthrottled']);
+    expect(code).toBe(0);
+    expect(err).toMatch(/^rendered 96000 sample frames \(2\.000 s of 48000 Hz 2-channel 16-bit PCM audio\), 384000 bytes in 200 packets, in [\d.]+ s$/);
+    const deep = await cli(['render', 'Audio Render', path.join(tmp, 'deep.wav'), '--unthrottled']);
+    expect(deep.code).toBe(0);
+    expect(deep.err).toMatch(/^rendered \d+ sample frames \([\d.]+ s of 48000 Hz 2-channel 24-bit PCM audio\)/);
+  });
+
+  it('refuses a float WAV the pin cannot take, listing the formats it can', async () => {
+    const file = path.join(tmp, 'float.wav');
+    const wav = new WavWriter(file, { channels: 2, sampleRate: 48000, bitsPerSample: 32, float: true });
+    wav.write(Buffer.alloc(8 * 480));
+    wav.close();
+    const { code, err } = await cli(['render', 'Audio Render', file]);
+    expect(code).toBe(1);
+    expect(err).toContain('pin 0 does not accept this format (48000 Hz 2-channel 32-bit IEEE_FLOAT): its data ranges offer audio PCM');
+    expect(err).toContain('the subtype IEEE_FLOAT is in none of them (they offer PCM)');
+  });
+
+  it('says clearly what it cannot do (exit 1), and leaves no file behind', async () => {
+    const video = await cli(['capture', 'Video Capture', '--out', path.join(tmp, 'v.wav'), '--frames', '1']);
     expect(video.code).toBe(1);
     expect(video.err).toContain('pin 0 streams video (640x480 yuy2): --out must end in .y4m or .raw, not .wav');
-    const y4m = await cli(['capture', 'Audio Capture', '--backend', 'emulator', '--out', path.join(tmp, 'a.y4m')]);
-    expect(y4m.err).toContain('pin 0 streams audio: --out must end in .wav or .raw, not .y4m');
-    const other = await cli(['capture', 'Video Capture', '--backend', 'emulator', '--out', path.join(tmp, 'v.mp4')]);
-    expect(other.err).toContain('--out must end in .wav (audio), .y4m (YUY2/NV12 video) or .raw (frames as delivered), or give --raw');
+    expect((await cli(['capture', 'Audio Capture', '--out', path.join(tmp, 'a.y4m')])).err).toContain('pin 0 streams audio: --out must end in .wav or .raw, not .y4m');
+    expect((await cli(['capture', 'Video Capture', '--out', path.join(tmp, 'v.mp4')])).err).toContain(
+      '--out must end in .wav (audio), .y4m (YUY2/NV12 video) or .raw (packets as delivered), or be - (standard output), or give --raw',
+    );
     const notWav = path.join(tmp, 'not.wav');
     fs.writeFileSync(notWav, 'hello');
-    expect((await cli(['render', 'Audio Render', notWav, '--backend', 'emulator'])).err).toContain('is not a RIFF/WAVE file');
-    expect((await cli(['capture', 'Audio Capture'])).code).toBe(2);
-    expect((await cli(['capture', 'Audio Capture', '--backend', 'emulator', '--pin', '7', '--out', path.join(tmp, 'x.wav')])).err).toContain('--pin must be one of 0..1');
+    expect(await cli(['render', 'Audio Render', notWav])).toMatchObject({ code: 1, err: expect.stringContaining('is not a RIFF/WAVE file') });
+    expect((await cli(['capture', 'Audio Capture', '--pin', '7', '--out', path.join(tmp, 'x.wav')])).err).toContain('--pin must be one of 0..1, got 7');
+    expect((await cli(['render', 'Audio Render', path.join(tmp, 'capture.wav'), '--pin', '1'])).err).toContain('pin 1 is a capture pin');
+    for (const name of ['v.wav', 'a.y4m', 'v.mp4', 'x.wav']) expect(fs.existsSync(path.join(tmp, name)), name).toBe(false);
   });
 });
 
@@ -129,10 +174,9 @@ describe('kernel-streaming capture (video)', () => {
 
   it('writes the camera\'s default format (640x480 YUY2) as Y4M 4:2:2, every plane byte in place', async () => {
     const file = path.join(tmp, 'yuy2.y4m');
-    const { code, out, err } = await cli(['capture', 'Video Capture', '--backend', 'emulator', '--frames', '5', '--unthrottled', '--out', file]);
-    expect(err).toBe('');
+    const { code, err } = await cli(['capture', 'Video Capture', '--frames', '5', '--unthrottled', '--out', file]);
     expect(code).toBe(0);
-    expect(out).toMatch(/^captured 5 frames, 3072000 bytes \(0\.167 s of 640x480 yuy2 video at 30 fps\) in [\d.]+ s \([\d.]+ fps, [\d.]+× real time\), 0 dropped → /);
+    expect(err).toMatch(/captured 5 frames \(0\.167 s of 640x480 yuy2 video at 30 fps\), 3072000 bytes, in [\d.]+ s \([\d.]+ fps, [\d.]+× real time\), 0 frames dropped → /);
     const y4m = readY4m(file);
     expect(y4m.header).toEqual({ W: '640', H: '480', F: '30:1', I: 'p', A: '1:1', C: '422' });
     expect(y4m.frames.length).toBe(5);
@@ -142,10 +186,10 @@ describe('kernel-streaming capture (video)', () => {
 
   it('writes 1280x720 NV12 as Y4M 4:2:0 with the chroma de-interleaved, for --seconds worth of frames', async () => {
     const file = path.join(tmp, 'nv12.y4m');
-    const { code, out } = await cli(['capture', 'Video Capture', '--backend', 'emulator', '--format', '1280x720@30:NV12', '--seconds', '0.2', '--unthrottled', '--out', file]);
+    const { code, err } = await cli(['capture', 'Video Capture', '--format', '1280x720@30:NV12', '--seconds', '0.2', '--unthrottled', '--out', file]);
     expect(code).toBe(0);
     // 0.2 s at 333333 × 100 ns per frame is 6 frames.
-    expect(out).toMatch(/^captured 6 frames, 8294400 bytes \(0\.200 s of 1280x720 nv12 video at 30 fps\)/);
+    expect(err).toMatch(/captured 6 frames \(0\.200 s of 1280x720 nv12 video at 30 fps\), 8294400 bytes/);
     const y4m = readY4m(file);
     expect(y4m.header).toEqual({ W: '1280', H: '720', F: '30:1', I: 'p', A: '1:1', C: '420mpeg2' });
     expect(y4m.frames.length).toBe(6);
@@ -155,19 +199,19 @@ describe('kernel-streaming capture (video)', () => {
 
   it('writes raw frames exactly as delivered, by extension or with --raw', async () => {
     const nv12 = path.join(tmp, 'frames.raw');
-    expect((await cli(['capture', 'Video Capture', '--backend', 'emulator', '--format', '640x480:nv12', '--frames', '4', '--unthrottled', '--out', nv12])).code).toBe(0);
+    expect((await cli(['capture', 'Video Capture', '--format', '640x480:nv12', '--frames', '4', '--unthrottled', '--out', nv12])).code).toBe(0);
     const format = videoFormat({ width: 640, height: 480, subtype: KSDATAFORMAT.SUBTYPE_NV12, fps: 30 });
     expectSameBytes(fs.readFileSync(nv12), Buffer.concat([0, 1, 2, 3].map((i) => emulatorVideoFrame(format, i))), 'raw NV12');
 
     const yuy2 = path.join(tmp, 'frames.bin');
-    const { code, out } = await cli(['capture', 'Video Capture', '--backend', 'emulator', '--format', '1280x720', '--raw', '--frames', '3', '--unthrottled', '--out', yuy2]);
+    const { code, err } = await cli(['capture', 'Video Capture', '--format', '1280x720', '--raw', '--frames', '3', '--unthrottled', '--out', yuy2]);
     expect(code).toBe(0);
-    expect(out).toContain('(raw frames)');
+    expect(err).toContain('(raw packets)');
     const layout = { subtype: KSDATAFORMAT.SUBTYPE_YUY2, width: 1280, height: 720 };
     expectSameBytes(fs.readFileSync(yuy2), Buffer.concat([0, 1, 2].map((i) => emulatorVideoFrame(layout, i))), 'raw YUY2');
 
     const audio = path.join(tmp, 'audio.raw');
-    expect((await cli(['capture', 'Audio Capture', '--backend', 'emulator', '--frames', '3', '--unthrottled', '--out', audio])).code).toBe(0);
+    expect((await cli(['capture', 'Audio Capture', '--packets', '3', '--unthrottled', '--out', audio])).code).toBe(0);
     const pcm = fs.readFileSync(audio);
     expect(pcm.length).toBe(3 * 1920);
     for (let n = 0; n < pcm.length / 4; n++) expect(pcm.readInt16LE(n * 4)).toBe(emulatorToneSample(n, 48000, 16));
@@ -175,7 +219,7 @@ describe('kernel-streaming capture (video)', () => {
 
   it('refuses a bad or unoffered --format, naming what is allowed, and writes nothing', async () => {
     const file = path.join(tmp, 'bad.y4m');
-    const run = (format: string) => cli(['capture', 'Video Capture', '--backend', 'emulator', '--format', format, '--frames', '1', '--out', file]);
+    const run = (format: string) => cli(['capture', 'Video Capture', '--format', format, '--frames', '1', '--out', file]);
     const offered = 'it offers 640x480@30:yuy2, 1280x720@30:yuy2, 640x480@30:nv12, 1280x720@30:nv12';
     expect((await run('640x481')).err).toContain(`--format 640x481 is not one the pin offers; ${offered}`);
     expect((await run('640x480@25')).err).toContain(`--format 640x480@25 is not one the pin offers; ${offered}`);
@@ -183,10 +227,22 @@ describe('kernel-streaming capture (video)', () => {
     expect((await run('640x480:i420')).err).toContain('--format subtype must be one of yuy2, nv12, rgb24, rgb32, got "i420"');
     const syntax = await run('640by480');
     expect(syntax.code).toBe(1);
-    expect(syntax.err).toContain('--format must be RATE:CHANNELS:BITS for audio (e.g. 48000:2:16) or WIDTHxHEIGHT[@FPS][:SUBTYPE] for video');
-    expect((await cli(['capture', 'Audio Capture', '--backend', 'emulator', '--format', '640x480', '--out', path.join(tmp, 'bad.wav')])).err).toContain(
+    expect(syntax.err).toContain('--format must be RATE:CHANNELS:BITS[:float] for audio (e.g. 48000:2:16) or WIDTHxHEIGHT[@FPS][:SUBTYPE] for video');
+    expect((await cli(['capture', 'Audio Capture', '--format', '640x480', '--out', path.join(tmp, 'bad.wav')])).err).toContain(
       'the pin has no KS_VIDEOINFOHEADER video range',
     );
     expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('writes Y4M to standard output with --out -', async () => {
+    const { code, stdout } = await cli(['capture', 'Video Capture', '--frames', '2', '--unthrottled', '--out', '-']);
+    expect(code).toBe(0);
+    const file = path.join(tmp, 'piped.y4m');
+    fs.writeFileSync(file, stdout);
+    const y4m = readY4m(file);
+    expect(y4m.header.W).toBe('640');
+    expect(y4m.frames.length).toBe(2);
+    const format = { subtype: KSDATAFORMAT.SUBTYPE_YUY2, width: 640, height: 480 };
+    y4m.frames.forEach((planes, i) => expectSameBytes(planes, expectedPlanes(emulatorVideoFrame(format, i), 'yuy2', 640, 480), `frame ${i}`));
   });
 });

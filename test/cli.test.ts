@@ -1,67 +1,123 @@
+// `kernel-streaming` as a user runs it (a child process of bin/kernel-streaming.js): list, inspect, help, --version,
+// and every usage mistake with its message and exit code (0 done, 1 failed, 2 usage).
 import { describe, expect, it } from 'vitest';
-import { main } from '../lib/cli/main';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { cli, root } from './cli-process';
 
-function run(args: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-cli-'));
+const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
-describe('kernel-streaming CLI', () => {
-  it('lists the emulated devices and says they are emulated', () => {
-    const { code, out } = run(['list', '--backend', 'emulator']);
-    expect(code).toBe(0);
-    expect(out).toContain('these devices are emulated');
-    expect(out).toMatch(/\d+\s+KS Emulator Audio Capture\s+AUDIO,CAPTURE/);
+describe('kernel-streaming list / inspect', () => {
+  it('lists the emulated devices, says they are emulated, and prints JSON for machines', async () => {
+    const table = await cli(['list']);
+    expect(table.code).toBe(0);
+    expect(table.out).toContain('these devices are emulated');
+    expect(table.out).toMatch(/\d+\s+KS Emulator Audio Capture\s+AUDIO,CAPTURE/);
+    const json = await cli(['list', '--json', '--category', 'RENDER']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ friendlyName: 'KS Emulator Audio Render', emulated: true })]);
   });
 
-  it('prints JSON for machines', () => {
-    const { code, out } = run(['list', '--json', '--backend', 'emulator']);
-    expect(code).toBe(0);
-    expect(JSON.parse(out)).toContainEqual(expect.objectContaining({ friendlyName: 'KS Emulator Audio Capture', emulated: true }));
-  });
-
-  it('inspects a device by name: pins and each pin\'s allocator framing', () => {
-    const { code, out } = run(['inspect', 'Audio Capture', '--backend', 'emulator']);
+  it('inspects a device by name: pins, each pin\'s allocator framing, the topology', async () => {
+    const { code, out } = await cli(['inspect', 'Audio Capture']);
     expect(code).toBe(0);
     expect(out).toContain('pin 0: Capture');
     expect(out).toContain('allocator framing: 8 frames × 1920 bytes, NonPagedPool, alignment LONG (4 B), requirements SYSTEM_MEMORY|PREFERENCES_ONLY');
     expect(out).toContain('allocator framing: 4 frames × 16384 bytes');
+    const render = await cli(['inspect', 'audio render']);
+    expect(render.out).toContain('instances 0/1, global 0/2, necessary 0');
+    expect(render.out).toContain('interfaces: standard #0; mediums: standard #0');
+    expect(render.out).toContain('node 0: KSNODETYPE_VOLUME "Speaker Volume"');
+    expect(render.out).toContain('node 2.0 → pin 1');
   });
 
-  it('inspects by name, as JSON', () => {
-    const { code, out } = run(['inspect', 'audio capture', '--json', '--backend', 'emulator']);
+  it('inspects by number, as JSON, with the topology and the pin properties', async () => {
+    const list = JSON.parse((await cli(['list', '--json'])).out) as { friendlyName: string }[];
+    const number = list.findIndex((d) => d.friendlyName === 'KS Emulator Video Capture') + 1;
+    const { code, out } = await cli(['inspect', String(number), '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(out);
-    expect(report.pins[0].allocatorFraming).toMatchObject({ frames: 8, frameSize: 1920, flagNames: ['SYSTEM_MEMORY', 'PREFERENCES_ONLY'] });
-  });
-
-  it('inspects the render device: per-pin instances, interfaces, mediums and the topology', () => {
-    const { code, out } = run(['inspect', 'audio render', '--backend', 'emulator']);
-    expect(code).toBe(0);
-    expect(out).toContain('instances 0/1, global 0/2, necessary 0');
-    expect(out).toContain('interfaces: standard #0; mediums: standard #0');
-    expect(out).toContain('node 0: KSNODETYPE_VOLUME "Speaker Volume"');
-    expect(out).toContain('node 2.0 → pin 1');
-  });
-
-  it('puts the topology and the new pin properties in --json', () => {
-    const { code, out } = run(['inspect', 'video capture', '--json', '--backend', 'emulator']);
-    expect(code).toBe(0);
-    const report = JSON.parse(out);
+    expect(report.device.friendlyName).toBe('KS Emulator Video Capture');
     expect(report.topology.categories).toHaveLength(3);
     // SETSUPPORT per known set: the camera answers Pin and Topology, and no audio or general set.
     expect(report.propertySets).toEqual(['Pin', 'Topology']);
     expect(report.pins[0]).toMatchObject({ necessaryInstances: 1, globalInstances: { possible: 1, current: 0 }, interfaces: [{ id: 0 }] });
     expect(report.pins[0].allocatorFraming).toMatchObject({ frames: 4, frameSize: 1843200 });
   });
+});
 
-  it('fails clearly on an unknown device and bad usage', () => {
-    const missing = run(['inspect', 'nothing-like-this', '--backend', 'emulator']);
-    expect(missing.code).toBe(1);
-    expect(missing.err).toContain('no device "nothing-like-this"');
-    expect(run(['frobnicate']).code).toBe(2);
-    expect(run(['list', '--bogus']).code).toBe(2);
+describe('kernel-streaming help, --version and usage mistakes', () => {
+  it('prints help on `help`, `--help`, `help COMMAND` and `COMMAND --help`, exit 0, on standard output', async () => {
+    for (const args of [['help'], ['--help'], ['-h']]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.out).toMatch(/^Usage: kernel-streaming \[options\] \[command\]/);
+      for (const command of ['list', 'inspect', 'capture', 'render']) expect(r.out).toContain(`  ${command} `);
+    }
+    for (const args of [['help', 'capture'], ['capture', '--help']]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.out).toMatch(/^Usage: kernel-streaming capture \[options\] <device>/);
+      expect(r.out).toContain('--seconds <s>');
+      expect(r.out).toContain('records until Ctrl-C (SIGINT) or SIGTERM');
+    }
+  });
+
+  it('prints the package version on --version and -V', async () => {
+    expect(await cli(['--version'])).toMatchObject({ code: 0, out: version });
+    expect(await cli(['-V'])).toMatchObject({ code: 0, out: version });
+  });
+
+  it('exits 2 with the usage when run with no command', async () => {
+    const r = await cli([]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^Usage: kernel-streaming/);
+  });
+
+  it('refuses unknown commands and options, naming them (exit 2)', async () => {
+    expect(await cli(['frobnicate'])).toMatchObject({ code: 2, err: expect.stringContaining("error: unknown command 'frobnicate'") });
+    expect(await cli(['lsit'])).toMatchObject({ code: 2, err: expect.stringContaining('(Did you mean list?)') });
+    expect(await cli(['list', '--bogus'])).toMatchObject({ code: 2, err: expect.stringContaining("error: unknown option '--bogus'") });
+    expect(await cli(['list', '--backend', 'linux'])).toMatchObject({ code: 2, err: expect.stringContaining('Allowed choices are windows, emulator') });
+    expect(await cli(['inspect'])).toMatchObject({ code: 2, err: expect.stringContaining("error: missing required argument 'device'") });
+    expect(await cli(['inspect', 'Audio Capture', 'extra'])).toMatchObject({ code: 2, err: expect.stringContaining('too many arguments') });
+  });
+
+  it('refuses bad numbers and conflicting lengths before opening anything (exit 2)', async () => {
+    const capture = (...args: string[]) => cli(['capture', 'Audio Capture', '--out', path.join(tmp, 'x.wav'), ...args]);
+    expect(await capture('--frames', '-5')).toMatchObject({ code: 2, err: expect.stringContaining("option '--frames <n>' argument '-5' is invalid. must be a whole number of at least 1") });
+    expect(await capture('--frames', 'abc')).toMatchObject({ code: 2, err: expect.stringContaining('must be a whole number of at least 1, got "abc"') });
+    expect(await capture('--frames', '1.5')).toMatchObject({ code: 2, err: expect.stringContaining('got "1.5"') });
+    expect(await capture('--seconds', '0')).toMatchObject({ code: 2, err: expect.stringContaining('must be a number of seconds above 0, got "0"') });
+    expect(await capture('--pin', 'first')).toMatchObject({ code: 2, err: expect.stringContaining('must be a pin id (0, 1, ...), got "first"') });
+    expect(await capture('--seconds', '1', '--frames', '10')).toMatchObject({ code: 2, err: expect.stringContaining("option '--seconds <s>' cannot be used with option '--frames <n>'") });
+    expect(await capture('--frames', '10', '--packets', '2')).toMatchObject({ code: 2, err: expect.stringContaining('cannot be used with') });
+    expect(fs.existsSync(path.join(tmp, 'x.wav'))).toBe(false);
+  });
+
+  it('needs --out for capture, an existing folder, and a file rather than a folder (exit 2)', async () => {
+    expect(await cli(['capture', 'Audio Capture'])).toMatchObject({ code: 2, err: expect.stringContaining("error: required option '-o, --out <file>' not specified") });
+    const missing = path.join(tmp, 'no-such-folder', 'a.wav');
+    expect(await cli(['capture', 'Audio Capture', '--out', missing, '--seconds', '0.1'])).toMatchObject({
+      code: 2,
+      err: `kernel-streaming: --out ${missing}: the folder ${path.dirname(missing)} does not exist`,
+    });
+    expect(await cli(['capture', 'Audio Capture', '--out', tmp, '--seconds', '0.1'])).toMatchObject({ code: 2, err: expect.stringContaining(`--out ${tmp} is a folder; give a file name`) });
+    expect(await cli(['render', 'Audio Render', path.join(tmp, 'nothing.wav')])).toMatchObject({ code: 2, err: expect.stringContaining('no file') });
+    expect(await cli(['render', 'Audio Render', tmp])).toMatchObject({ code: 2, err: expect.stringContaining('is a folder; give a WAV file') });
+  });
+
+  it('names every device a name matches, and says what exists when it matches none (exit 1)', async () => {
+    const both = await cli(['inspect', 'Audio']);
+    expect(both.code).toBe(1);
+    expect(both.err).toContain('"Audio" matches 2 devices: "KS Emulator Audio Capture" (');
+    expect(both.err).toContain('"KS Emulator Audio Render" (');
+    const none = await cli(['inspect', 'nothing-like-this']);
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('no device named "nothing-like-this" (the emulator backend has: "KS Emulator Audio Capture", ');
+    expect(await cli(['inspect', '99'])).toMatchObject({ code: 1, err: expect.stringContaining('no device number 99') });
   });
 });

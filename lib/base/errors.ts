@@ -12,7 +12,7 @@ export enum StatusKind {
   HResult = 2,
 }
 
-const NTSTATUS_NAMES: Record<number, string> = {
+const NTSTATUS_NAMES_LITERAL = {
   0x00000000: 'STATUS_SUCCESS',
   0x00000103: 'STATUS_PENDING',
   0x80000005: 'STATUS_BUFFER_OVERFLOW',
@@ -35,9 +35,10 @@ const NTSTATUS_NAMES: Record<number, string> = {
   0xc0000225: 'STATUS_NOT_FOUND',
   0xc0000272: 'STATUS_NO_MATCH',
   0xc00002b6: 'STATUS_DEVICE_REMOVED',
-};
+} as const;
+const NTSTATUS_NAMES: Record<number, string> = NTSTATUS_NAMES_LITERAL;
 
-const WIN32_NAMES: Record<number, string> = {
+const WIN32_NAMES_LITERAL = {
   0: 'ERROR_SUCCESS',
   1: 'ERROR_INVALID_FUNCTION',
   2: 'ERROR_FILE_NOT_FOUND',
@@ -65,9 +66,10 @@ const WIN32_NAMES: Record<number, string> = {
   0x139f: 'ERROR_INVALID_STATE',
   1617: 'ERROR_DEVICE_REMOVED',
   120: 'ERROR_CALL_NOT_IMPLEMENTED',
-};
+} as const;
+const WIN32_NAMES: Record<number, string> = WIN32_NAMES_LITERAL;
 
-const HRESULT_NAMES: Record<number, string> = {
+const HRESULT_NAMES_LITERAL = {
   0x00000000: 'S_OK',
   0x00000001: 'S_FALSE',
   0x80004001: 'E_NOTIMPL',
@@ -80,7 +82,8 @@ const HRESULT_NAMES: Record<number, string> = {
   0x80070057: 'E_INVALIDARG',
   0x80010106: 'RPC_E_CHANGED_MODE',
   0x800401f0: 'CO_E_NOTINITIALIZED',
-};
+} as const;
+const HRESULT_NAMES: Record<number, string> = HRESULT_NAMES_LITERAL;
 
 /**
  * The Win32 code DeviceIoControl reports for an NTSTATUS (the part of
@@ -179,12 +182,34 @@ export interface KsErrorDetails {
   [key: string]: unknown;
 }
 
-/** Codes of failures that carry no platform status. */
-export type KsLocalCode = 'ERR_CLOSED' | 'ERR_CANCELED' | 'ERR_BACKEND_UNAVAILABLE' | 'ERR_MALFORMED_REPLY';
+/**
+ * Codes of failures that carry no platform status: ERR_CLOSED (the handle is
+ * closed), ERR_CANCELED (a pending request ended by a close or stop),
+ * ERR_BACKEND_UNAVAILABLE (the backend asked for cannot load here),
+ * ERR_MALFORMED_REPLY (a driver's reply failed its checks),
+ * ERR_DEVICE_NOT_FOUND / ERR_DEVICE_AMBIGUOUS (a device name that matches no
+ * device, or several).
+ */
+export type KsLocalCode = 'ERR_CLOSED' | 'ERR_CANCELED' | 'ERR_BACKEND_UNAVAILABLE' | 'ERR_MALFORMED_REPLY' | 'ERR_DEVICE_NOT_FOUND' | 'ERR_DEVICE_AMBIGUOUS';
+
+/** NTSTATUS names this package knows (the kernel's and the emulator's statuses). */
+export type KsNtStatusCode = (typeof NTSTATUS_NAMES_LITERAL)[keyof typeof NTSTATUS_NAMES_LITERAL];
+/** Win32 error names this package knows (DeviceIoControl, KsCreatePin & co). */
+export type KsWin32Code = (typeof WIN32_NAMES_LITERAL)[keyof typeof WIN32_NAMES_LITERAL];
+/** HRESULT names this package knows (KsCreatePin2 & co, COM). */
+export type KsHResultCode = (typeof HRESULT_NAMES_LITERAL)[keyof typeof HRESULT_NAMES_LITERAL];
+/** A status this package has no name for, in its scheme: NTSTATUS_0x…, WIN32_ERROR_n, HRESULT_0x…. */
+export type KsUnnamedStatusCode = `NTSTATUS_0x${string}` | `WIN32_ERROR_${number}` | `HRESULT_0x${string}`;
+/** Every value KsError.code takes. */
+export type KsErrorCode = KsLocalCode | KsNtStatusCode | KsWin32Code | KsHResultCode | KsUnnamedStatusCode;
 
 export class KsError extends Error {
-  /** A name such as STATUS_INVALID_PARAMETER, ERROR_NO_MATCH, E_NOTIMPL or ERR_CLOSED. */
-  readonly code: string;
+  /**
+   * What failed, as a name: the NTSTATUS, Win32 or HRESULT name of the status
+   * (STATUS_NO_MATCH, ERROR_NO_MATCH, E_NOTIMPL, ...), or one of the local
+   * codes (ERR_CLOSED, ERR_CANCELED, ...) for failures with no status.
+   */
+  readonly code: KsErrorCode;
   /** What was being done, e.g. "create allocator". */
   readonly operation: string;
   readonly status?: number;
@@ -192,7 +217,7 @@ export class KsError extends Error {
   readonly hresult?: number;
   readonly details: Readonly<KsErrorDetails>;
 
-  constructor(code: string, operation: string, message: string, details: KsErrorDetails = {}) {
+  constructor(code: KsErrorCode, operation: string, message: string, details: KsErrorDetails = {}) {
     super(`${operation}: ${message}`);
     this.name = 'KsError';
     this.code = code;
@@ -217,7 +242,7 @@ export class KsError extends Error {
       details.hresult = value;
       if (((value & 0xffff0000) >>> 0) === 0x80070000) details.win32 = value & 0xffff;
     }
-    return new KsError(code, operation, `${code} (${hex(value)})${hint ? ': ' + hint : ''}`, details);
+    return new KsError(code as KsErrorCode, operation, `${code} (${hex(value)})${hint ? ': ' + hint : ''}`, details);
   }
 
   static closed(operation: string, what: string): KsError {
@@ -228,4 +253,10 @@ export class KsError extends Error {
 /** The Win32 code for an NTSTATUS, where DeviceIoControl would report one. */
 export function win32ForNtStatus(status: number): number | undefined {
   return NTSTATUS_TO_WIN32[status >>> 0];
+}
+
+/** The same failure told with a fuller `operation` and, where given, a hint after its status (the status is never repeated). */
+export function reframeError(e: KsError, operation: string, hint?: string): KsError {
+  const inner = e.message.startsWith(`${e.operation}: `) ? e.message.slice(e.operation.length + 2) : e.message;
+  return new KsError(e.code, operation, hint ? `${inner}: ${hint}` : inner, e.details);
 }

@@ -1,279 +1,184 @@
 /**
- * The kernel-streaming command line: `list` and `inspect`, as tables or --json.
+ * The kernel-streaming command line, on commander: per-command help,
+ * --version, typed option parsing, and the same exit codes everywhere —
+ * 0 done, 1 the operation failed, 2 the command line is wrong, 130/143 a
+ * capture of a set length cut short by SIGINT/SIGTERM (the file is still
+ * finalized).
  */
-import { parseArgs } from 'util';
-import { capabilities, type BackendName } from '../addon/backend';
-import { listDevices, type DeviceInfo } from '../objects/devices';
-import { formatForRange, type DataRange } from '../formats/data-range';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { BackendName } from '../addon/backend';
 import { KsError } from '../base/errors';
-import { openFilter, type PinFactoryInfo } from '../objects/filter';
-import { flagNames, KSALLOCATOR_REQUIREMENTF, POOL_TYPE, FILE_ALIGNMENT, type AllocatorFraming } from '../structs/framing';
-import { KSDATAFORMAT, KSFILTER_NODE, KSINTERFACESETID_Standard, KSMEDIUMSETID_Standard, PINNAME } from '../structs/constants';
-import { isAbsent, type Topology } from '../objects/topology';
-import { KSPROPSETID } from '../structs/constants';
-import { capture, render } from './stream-commands';
+import { findDevice, listDevices, type DeviceInfo } from '../objects/devices';
+import { capabilities } from '../addon/backend';
+import { inspect, list, type Output } from './inspect-command';
+import { capture } from './capture-command';
+import { render } from './render-command';
+import { FORMAT_HELP } from './format-option';
 
-const USAGE = `usage:
-  kernel-streaming list [--category NAME|GUID] [--backend windows|emulator] [--json]
-  kernel-streaming inspect <device> [--backend windows|emulator] [--json]
-  kernel-streaming capture <device> --out file.wav|file.y4m|file.raw [--raw] [--pin N] [--format F] [--frames N | --seconds S] [--unthrottled]
-  kernel-streaming render <device> file.wav [--pin N] [--unthrottled]
-      <device> is a path from \`list\`, its number in that list, or part of its name
-      --format: RATE:CHANNELS:BITS for audio (48000:2:16), WIDTHxHEIGHT[@FPS][:yuy2|nv12|rgb24|rgb32] for video (640x480@30:nv12)
-      --out: .wav for audio, .y4m for YUY2/NV12 video (planar 4:2:2 / 4:2:0), .raw (or --raw) for frames as delivered
-      --unthrottled: emulated devices stream as fast as possible instead of in real time`;
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
-interface Output {
-  out(line: string): void;
-  err(line: string): void;
+/** A usage error found after commander's own checks (exit code 2). */
+class UsageError extends Error {}
+
+function positiveInteger(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) throw new InvalidArgumentError(`must be a whole number of at least 1, got "${text}"`);
+  return Number(text);
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+function pinNumber(text: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new InvalidArgumentError(`must be a pin id (0, 1, ...), got "${text}"`);
+  return Number(text);
 }
 
-function backendNote(backend: BackendName): string {
-  if (backend === 'emulator') {
-    const where = process.platform === 'win32' ? 'chosen with KS_BACKEND=emulator or --backend' : `Windows KS is not available on ${process.platform}`;
-    return `backend: emulator — these devices are emulated (${where})`;
-  }
-  return 'backend: windows (ksuser.dll)';
+function positiveSeconds(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`must be a number of seconds above 0, got "${text}"`);
+  return value;
 }
 
-export function findDevice(spec: string, backend: BackendName | undefined): DeviceInfo {
-  const devices = listDevices({ backend });
+const backendOption = () => new Option('--backend <name>', 'which backend to use (default: windows where ksuser.dll loads, else the emulator)').choices(['windows', 'emulator']);
+
+const DEVICE_HELP = 'a device path from `list`, its number in that list, or (part of) its name';
+
+/**
+ * The device a command names: its number in `list`, its path, or its name;
+ * a name that matches several devices lists them.
+ */
+function resolveDevice(spec: string, backend: BackendName | undefined): DeviceInfo {
   if (/^\d+$/.test(spec)) {
+    const devices = listDevices({ backend });
     const index = Number(spec);
     if (index >= 1 && index <= devices.length) return devices[index - 1];
+    throw new KsError('ERR_DEVICE_NOT_FOUND', 'find device', `no device number ${spec}: \`kernel-streaming list\` numbers ${devices.length} devices from 1`);
   }
-  const exact = devices.find((d) => d.path.toLowerCase() === spec.toLowerCase());
-  if (exact) return exact;
-  const byName = devices.filter((d) => d.friendlyName.toLowerCase().includes(spec.toLowerCase()));
-  if (byName.length === 1) return byName[0];
-  if (byName.length > 1) throw new Error(`"${spec}" matches ${byName.length} devices; give its number or path`);
-  // An unlisted path may still open (a device without a category this lists).
-  if (spec.startsWith('\\\\')) return { path: spec, friendlyName: spec, instanceId: '', categories: [], backend: backend ?? capabilities().backend, emulated: false };
-  throw new Error(`no device "${spec}": run \`kernel-streaming list\` to see the devices (numbered from 1)`);
-}
-
-function describeRange(r: DataRange): string {
-  if (r.audio) {
-    const a = r.audio;
-    const sub = r.subFormat === KSDATAFORMAT.SUBTYPE_PCM ? 'PCM' : r.subFormat;
-    return `audio ${sub} ≤${a.maximumChannels} ch, ${a.minimumBitsPerSample}-${a.maximumBitsPerSample} bit, ${a.minimumSampleFrequency}-${a.maximumSampleFrequency} Hz`;
-  }
-  if (r.video) {
-    const v = r.video.videoInfoHeader;
-    const sub = Object.entries(KSDATAFORMAT).find(([name, guid]) => guid === r.subFormat && name.startsWith('SUBTYPE_'))?.[0].slice(8) ?? r.subFormat;
-    const fps = v.avgTimePerFrame > 0n ? Math.round((1e7 / Number(v.avgTimePerFrame)) * 100) / 100 : 0;
-    return `video ${sub} ${v.bitmap.width}×${Math.abs(v.bitmap.height)} @ ${fps} fps`;
-  }
-  return `${r.majorFormat} / ${r.subFormat} / ${r.specifier} (${r.formatSize} bytes)`;
-}
-
-function describeIdentifiers(list: { set: string; id: number }[] | null, standard: string): string {
-  if (!list) return 'not reported';
-  return list.map((i) => (i.set === standard ? `standard #${i.id}` : `${i.set} #${i.id}`)).join(', ') || 'none';
-}
-
-/** The topology, or null where the filter does not support KSPROPSETID_Topology. */
-function topologyOf(filter: ReturnType<typeof openFilter>): Topology | null {
   try {
-    return filter.topology();
+    return findDevice(spec, { backend });
   } catch (e) {
-    if (isAbsent(e)) return null;
+    // An unlisted path may still open (a device in a category `list` does not search).
+    if (e instanceof KsError && e.code === 'ERR_DEVICE_NOT_FOUND' && spec.startsWith('\\\\')) {
+      return { path: spec, friendlyName: spec, instanceId: '', categories: [], backend: backend ?? capabilities().backend, emulated: false };
+    }
     throw e;
   }
 }
 
-function describeEnd(node: number, pin: number): string {
-  return node === KSFILTER_NODE ? `pin ${pin}` : `node ${node}.${pin}`;
+/** Refuses an output path whose folder is missing or that is a folder, before any device is opened. */
+function checkOutputPath(out: string): void {
+  if (out === '-') return;
+  const folder = path.dirname(path.resolve(out));
+  if (!fs.existsSync(folder)) throw new UsageError(`--out ${out}: the folder ${folder} does not exist`);
+  if (fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a folder; give a file name (e.g. ${path.join(out, 'capture.wav')})`);
 }
 
-function describeFraming(f: AllocatorFraming): string {
-  const flags = flagNames(f.flags, KSALLOCATOR_REQUIREMENTF).join('|') || 'none';
-  const pool = Object.entries(POOL_TYPE).find(([, v]) => v === f.poolType)?.[0] ?? String(f.poolType);
-  const align = Object.entries(FILE_ALIGNMENT).find(([, v]) => v === f.fileAlignment)?.[0] ?? `0x${f.fileAlignment.toString(16)}`;
-  return `${f.frames} frames × ${f.frameSize} bytes, ${pool}, alignment ${align} (${f.alignmentBytes} B), requirements ${flags}`;
-}
-
-interface PinReport extends Omit<PinFactoryInfo, 'dataRanges' | 'constrainedDataRanges'> {
-  dataRanges: Omit<DataRange, 'raw' | 'attributes'>[];
-  constrainedDataRanges: Omit<DataRange, 'raw' | 'attributes'>[] | null;
-  allocatorFraming: ReturnType<AllocatorFraming['toJSON']> | null;
-  allocatorFramingError: string | null;
-}
-
-/** Reads a pin's framing by opening an instance of it in a format from its first range. */
-function framingOf(filter: ReturnType<typeof openFilter>, pin: PinFactoryInfo): { framing?: AllocatorFraming; error?: string } {
-  if (pin.communication === 'none' || pin.communication === 'bridge') return { error: 'not instantiable (bridge or no communication)' };
-  const format = pin.dataRanges.map(formatForRange).find((f) => f !== undefined);
-  if (!format) return { error: 'no data range this tool can build a format for' };
+function packageVersion(): string {
   try {
-    using instance = filter.createPin({ pinId: pin.pinId, dataFormat: format });
-    return { framing: instance.allocatorFraming() };
-  } catch (e) {
-    return { error: e instanceof KsError ? `${e.code}: ${e.message}` : String(e) };
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
 }
 
-function inspect(spec: string, backend: BackendName | undefined, json: boolean, io: Output): void {
-  const device = findDevice(spec, backend);
-  using filter = openFilter(device.path, { backend: device.backend });
-  const pins = filter.pins().map((pin) => ({ pin, ...framingOf(filter, pin) }));
-  const topology = topologyOf(filter);
-  // KsStudio lists the sets a filter answers; SETSUPPORT asks for each set this package names.
-  const propertySets = Object.entries(KSPROPSETID)
-    .filter(([, set]) => filter.supportsSet(set))
-    .map(([name]) => name);
-  if (json) {
-    const strip = (ranges: DataRange[]) => ranges.map(({ raw: _raw, attributes: _attributes, ...rest }) => rest);
-    const report: PinReport[] = pins.map(({ pin, framing, error }) => ({
-      ...pin,
-      dataRanges: strip(pin.dataRanges),
-      constrainedDataRanges: pin.constrainedDataRanges ? strip(pin.constrainedDataRanges) : null,
-      allocatorFraming: framing ? framing.toJSON() : null,
-      allocatorFramingError: error ?? null,
-    }));
-    // bigints (100 ns times in video ranges) as decimal strings.
-    const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
-    io.out(JSON.stringify({ device, backend: filter.backend, propertySets, topology, pins: report }, replacer, 2));
-    return;
-  }
-  io.out(`${device.friendlyName}`);
-  io.out(`  path: ${device.path}`);
-  io.out(`  ${backendNote(filter.backend)}`);
-  io.out(`  categories: ${device.categories.join(', ') || '(not listed)'}`);
-  io.out(`  property sets: ${propertySets.join(', ') || '(none of the known ones)'}`);
-  io.out(`  pin factories: ${pins.length}`);
-  for (const { pin, framing, error } of pins) {
-    const category = pin.category === PINNAME.CAPTURE ? 'PINNAME_CAPTURE' : pin.category ?? 'none';
-    io.out('');
-    io.out(`  pin ${pin.pinId}: ${pin.name ?? '(unnamed)'}`);
-    io.out(`    dataflow ${pin.dataFlow}, communication ${pin.communication}, category ${category}`);
-    const global = pin.globalInstances ? `, global ${pin.globalInstances.current}/${pin.globalInstances.possible}` : '';
-    const necessary = pin.necessaryInstances !== null ? `, necessary ${pin.necessaryInstances}` : '';
-    io.out(`    instances ${pin.instances.current}/${pin.instances.possible}${global}${necessary}`);
-    io.out(`    interfaces: ${describeIdentifiers(pin.interfaces, KSINTERFACESETID_Standard)}; mediums: ${describeIdentifiers(pin.mediums, KSMEDIUMSETID_Standard)}`);
-    if (pin.physicalConnection) io.out(`    physical connection: pin ${pin.physicalConnection.pinId} of ${pin.physicalConnection.path}`);
-    pin.dataRanges.forEach((r, i) => io.out(`    range ${i}: ${describeRange(r)}`));
-    io.out(`    allocator framing: ${framing ? describeFraming(framing) : `unavailable (${error})`}`);
-  }
-  io.out('');
-  if (!topology) {
-    io.out('  topology: not reported');
-    return;
-  }
-  io.out(`  topology: ${topology.nodes.length} nodes, ${topology.connections.length} connections`);
-  for (const node of topology.nodes) io.out(`    node ${node.id}: ${node.typeName ?? node.type}${node.name ? ` "${node.name}"` : ''}`);
-  for (const c of topology.connections) io.out(`    ${describeEnd(c.fromNode, c.fromNodePin)} → ${describeEnd(c.toNode, c.toNodePin)}`);
-}
+function program(io: Output & { progress?(line: string): void }, result: { code: number }): Command {
+  const cli = new Command('kernel-streaming')
+    .description('Windows Kernel Streaming devices from the command line: list them, inspect their pins and topology, capture and render audio and video.\nOff Windows (or with --backend emulator) the devices are the embedded emulator\'s.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'print help (kernel-streaming help COMMAND for a command\'s options)')
+    .addHelpText('after', '\nExit status: 0 done, 1 the operation failed, 2 a usage error, 130/143 a capture of a set length stopped by SIGINT/SIGTERM.')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
+  cli.configureHelp({ sortSubcommands: false });
 
-function list(category: string | undefined, backend: BackendName | undefined, json: boolean, io: Output): void {
-  const devices = listDevices({ category: category as never, backend });
-  if (json) {
-    io.out(JSON.stringify(devices, null, 2));
-    return;
-  }
-  const active = backend ?? capabilities().backend;
-  io.out(backendNote(active));
-  if (devices.length === 0) {
-    io.out(category ? `no KS device interfaces in category ${category}` : 'no KS device interfaces');
-    return;
-  }
-  const rows = [['#', 'name', 'categories', 'path']];
-  devices.forEach((d, i) => rows.push([String(i + 1), d.friendlyName, d.categories.join(','), d.path]));
-  for (const line of table(rows)) io.out(line);
-}
+  const command = (name: string) => cli.command(name).exitOverride().configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
 
-/** Runs the CLI, including the streaming commands; resolves with the exit code. */
-export async function run(argv: string[], io: Output = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
-  const [command] = argv;
-  if (command !== 'capture' && command !== 'render') return main(argv, io);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv.slice(1),
-      allowPositionals: true,
-      options: {
-        backend: { type: 'string' },
-        pin: { type: 'string' },
-        format: { type: 'string' },
-        frames: { type: 'string' },
-        seconds: { type: 'string' },
-        out: { type: 'string' },
-        raw: { type: 'boolean', default: false },
-        unthrottled: { type: 'boolean', default: false },
-      },
+  command('list')
+    .description('list the KS devices (numbered from 1 for the other commands)')
+    .option('--category <name>', 'only one KSCATEGORY: a name (AUDIO, CAPTURE, RENDER, VIDEO, ...) or a GUID')
+    .addOption(backendOption())
+    .option('--json', 'print JSON for machines')
+    .action((options: { category?: string; backend?: BackendName; json?: boolean }) => {
+      list(options.category, options.backend, options.json ?? false, io);
     });
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
+
+  command('inspect')
+    .description('print a device\'s pins (data ranges, instances, framing), property sets and topology')
+    .argument('<device>', DEVICE_HELP)
+    .addOption(backendOption())
+    .option('--json', 'print JSON for machines')
+    .action((spec: string, options: { backend?: BackendName; json?: boolean }) => {
+      inspect(resolveDevice(spec, options.backend), options.json ?? false, io);
+    });
+
+  command('capture')
+    .description('record from a capture pin: audio to .wav, YUY2/NV12 video to .y4m, anything to .raw; until Ctrl-C without a length')
+    .argument('<device>', DEVICE_HELP)
+    .requiredOption('-o, --out <file>', 'where to write: file.wav, file.y4m, file.raw, or - for standard output (WAV or Y4M)')
+    .option('--format <format>', FORMAT_HELP + ' (default: the pin\'s first range)')
+    .addOption(new Option('--seconds <s>', 'record this many seconds').argParser(positiveSeconds).conflicts(['frames', 'packets']))
+    .addOption(new Option('--frames <n>', 'record this many sample frames (audio: one sample per channel) or pictures (video)').argParser(positiveInteger).conflicts(['packets']))
+    .addOption(new Option('--packets <n>', 'record this many KS packets (buffers of IOCTL_KS_READ_STREAM)').argParser(positiveInteger))
+    .addOption(new Option('--pin <id>', 'the pin id (default: the first capture pin)').argParser(pinNumber))
+    .option('--raw', 'write packets exactly as delivered, whatever --out ends with')
+    .option('--unthrottled', 'emulated devices stream as fast as possible instead of in real time')
+    .addOption(backendOption())
+    .addHelpText('after', '\nWithout --seconds, --frames or --packets it records until Ctrl-C (SIGINT) or SIGTERM, then finalizes the file.\nThe summary goes to standard error, so --out - can be piped.')
+    .action(async (spec: string, options: { out: string; format?: string; seconds?: number; frames?: number; packets?: number; pin?: number; raw?: boolean; unthrottled?: boolean; backend?: BackendName }) => {
+      checkOutputPath(options.out);
+      const device = resolveDevice(spec, options.backend);
+      result.code = await capture(device, { ...options, raw: options.raw ?? false, unthrottled: options.unthrottled ?? false }, io);
+    });
+
+  command('render')
+    .description('play a WAV file (PCM 8/16/24/32-bit or float, plain or WAVE_FORMAT_EXTENSIBLE) to a render pin')
+    .argument('<device>', DEVICE_HELP)
+    .argument('<file>', 'the WAV file')
+    .addOption(new Option('--pin <id>', 'the pin id (default: the first render pin)').argParser(pinNumber))
+    .option('--unthrottled', 'emulated devices play as fast as possible instead of in real time')
+    .addOption(backendOption())
+    .action(async (spec: string, file: string, options: { pin?: number; unthrottled?: boolean; backend?: BackendName }) => {
+      if (!fs.existsSync(file)) throw new UsageError(`no file ${file}`);
+      if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; give a WAV file`);
+      const device = resolveDevice(spec, options.backend);
+      result.code = await render(device, file, options, io);
+    });
+
+  return cli;
+}
+
+/** Runs the CLI with `argv` (without node and the script); resolves with the exit code. */
+export async function run(argv: string[], io: Output & { progress?(line: string): void } = defaultOutput()): Promise<number> {
+  const result = { code: EXIT.OK as number };
+  const cli = program(io, result);
+  if (argv.length === 0) {
+    io.err(cli.helpInformation().replace(/\n$/, ''));
+    return EXIT.USAGE;
   }
-  const v = parsed.values;
-  const positionals = parsed.positionals;
-  const needed = command === 'capture' ? 1 : 2;
-  if (positionals.length !== needed || (command === 'capture' && !v.out)) {
-    io.err(USAGE);
-    return 2;
-  }
-  const number = (text: string | undefined) => (text === undefined ? undefined : Number(text));
-  const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[K${line}`) : undefined;
   try {
-    const device = findDevice(positionals[0], v.backend as BackendName | undefined);
-    if (command === 'capture') {
-      await capture(device, { pin: number(v.pin), format: v.format, frames: number(v.frames), seconds: number(v.seconds), out: v.out!, raw: v.raw, unthrottled: v.unthrottled }, { ...io, progress });
-    } else {
-      await render(device, positionals[1], { pin: number(v.pin), unthrottled: v.unthrottled }, { ...io, progress });
-    }
-    return 0;
+    await cli.parseAsync(argv, { from: 'user' });
+    return result.code;
   } catch (e) {
-    const err = e as Error;
-    io.err(`kernel-streaming: ${err instanceof KsError ? `${err.code}: ` : ''}${err.message}`);
-    return 1;
+    if (e instanceof CommanderError) {
+      // Help and --version asked for are success; every other commander error is a usage error (it printed the message).
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.OK;
+      // `help` and `help COMMAND` exit 0; help shown because something was missing exits non-zero.
+      if (e.code === 'commander.help') return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      return EXIT.USAGE;
+    }
+    if (e instanceof UsageError) {
+      io.err(`kernel-streaming: ${e.message}`);
+      return EXIT.USAGE;
+    }
+    io.err(`kernel-streaming: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT.FAILED;
   }
 }
 
-/** Runs the CLI; returns the exit code. */
-export function main(argv: string[], io: Output = { out: (l) => console.log(l), err: (l) => console.error(l) }): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        category: { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const [command, ...rest] = parsed.positionals;
-  const { json, category, help } = parsed.values;
-  const backend = parsed.values.backend as BackendName | undefined;
-  if (help || !command) {
-    (help ? io.out : io.err)(USAGE);
-    return help ? 0 : 2;
-  }
-  try {
-    if (command === 'list' && rest.length === 0) {
-      list(category, backend, json ?? false, io);
-      return 0;
-    }
-    if (command === 'inspect' && rest.length === 1) {
-      inspect(rest[0], backend, json ?? false, io);
-      return 0;
-    }
-    io.err(USAGE);
-    return 2;
-  } catch (e) {
-    const err = e as Error;
-    io.err(`kernel-streaming: ${err instanceof KsError ? `${err.code}: ` : ''}${err.message}`);
-    return 1;
-  }
+function defaultOutput(): Output & { progress?(line: string): void } {
+  return {
+    out: (line) => process.stdout.write(line + '\n'),
+    err: (line) => process.stderr.write(line + '\n'),
+    progress: process.stderr.isTTY ? (line) => process.stderr.write(`\r\x1b[K${line}`) : undefined,
+  };
 }

@@ -17,14 +17,50 @@ import {
 } from './wave-format';
 
 export interface PcmFormatInit {
+  /** Channels (nChannels), 1..65535: 1 mono, 2 stereo; more than 2 makes the format WAVEFORMATEXTENSIBLE. */
   channels: number;
+  /** Sample frames per second (nSamplesPerSec), in Hz, e.g. 48000. */
   sampleRate: number;
+  /** Bits per sample container (wBitsPerSample): 8, 16, 24 or 32 (32 or 64 with `float`); more than 16 makes the format WAVEFORMATEXTENSIBLE. */
   bitsPerSample: number;
+  /** IEEE float samples (KSDATAFORMAT_SUBTYPE_IEEE_FLOAT) instead of integer PCM; default false. Always WAVEFORMATEXTENSIBLE. */
+  float?: boolean;
+  /** Bits of precision in each container (wValidBitsPerSample), e.g. 20 in a 24-bit container; default bitsPerSample. */
+  validBitsPerSample?: number;
+  /** SPEAKER_* bits, one per channel (dwChannelMask); default the first `channels` bits in SPEAKER order. */
+  channelMask?: number;
 }
 
+/**
+ * An audio format for integer PCM or IEEE float samples, in the form Windows
+ * audio drivers expect: KSDATAFORMAT_WAVEFORMATEX (82 bytes, WAVE_FORMAT_PCM)
+ * for 1 or 2 channels of 8 or 16 bits, and KSDATAFORMAT + WAVEFORMATEXTENSIBLE
+ * (104 bytes) for more channels, more bits, float samples or fewer valid
+ * bits. Microsoft's WAVEFORMATEXTENSIBLE reference (mmreg.h): the extensible
+ * form is for "more than two channels or higher sample resolutions than
+ * allowed by WAVEFORMATEX"; WaveRT drivers take WAVEFORMATEXTENSIBLE only
+ * (24-bit arrives in a 32-bit container there).
+ */
+export function pcmFormat(init: PcmFormatInit): DataFormat {
+  if (init === null || typeof init !== 'object') throw new TypeError('pcmFormat takes { channels, sampleRate, bitsPerSample }');
+  if (init.float !== undefined && typeof init.float !== 'boolean') throw new TypeError(`pcm.float must be a boolean, got ${typeof init.float}`);
+  const float = init.float === true;
+  if (float || init.channels > 2 || init.bitsPerSample > 16 || (init.validBitsPerSample !== undefined && init.validBitsPerSample !== init.bitsPerSample) || init.channelMask !== undefined) {
+    if (float && init.bitsPerSample !== 32 && init.bitsPerSample !== 64) throw new RangeError(`pcm.bitsPerSample must be 32 or 64 for float samples, got ${String(init.bitsPerSample)}`);
+    return extensibleFormat({
+      channels: init.channels,
+      sampleRate: init.sampleRate,
+      bitsPerSample: init.bitsPerSample,
+      validBitsPerSample: init.validBitsPerSample,
+      channelMask: init.channelMask,
+      subFormat: float ? KSDATAFORMAT.SUBTYPE_IEEE_FLOAT : KSDATAFORMAT.SUBTYPE_PCM,
+    });
+  }
+  return waveFormatExPcm(init);
+}
 
 /** KSDATAFORMAT_WAVEFORMATEX for integer PCM (82 bytes: the head and an 18-byte WAVEFORMATEX). */
-export function pcmFormat(init: PcmFormatInit): DataFormat {
+function waveFormatExPcm(init: PcmFormatInit): DataFormat {
   const channels = checkInteger(init?.channels, 'pcm.channels', 1, 0xffff);
   const sampleRate = checkInteger(init?.sampleRate, 'pcm.sampleRate', 1, 0xffffffff);
   const bits = checkInteger(init?.bitsPerSample, 'pcm.bitsPerSample', 8, 32);
@@ -52,9 +88,11 @@ export function pcmFormat(init: PcmFormatInit): DataFormat {
 }
 
 export interface ExtensibleFormatInit {
+  /** Channels (nChannels), 1..65535. */
   channels: number;
+  /** Sample frames per second (nSamplesPerSec), in Hz. */
   sampleRate: number;
-  /** wBitsPerSample: the container, 8, 16, 24 or 32. */
+  /** Bits per sample container (wBitsPerSample): 8, 16, 24, 32 or 64 (64: float only). */
   bitsPerSample: number;
   /** wValidBitsPerSample; default bitsPerSample. */
   validBitsPerSample?: number;
@@ -69,8 +107,8 @@ export interface ExtensibleFormatInit {
 export function extensibleFormat(init: ExtensibleFormatInit): DataFormat {
   const channels = checkInteger(init?.channels, 'extensible.channels', 1, 0xffff);
   const sampleRate = checkInteger(init?.sampleRate, 'extensible.sampleRate', 1, 0xffffffff);
-  const bits = checkInteger(init?.bitsPerSample, 'extensible.bitsPerSample', 8, 32);
-  if (bits % 8 !== 0) throw new RangeError(`extensible.bitsPerSample must be 8, 16, 24 or 32, got ${bits}`);
+  const bits = checkInteger(init?.bitsPerSample, 'extensible.bitsPerSample', 8, 64);
+  if (bits % 8 !== 0 || (bits > 32 && bits !== 64)) throw new RangeError(`extensible.bitsPerSample must be 8, 16, 24, 32 or 64, got ${bits}`);
   const validBits = checkInteger(init.validBitsPerSample ?? bits, 'extensible.validBitsPerSample', 1, bits);
   const defaultMask = channels >= 32 ? 0xffffffff : 2 ** channels - 1;
   const channelMask = checkInteger(init.channelMask ?? defaultMask, 'extensible.channelMask', 0, 0xffffffff);

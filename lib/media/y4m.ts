@@ -4,18 +4,20 @@
  * CbCr plane becomes separate Cb and Cr planes (4:2:0; C420mpeg2, the chroma
  * siting NV12 capture uses: co-sited with even luma columns, between rows).
  */
-import * as fs from 'fs';
 import { KSDATAFORMAT } from '../structs/constants';
 import type { Guid } from '../structs/guid';
+import { FileSink, type MediaTarget } from './file-sink';
 
 export type Y4mChroma = '422' | '420mpeg2';
 
 export interface Y4mVideo {
+  /** Picture width in pixels (even: 4:2:2 and 4:2:0 share a chroma sample between two columns). */
   width: number;
+  /** Picture height in pixels (positive; even for NV12). */
   height: number;
-  /** KSDATAFORMAT.SUBTYPE_YUY2 or SUBTYPE_NV12 */
+  /** The packed layout frames arrive in: KSDATAFORMAT.SUBTYPE_YUY2 or SUBTYPE_NV12. */
   subtype: Guid;
-  /** 100 ns units */
+  /** Time between frames in 100 ns units (AvgTimePerFrame; 333333 is 30 fps). */
   avgTimePerFrame: bigint | number;
 }
 
@@ -98,29 +100,31 @@ export function toPlanar(video: Pick<Y4mVideo, 'width' | 'height' | 'subtype'>, 
 
 const FRAME = Buffer.from('FRAME\n', 'latin1');
 
-/** Writes a .y4m file frame by frame. */
+/** Writes a .y4m file frame by frame, converting each packed YUY2 or NV12 frame to Y4M's planes. */
 export class Y4mWriter {
-  readonly #fd: number;
+  readonly #sink: FileSink;
   readonly #video: Y4mVideo;
   #frames = 0;
   #bytes = 0;
 
-  constructor(path: string, video: Y4mVideo) {
+  /** @param target a file path to create, or `{ fd }` for an open descriptor (`{ fd: 1 }`: standard output). */
+  constructor(target: MediaTarget, video: Y4mVideo) {
     const header = y4mHeader(video); // checks the subtype before a file is made
     this.#video = video;
-    this.#fd = fs.openSync(path, 'w');
-    fs.writeSync(this.#fd, header);
+    this.#sink = new FileSink(target);
+    this.#sink.write(Buffer.from(header, 'latin1'));
   }
 
   /** Converts one packed frame and appends it; bytes past the picture (biSizeImage padding) are dropped. */
   write(packed: Uint8Array): void {
     const planes = toPlanar(this.#video, packed);
-    fs.writeSync(this.#fd, FRAME);
-    fs.writeSync(this.#fd, planes);
+    this.#sink.write(FRAME);
+    this.#sink.write(planes);
     this.#frames++;
     this.#bytes += planes.length;
   }
 
+  /** Frames written so far. */
   get frames(): number {
     return this.#frames;
   }
@@ -130,7 +134,8 @@ export class Y4mWriter {
     return this.#bytes;
   }
 
+  /** Closes the file (Y4M has no sizes to patch, so a file cut short stays readable). Idempotent. */
   close(): void {
-    fs.closeSync(this.#fd);
+    this.#sink.close();
   }
 }

@@ -3,6 +3,7 @@ import { KSCATEGORY, type KsCategoryName } from '../structs/constants';
 import { guidToBuffer, normalizeGuid, readGuid, type Guid } from '../structs/guid';
 import { callNative, native } from '../addon/binding';
 import { resolveBackend, type BackendName } from '../addon/backend';
+import { KsError } from '../base/errors';
 
 export interface DeviceInfo {
   /** The device interface path, for openFilter. */
@@ -59,4 +60,40 @@ export function listDevices(options: ListDevicesOptions = {}): DeviceInfo[] {
     }
   }
   return [...byPath.values()];
+}
+
+export interface FindDeviceOptions {
+  /** Which backend's devices to search; by default the default backend (the emulator off Windows). */
+  backend?: BackendName;
+  /** Only devices in this KSCATEGORY (a name such as CAPTURE, or a GUID); default every known category. */
+  category?: KsCategoryName | Guid;
+}
+
+/**
+ * Finds one device by its interface path, its friendly name, or a part of the
+ * name (case-insensitive). An exact name wins over partial matches; a name
+ * that matches several devices, or none, is a KsError (ERR_DEVICE_AMBIGUOUS
+ * with the matches in `details.matches`, or ERR_DEVICE_NOT_FOUND with the
+ * devices there are in `details.devices`).
+ */
+export function findDevice(name: string, options: FindDeviceOptions = {}): DeviceInfo {
+  if (typeof name !== 'string' || name.trim().length === 0) throw new TypeError('name must be a device path or (part of) a friendly name: a non-empty string');
+  const devices = listDevices(options);
+  const wanted = name.trim().toLowerCase();
+  const byPath = devices.find((d) => d.path.toLowerCase() === wanted);
+  if (byPath) return byPath;
+  const exact = devices.filter((d) => d.friendlyName.toLowerCase() === wanted);
+  if (exact.length === 1) return exact[0];
+  const partial = exact.length > 1 ? exact : devices.filter((d) => d.friendlyName.toLowerCase().includes(wanted));
+  if (partial.length === 1) return partial[0];
+  if (partial.length > 1) {
+    const list = partial.map((d) => `"${d.friendlyName}" (${d.path})`).join(', ');
+    throw new KsError('ERR_DEVICE_AMBIGUOUS', 'find device', `"${name}" matches ${partial.length} devices: ${list}; give more of the name, or the path`, {
+      matches: partial.map((d) => ({ friendlyName: d.friendlyName, path: d.path })),
+    });
+  }
+  const known = devices.map((d) => `"${d.friendlyName}"`).join(', ') || 'none';
+  throw new KsError('ERR_DEVICE_NOT_FOUND', 'find device', `no device named "${name}" (the ${resolveBackend(options.backend)} backend has: ${known})`, {
+    devices: devices.map((d) => ({ friendlyName: d.friendlyName, path: d.path })),
+  });
 }

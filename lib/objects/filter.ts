@@ -1,6 +1,6 @@
 /** KsFilter: an open KS filter (a device interface), its pin factories, and pin creation. */
 import { checkUint32 } from '../base/validate';
-import { KsError, statusOk } from '../base/errors';
+import { KsError, reframeError, statusOk } from '../base/errors';
 import {
   GENERIC_READ,
   GENERIC_WRITE,
@@ -18,6 +18,7 @@ import {
 } from '../structs/constants';
 import { type DataFormat, decodeDataFormat, encodeDataFormat, KSDATAFORMAT_SIZE } from '../formats/data-format';
 import { type DataRange, parseDataRanges } from '../formats/data-range';
+import { describeFormat, explainMisfit } from '../formats/format-fit';
 import { normalizeGuid, readGuid, writeGuid, type Guid } from '../structs/guid';
 import { KsHandle } from './handle';
 import { encodeMultipleItem, parseMultipleItem } from '../structs/multiple-item';
@@ -322,7 +323,12 @@ export class KsFilter extends KsHandle {
 
   private audioNodeValue(id: number, nodeId: number, channel: number, operation: string): number {
     const instance = this.audioInstance(nodeId, channel);
-    const reply = this.getProperty(KSPROPSETID.Audio, id, { instance, size: 4, typeFlags: KSPROPERTY_TYPE.TOPOLOGY });
+    let reply: Buffer;
+    try {
+      reply = this.getPropertyOf(` on node ${nodeId} channel ${channel}`, KSPROPSETID.Audio, id, { instance, size: 4, typeFlags: KSPROPERTY_TYPE.TOPOLOGY });
+    } catch (e) {
+      throw this.explainNodeFailure(e, nodeId);
+    }
     if (reply.length < 4) throw new KsError('ERR_MALFORMED_REPLY', operation, `expected a 4-byte LONG, got ${reply.length} bytes`);
     return reply.readInt32LE(0);
   }
@@ -332,7 +338,11 @@ export class KsFilter extends KsHandle {
     const data = Buffer.alloc(4);
     data.writeInt32LE(value, 0);
     this.idFor(operation);
-    this.setProperty(KSPROPSETID.Audio, id, data, { instance, typeFlags: KSPROPERTY_TYPE.TOPOLOGY });
+    try {
+      this.setPropertyOf(` on node ${nodeId} channel ${channel}`, KSPROPSETID.Audio, id, data, { instance, typeFlags: KSPROPERTY_TYPE.TOPOLOGY });
+    } catch (e) {
+      throw this.explainNodeFailure(e, nodeId);
+    }
   }
 
   /** pinInfo for every pin factory. */
@@ -372,9 +382,16 @@ export class KsFilter extends KsHandle {
 
     const id = this.idFor(operation);
     let access = options.access;
+    let flow: number | undefined;
     if (access === undefined) {
-      const flow = this.readUint32(KSPROPERTY_PIN.DATAFLOW, pinId, operation);
+      flow = this.readUint32(KSPROPERTY_PIN.DATAFLOW, pinId, operation);
       access = flow === KSPIN_DATAFLOW.IN ? GENERIC_WRITE : GENERIC_READ;
+    } else {
+      try {
+        flow = this.readUint32(KSPROPERTY_PIN.DATAFLOW, pinId, operation);
+      } catch {
+        flow = undefined; // the pin still gets created; it just cannot say which way it streams
+      }
     }
     checkUint32(access, 'access');
     const payload = Buffer.concat([connect, format]);
@@ -382,15 +399,15 @@ export class KsFilter extends KsHandle {
     try {
       result = callNative(operation, () => native.createObject(id, ObjectClass.Pin, payload, access!));
     } catch (e) {
-      throw this.explainPinFailure(e, pinId);
+      throw this.explainPinFailure(e, pinId, options.dataFormat);
     }
     const [child, usedV2] = result;
     const createdWith: CreatedWith = usedV2 ? 'KsCreatePin2' : this.backend === 'windows' ? 'KsCreatePin' : 'emulator';
-    return new KsPin(child, this, pinId, options.dataFormat, createdWith, this.backend);
+    return new KsPin(child, this, pinId, options.dataFormat, createdWith, this.backend, flow === undefined ? null : FLOWS[flow] ?? null);
   }
 
   /** A failed pin create, told apart: no instance left, or the format refused. */
-  private explainPinFailure(e: unknown, pinId: number): unknown {
+  private explainPinFailure(e: unknown, pinId: number, format: DataFormat): unknown {
     if (!(e instanceof KsError) || e.status === undefined && e.win32 === undefined && e.hresult === undefined) return e;
     let instances: Buffer | undefined;
     try {
@@ -402,14 +419,23 @@ export class KsFilter extends KsHandle {
     const current = instances && instances.length >= 8 ? instances.readUInt32LE(4) : undefined;
     const base = { status: e.status, win32: e.win32, hresult: e.hresult, pinId };
     if (possible !== undefined && current !== undefined && current >= possible) {
-      return new KsError(e.code, e.operation, `pin ${pinId} has no instance left (CINSTANCES ${current}/${possible}); ${e.message}`, {
+      const inner = e.message.startsWith(`${e.operation}: `) ? e.message.slice(e.operation.length + 2) : e.message;
+      return new KsError(e.code, e.operation, `${inner}: pin ${pinId} has no instance left (KSPROPERTY_PIN_CINSTANCES ${current}/${possible} in use)`, {
         ...base,
         reason: 'no-instance',
         instances: { possible, current },
       });
     }
     if (e.code === 'STATUS_NO_MATCH' || e.code === 'ERROR_NO_MATCH') {
-      return new KsError(e.code, e.operation, `pin ${pinId} does not accept this data format or interface; ${e.message}`, {
+      let ranges: DataRange[] | undefined;
+      try {
+        ranges = parseDataRanges(this.pinProperty(KSPROPERTY_PIN.DATARANGES, pinId), 'get pin data ranges');
+      } catch {
+        ranges = undefined;
+      }
+      const why = ranges ? explainMisfit(format, ranges) : 'its data ranges could not be read';
+      const inner = e.message.startsWith(`${e.operation}: `) ? e.message.slice(e.operation.length + 2) : e.message;
+      return new KsError(e.code, e.operation, `${inner}: pin ${pinId} does not accept this format (${describeFormat(format)}): ${why}`, {
         ...base,
         reason: 'format-refused',
       });
@@ -418,7 +444,36 @@ export class KsFilter extends KsHandle {
   }
 
   private pinProperty(id: number, pinId: number, size?: number): Buffer {
-    return this.getProperty(KSPROPSETID.Pin, id, { instance: pinInstance(pinId), size });
+    return this.getPropertyOf(` of pin ${pinId}`, KSPROPSETID.Pin, id, { instance: pinInstance(pinId), size }, () => this.pinIdHint(pinId));
+  }
+
+  /** "pin 5 is past …" when `pinId` is not one of the filter's pin factories; nothing otherwise. */
+  private pinIdHint(pinId: number): string | undefined {
+    let count: number;
+    try {
+      count = this.pinCount();
+    } catch {
+      return undefined;
+    }
+    if (pinId < count) return undefined;
+    return count === 0 ? `the filter has no pin factories` : `pin ${pinId} is past the filter's ${count} pin factories (pin ids 0..${count - 1})`;
+  }
+
+  /** " on node 1 (KSNODETYPE_MUTE)", or "…: node 7 is past the filter's 3 nodes", for a failed node property. */
+  private explainNodeFailure(e: unknown, nodeId: number): unknown {
+    if (!(e instanceof KsError) || e.code.startsWith('ERR_')) return e;
+    let nodes: { typeName: string | null; type: string }[];
+    try {
+      nodes = this.topology().nodes;
+    } catch {
+      return e;
+    }
+    const node = nodes[nodeId];
+    if (!node) {
+      const range = nodes.length === 0 ? 'the filter has no topology nodes' : `node ${nodeId} is past the filter's ${nodes.length} nodes (node ids 0..${nodes.length - 1})`;
+      return reframeError(e, e.operation, range);
+    }
+    return reframeError(e, `${e.operation} (${node.typeName ? `KSNODETYPE_${node.typeName.replace(/^KSNODETYPE_/, '')}` : node.type})`);
   }
 
   private readUint32(id: number, pinId: number | null, operation: string): number {

@@ -6,6 +6,7 @@
  * takes and returns raw bytes.
  */
 import { KsError, StatusKind, statusCancelled, statusOk } from '../base/errors';
+import { guidLabel, propertyName } from '../structs/names';
 import { IOCTL_KS, KSMETHOD_TYPE, KSPROPERTY_TYPE } from '../structs/constants';
 import { readGuid, type Guid } from '../structs/guid';
 import { type EnableEventOptions, eventTypeFlags, type KsEventListener, KsEventSubscription } from './events';
@@ -175,13 +176,18 @@ export abstract class KsHandle {
    * driver that answers without one is asked again with growing buffers.
    */
   getProperty(set: Guid, id: number, options: PropertyOptions = {}): Buffer {
-    const operation = `get property ${set}:${id}`;
+    return this.getPropertyOf('', set, id, options);
+  }
+
+  /** getProperty, with what the request is about (" of pin 3", " on node 1 (KSNODETYPE_MUTE)") in its messages. */
+  protected getPropertyOf(subject: string, set: Guid, id: number, options: PropertyOptions = {}, hint?: (code: string) => string | undefined): Buffer {
+    const operation = `get ${propertyName(set, id)}${subject}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.GET | (options.typeFlags ?? 0), options.instance);
     let size = options.size;
     if (size === undefined) {
       const probe = this.ioctl(IOCTL_KS.PROPERTY, request, null);
       if (statusOk(probe[0], probe[1])) return Buffer.alloc(0);
-      if (!isSizeAnswer(probe)) KsHandle.check(probe, operation);
+      if (!isSizeAnswer(probe)) KsHandle.check(probe, operation, hint);
       size = probe[2] > 0 ? probe[2] : 256;
     }
     for (;;) {
@@ -196,7 +202,7 @@ export abstract class KsHandle {
         }
         return reply.subarray(0, result[2]);
       }
-      if (options.size !== undefined || !isSizeAnswer(result)) KsHandle.check(result, operation);
+      if (options.size !== undefined || !isSizeAnswer(result)) KsHandle.check(result, operation, hint);
       // Still too small: take the size given if it grew, else double.
       size = result[2] > size ? result[2] : size * 2;
     }
@@ -204,9 +210,14 @@ export abstract class KsHandle {
 
   /** KSPROPERTY_TYPE_SET of any property with `value` as its data. */
   setProperty(set: Guid, id: number, value: Buffer, options: Omit<PropertyOptions, 'size'> = {}): void {
-    const operation = `set property ${set}:${id}`;
+    this.setPropertyOf('', set, id, value, options);
+  }
+
+  /** setProperty, with what the request is about in its messages. */
+  protected setPropertyOf(subject: string, set: Guid, id: number, value: Buffer, options: Omit<PropertyOptions, 'size'> = {}, hint?: (code: string) => string | undefined): void {
+    const operation = `set ${propertyName(set, id)}${subject}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.SET | (options.typeFlags ?? 0), options.instance);
-    KsHandle.check(this.ioctl(IOCTL_KS.PROPERTY, request, value), operation);
+    KsHandle.check(this.ioctl(IOCTL_KS.PROPERTY, request, value), operation, hint);
   }
 
   /**
@@ -215,7 +226,7 @@ export abstract class KsHandle {
    * statuses; any other failure throws.
    */
   supportsSet(set: Guid): boolean {
-    const operation = `query support of property set ${set}`;
+    const operation = `query support of property set ${guidLabel(set)}`;
     const result = this.ioctl(IOCTL_KS.PROPERTY, encodeIdentifier(set, 0, KSPROPERTY_TYPE.SETSUPPORT), null);
     if (statusOk(result[0], result[1])) return true;
     if (isNotSupported(result)) return false;
@@ -230,7 +241,7 @@ export abstract class KsHandle {
    */
   supports(set: Guid, id: number, options: Omit<PropertyOptions, 'size'> = {}): PropertySupport | null {
     checkUint32(id, 'id');
-    const operation = `query support of property ${set}:${id}`;
+    const operation = `query support of ${propertyName(set, id)}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.BASICSUPPORT | (options.typeFlags ?? 0), options.instance);
     // Ask for the description's size first; drivers that only know the short
     // form answer a description-sized buffer with the access flags alone.
@@ -305,7 +316,7 @@ export abstract class KsHandle {
    * ERR_CANCELED.
    */
   async invokeMethod(set: Guid, id: number, data: Buffer | null, flags: number = KSMETHOD_TYPE.SEND): Promise<Buffer> {
-    const operation = `invoke method ${set}:${id}`;
+    const operation = `invoke method ${guidLabel(set)} id ${id}`;
     const request = encodeIdentifier(set, id, flags);
     const result = await this.ioctlAsync(IOCTL_KS.METHOD, request, data);
     this.checkPending(result, operation);

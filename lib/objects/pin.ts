@@ -23,16 +23,33 @@ export class KsPin extends KsHandle {
   readonly dataFormat: DataFormat;
   readonly createdWith: CreatedWith;
   readonly backend: BackendName;
+  /**
+   * Which way data flows through the pin (KSPROPERTY_PIN_DATAFLOW): 'out' for
+   * a capture pin (read it with frames() or readable()), 'in' for a render pin
+   * (write(), writable()); null where the driver did not say.
+   */
+  readonly dataFlow: 'in' | 'out' | null;
   #allocator: KsAllocator | null = null;
   readonly #captures = new Set<CaptureStream>();
+  /** Whether frames() moved the pin to RUN, so the last stream to end stops it again. */
+  #startedByCapture = false;
 
   /** @internal use KsFilter.createPin */
-  constructor(id: number, parent: KsHandle, pinId: number, dataFormat: DataFormat, createdWith: CreatedWith, backend: BackendName) {
+  constructor(id: number, parent: KsHandle, pinId: number, dataFormat: DataFormat, createdWith: CreatedWith, backend: BackendName, dataFlow: 'in' | 'out' | null = null) {
     super(id, parent);
     this.pinId = pinId;
     this.dataFormat = dataFormat;
     this.createdWith = createdWith;
     this.backend = backend;
+    this.dataFlow = dataFlow;
+  }
+
+  /** A TypeError for streaming the wrong way on this pin, saying which calls fit it. */
+  #checkFlow(wanted: 'in' | 'out', call: string): void {
+    if (this.dataFlow === null || this.dataFlow === wanted) return;
+    throw this.dataFlow === 'in'
+      ? new TypeError(`${call}: pin ${this.pinId} is a render pin (data flows into it): send data with write() or writable(); frames() and readable() are for capture pins`)
+      : new TypeError(`${call}: pin ${this.pinId} is a capture pin (data flows out of it): read it with frames() or readable(); write() and writable() are for render pins`);
   }
 
   /**
@@ -155,11 +172,15 @@ export class KsPin extends KsHandle {
 
   /**
    * Captures frames with IOCTL_KS_READ_STREAM: an async iterator over a pool
-   * of `packets` buffers kept in flight. Starts the pin if it is not running
-   * (and stops it again when the iteration ends).
+   * of `packets` buffers kept in flight. Starts the pin if it is not running,
+   * and stops it again when the last stream it started ends — at once, when
+   * the loop is left by `break`, `return` or a throw, or the stream is closed,
+   * so the next frames() or readable() on the pin starts cleanly.
+   * Capture pins only (a render pin gets a TypeError naming write()).
    */
   frames(options: CaptureOptions = {}): CaptureStream {
     const operation = 'read frames';
+    this.#checkFlow('out', operation);
     const id = this.idFor(operation);
     const resolved = this.captureOptions(options);
     const startHere = this.state() !== 'run';
@@ -169,10 +190,18 @@ export class KsPin extends KsHandle {
     try {
       stream = new CaptureStream(id, resolved, () => {
         this.#captures.delete(stream);
-        if (startHere && !this.closed) this.setState('stop');
+        // Only the stream that is last stops a pin frames() started: an older
+        // one ending late must not stop the pin under a newer one.
+        if (this.#startedByCapture && this.#captures.size === 0 && !this.closed) {
+          this.#startedByCapture = false;
+          this.setState('stop');
+        }
       });
       this.#captures.add(stream);
-      if (startHere) this.setState('run');
+      if (startHere) {
+        this.setState('run');
+        this.#startedByCapture = true;
+      }
     } catch (e) {
       if (startHere) this.setState('stop');
       throw e;
@@ -180,15 +209,33 @@ export class KsPin extends KsHandle {
     return stream;
   }
 
-  /** Captured frames as a Node Readable of Buffers (copies), with backpressure. */
+  /**
+   * Captured frames as a Node Readable of Buffers (copies), with backpressure.
+   * Destroying it (or leaving a `for await` over it) ends the capture at once.
+   */
   readable(options: CaptureOptions = {}): Readable {
     const frames = this.frames(options);
-    return Readable.from(
-      (async function* () {
-        for await (const frame of frames) yield frame.copy();
-      })(),
-      { objectMode: false },
-    );
+    let reading = false;
+    const readable: Readable = new Readable({
+      // The capture's packet pool is the buffer: read a frame when asked, so each chunk is one frame.
+      highWaterMark: 0,
+      read() {
+        if (reading) return;
+        reading = true;
+        frames.next().then(
+          (result) => {
+            reading = false;
+            readable.push(result.done ? null : result.value.copy());
+          },
+          (error: Error) => readable.destroy(error),
+        );
+      },
+      destroy(error, callback) {
+        frames.close();
+        callback(error);
+      },
+    });
+    return readable;
   }
 
   /**
@@ -198,7 +245,12 @@ export class KsPin extends KsHandle {
    */
   async write(data: Uint8Array, options: { presentationTime?: number; endOfStream?: boolean } = {}): Promise<void> {
     const operation = 'write frame';
+    this.#checkFlow('in', operation);
     if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Buffer or Uint8Array');
+    const blockAlign = this.dataFormat.wave?.blockAlign ?? 0;
+    if (blockAlign > 0 && data.byteLength % blockAlign !== 0) {
+      throw new RangeError(`data must be whole sample frames of ${blockAlign} bytes (channels × bytes per sample), got ${data.byteLength} bytes`);
+    }
     const pts = options.presentationTime;
     if (pts !== undefined && (!Number.isSafeInteger(pts) || pts < 0)) {
       throw new RangeError(`presentationTime must be a non-negative integer (100 ns units), got ${String(pts)}`);
@@ -209,9 +261,15 @@ export class KsPin extends KsHandle {
     this.checkPending(await callNative(operation, () => native.streamWrite(id, buffer, flags, pts ?? 0)), operation);
   }
 
-  /** A Node Writable that renders each chunk, with up to `packets` in flight. End of stream is signalled on end(). */
+  /**
+   * A Node Writable that renders each chunk, with up to `packets` in flight.
+   * Like frames(), it starts the pin if it is not running (at the first
+   * chunk) and stops it again after end(), which signals end of stream.
+   */
   writable(options: { packets?: number } = {}): Writable {
+    this.#checkFlow('in', 'writable');
     const packets = checkInteger(options.packets ?? 8, 'packets', 1, 4096);
+    let startedHere = false;
     let inFlight = 0;
     let blocked: ((error?: Error | null) => void) | null = null;
     let failed: Error | null = null;
@@ -227,13 +285,29 @@ export class KsPin extends KsHandle {
     return new Writable({
       write: (chunk: Buffer, _encoding, callback) => {
         if (failed) return callback(failed);
+        if (!startedHere && this.state() !== 'run') {
+          this.start();
+          startedHere = true;
+        }
         inFlight++;
         this.write(chunk).then(() => settle(), settle);
         if (inFlight < packets) callback();
         else blocked = callback;
       },
       final: (callback) => {
-        this.write(Buffer.alloc(0), { endOfStream: true }).then(() => callback(failed), callback);
+        const stop = () => {
+          if (startedHere && !this.closed) this.stop();
+        };
+        this.write(Buffer.alloc(0), { endOfStream: true }).then(
+          () => {
+            stop();
+            callback(failed);
+          },
+          (error: Error) => {
+            stop();
+            callback(error);
+          },
+        );
       },
     });
   }

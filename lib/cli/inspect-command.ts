@@ -1,0 +1,162 @@
+/** `kernel-streaming list` and `inspect`, as tables or --json. */
+import { capabilities, type BackendName } from '../addon/backend';
+import { listDevices, type DeviceInfo } from '../objects/devices';
+import { formatForRange, type DataRange } from '../formats/data-range';
+import { KsError } from '../base/errors';
+import { openFilter, type PinFactoryInfo } from '../objects/filter';
+import { flagNames, KSALLOCATOR_REQUIREMENTF, POOL_TYPE, FILE_ALIGNMENT, type AllocatorFraming } from '../structs/framing';
+import { KSFILTER_NODE, KSINTERFACESETID_Standard, KSMEDIUMSETID_Standard } from '../structs/constants';
+import { guidLabel, guidName } from '../structs/names';
+import { isGuid } from '../structs/guid';
+import { describeRange } from '../formats/format-fit';
+import { isAbsent, type Topology } from '../objects/topology';
+import { KSPROPSETID } from '../structs/constants';
+
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+}
+
+function backendNote(backend: BackendName): string {
+  if (backend === 'emulator') {
+    const where = process.platform === 'win32' ? 'chosen with KS_BACKEND=emulator or --backend' : `Windows KS is not available on ${process.platform}`;
+    return `backend: emulator — these devices are emulated (${where})`;
+  }
+  return 'backend: windows (ksuser.dll)';
+}
+
+/**
+ * The report with the SDK name of every GUID this package knows set beside
+ * it: `subFormat` gets `subFormatName` ("KSDATAFORMAT_SUBTYPE_PCM"), an array
+ * of GUIDs `categories` gets `categoriesNames` (null where unknown).
+ */
+function withGuidNames(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withGuidNames);
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = withGuidNames(v);
+    if (isGuid(v) && guidName(v)) out[`${key}Name`] = guidName(v);
+    if (Array.isArray(v) && v.length > 0 && v.every(isGuid)) out[`${key}Names`] = v.map((g) => guidName(g));
+  }
+  return out;
+}
+
+function describeIdentifiers(list: { set: string; id: number }[] | null, standard: string): string {
+  if (!list) return 'not reported';
+  return list.map((i) => (i.set === standard ? `standard #${i.id}` : `${guidLabel(i.set)} #${i.id}`)).join(', ') || 'none';
+}
+
+/** The topology, or null where the filter does not support KSPROPSETID_Topology. */
+function topologyOf(filter: ReturnType<typeof openFilter>): Topology | null {
+  try {
+    return filter.topology();
+  } catch (e) {
+    if (isAbsent(e)) return null;
+    throw e;
+  }
+}
+
+function describeEnd(node: number, pin: number): string {
+  return node === KSFILTER_NODE ? `pin ${pin}` : `node ${node}.${pin}`;
+}
+
+function describeFraming(f: AllocatorFraming): string {
+  const flags = flagNames(f.flags, KSALLOCATOR_REQUIREMENTF).join('|') || 'none';
+  const pool = Object.entries(POOL_TYPE).find(([, v]) => v === f.poolType)?.[0] ?? String(f.poolType);
+  const align = Object.entries(FILE_ALIGNMENT).find(([, v]) => v === f.fileAlignment)?.[0] ?? `0x${f.fileAlignment.toString(16)}`;
+  return `${f.frames} frames × ${f.frameSize} bytes, ${pool}, alignment ${align} (${f.alignmentBytes} B), requirements ${flags}`;
+}
+
+interface PinReport extends Omit<PinFactoryInfo, 'dataRanges' | 'constrainedDataRanges'> {
+  dataRanges: Omit<DataRange, 'raw' | 'attributes'>[];
+  constrainedDataRanges: Omit<DataRange, 'raw' | 'attributes'>[] | null;
+  allocatorFraming: ReturnType<AllocatorFraming['toJSON']> | null;
+  allocatorFramingError: string | null;
+}
+
+/** Reads a pin's framing by opening an instance of it in a format from its first range. */
+function framingOf(filter: ReturnType<typeof openFilter>, pin: PinFactoryInfo): { framing?: AllocatorFraming; error?: string } {
+  if (pin.communication === 'none' || pin.communication === 'bridge') return { error: 'not instantiable (bridge or no communication)' };
+  const format = pin.dataRanges.map(formatForRange).find((f) => f !== undefined);
+  if (!format) return { error: 'no data range this tool can build a format for' };
+  try {
+    using instance = filter.createPin({ pinId: pin.pinId, dataFormat: format });
+    return { framing: instance.allocatorFraming() };
+  } catch (e) {
+    return { error: e instanceof KsError ? `${e.code}: ${e.message}` : String(e) };
+  }
+}
+
+export function inspect(device: DeviceInfo, json: boolean, io: Output): void {
+  using filter = openFilter(device.path, { backend: device.backend });
+  const pins = filter.pins().map((pin) => ({ pin, ...framingOf(filter, pin) }));
+  const topology = topologyOf(filter);
+  // KsStudio lists the sets a filter answers; SETSUPPORT asks for each set this package names.
+  const propertySets = Object.entries(KSPROPSETID)
+    .filter(([, set]) => filter.supportsSet(set))
+    .map(([name]) => name);
+  if (json) {
+    const strip = (ranges: DataRange[]) => ranges.map(({ raw: _raw, attributes: _attributes, ...rest }) => rest);
+    const report: PinReport[] = pins.map(({ pin, framing, error }) => ({
+      ...pin,
+      dataRanges: strip(pin.dataRanges),
+      constrainedDataRanges: pin.constrainedDataRanges ? strip(pin.constrainedDataRanges) : null,
+      allocatorFraming: framing ? framing.toJSON() : null,
+      allocatorFramingError: error ?? null,
+    }));
+    // bigints (100 ns times in video ranges) as decimal strings.
+    const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+    io.out(JSON.stringify(withGuidNames({ device, backend: filter.backend, propertySets, topology, pins: report }), replacer, 2));
+    return;
+  }
+  io.out(`${device.friendlyName}`);
+  io.out(`  path: ${device.path}`);
+  io.out(`  ${backendNote(filter.backend)}`);
+  io.out(`  categories: ${device.categories.join(', ') || '(not listed)'}`);
+  io.out(`  property sets: ${propertySets.join(', ') || '(none of the known ones)'}`);
+  io.out(`  pin factories: ${pins.length}`);
+  for (const { pin, framing, error } of pins) {
+    const category = pin.category ? guidLabel(pin.category) : 'none';
+    io.out('');
+    io.out(`  pin ${pin.pinId}: ${pin.name ?? '(unnamed)'}`);
+    io.out(`    dataflow ${pin.dataFlow}, communication ${pin.communication}, category ${category}`);
+    const global = pin.globalInstances ? `, global ${pin.globalInstances.current}/${pin.globalInstances.possible}` : '';
+    const necessary = pin.necessaryInstances !== null ? `, necessary ${pin.necessaryInstances}` : '';
+    io.out(`    instances ${pin.instances.current}/${pin.instances.possible}${global}${necessary}`);
+    io.out(`    interfaces: ${describeIdentifiers(pin.interfaces, KSINTERFACESETID_Standard)}; mediums: ${describeIdentifiers(pin.mediums, KSMEDIUMSETID_Standard)}`);
+    if (pin.physicalConnection) io.out(`    physical connection: pin ${pin.physicalConnection.pinId} of ${pin.physicalConnection.path}`);
+    pin.dataRanges.forEach((r, i) => io.out(`    range ${i}: ${describeRange(r)}`));
+    io.out(`    allocator framing: ${framing ? describeFraming(framing) : `unavailable (${error})`}`);
+  }
+  io.out('');
+  if (!topology) {
+    io.out('  topology: not reported');
+    return;
+  }
+  io.out(`  topology: ${topology.nodes.length} nodes, ${topology.connections.length} connections; categories ${topology.categories.map(guidLabel).join(', ') || 'none'}`);
+  for (const node of topology.nodes) io.out(`    node ${node.id}: ${node.typeName ?? node.type}${node.name ? ` "${node.name}"` : ''}`);
+  for (const c of topology.connections) io.out(`    ${describeEnd(c.fromNode, c.fromNodePin)} → ${describeEnd(c.toNode, c.toNodePin)}`);
+}
+
+export function list(category: string | undefined, backend: BackendName | undefined, json: boolean, io: Output): void {
+  const devices = listDevices({ category: category as never, backend });
+  if (json) {
+    io.out(JSON.stringify(devices, null, 2));
+    return;
+  }
+  const active = backend ?? capabilities().backend;
+  io.out(backendNote(active));
+  if (devices.length === 0) {
+    io.out(category ? `no KS device interfaces in category ${category}` : 'no KS device interfaces');
+    return;
+  }
+  const rows = [['#', 'name', 'categories', 'path']];
+  devices.forEach((d, i) => rows.push([String(i + 1), d.friendlyName, d.categories.join(','), d.path]));
+  for (const line of table(rows)) io.out(line);
+}
