@@ -23,7 +23,7 @@ const binary = path.join(outDir, 'emulator_selftest');
 const sanitize = process.env.KS_NATIVE_SANITIZE === '0' ? [] : ['-fsanitize=address,undefined', '-fno-omit-frame-pointer'];
 // The build takes a minute or more: say what is happening rather than go quiet.
 console.log(
-  `native: building the self-test (native/test/emulator_selftest.cpp and ${sources.length} emulator sources) with ${compiler}` +
+  `native: building the self-test (native/test/emulator_selftest.cpp and ${sources.length} emulator and handle-table sources) with ${compiler}` +
     `${sanitize.length ? ', AddressSanitizer and UBSan' : ''} into ${path.relative(root, binary)} — this takes a minute or two`,
 );
 const buildStarted = Date.now();

@@ -9,6 +9,9 @@ import { emulatorToneSample, emulatorVideoFrame, KSDATAFORMAT } from '../lib/ind
 import { readWav } from '../lib/media/wav';
 import { startCli, until } from './cli-process';
 
+// A budget, not a measure: each test starts node several times (seconds each under Wine or at high load).
+const CHILD_PROCESS_BUDGET = { timeout: 180_000 };
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-cli-signal-'));
 const posix = process.platform !== 'win32';
 
@@ -20,7 +23,7 @@ async function captureThenSignal(args: string[], file: string, bytes: number, si
   return run.done;
 }
 
-describe.runIf(posix)('kernel-streaming capture stopped by a signal', () => {
+describe.runIf(posix)('kernel-streaming capture stopped by a signal', CHILD_PROCESS_BUDGET, () => {
   it('records until Ctrl-C when no length is given: SIGINT finalizes the WAV, prints the summary, exits 0', async () => {
     const file = path.join(tmp, 'until-stopped.wav');
     const result = await captureThenSignal(['capture', 'Audio Capture', '--out', file], file, 44 + 3 * 1920, 'SIGINT');

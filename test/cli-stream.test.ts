@@ -9,6 +9,9 @@ import { readWav, WavWriter } from '../lib/media/wav';
 import { y4mFrameRate, y4mHeader } from '../lib/media/y4m';
 import { cli } from './cli-process';
 
+// A budget, not a measure: each test starts node several times (seconds each under Wine or at high load).
+const CHILD_PROCESS_BUDGET = { timeout: 180_000 };
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-cli-'));
 
 /** Throws at the first sample frame of 16-bit stereo `data` that is not the emulator's tone (both channels), from sample frame `first`. */
@@ -19,7 +22,7 @@ function expectTone(data: Buffer, first = 0): void {
   }
 }
 
-describe('kernel-streaming capture / render (audio)', () => {
+describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () => {
   it('captures --frames sample frames of the emulated tone to a WAV file, the summary on stderr, every sample in place', async () => {
     const file = path.join(tmp, 'capture.wav');
     const { code, out, err } = await cli(['capture', 'Audio Capture', '--frames', '96000', '--unthrottled', '--out', file]);
@@ -160,7 +163,7 @@ function expectSameBytes(got: Buffer, expected: Buffer, what: string): void {
   throw new Error(`${what}: byte ${at} is ${got[at]}, expected ${expected[at]}`);
 }
 
-describe('kernel-streaming capture (video)', () => {
+describe('kernel-streaming capture (video)', CHILD_PROCESS_BUDGET, () => {
   it('writes the frame rate as the fraction the 100 ns interval was rounded from', () => {
     expect(y4mFrameRate(333333n)).toEqual([30, 1]);
     expect(y4mFrameRate(400000)).toEqual([25, 1]);

@@ -6,10 +6,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { cli, root } from './cli-process';
 
+// A budget, not a measure: each test starts node several times (seconds each under Wine or at high load).
+const CHILD_PROCESS_BUDGET = { timeout: 180_000 };
+
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-cli-'));
 const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
-describe('kernel-streaming list / inspect', () => {
+describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
   it('lists the emulated devices, says they are emulated, and prints JSON for machines', async () => {
     const table = await cli(['list']);
     expect(table.code).toBe(0);
@@ -48,7 +51,7 @@ describe('kernel-streaming list / inspect', () => {
   });
 });
 
-describe('kernel-streaming help, --version and usage mistakes', () => {
+describe('kernel-streaming help, --version and usage mistakes', CHILD_PROCESS_BUDGET, () => {
   it('prints help on `help`, `--help`, `help COMMAND` and `COMMAND --help`, exit 0, on standard output', async () => {
     for (const args of [['help'], ['--help'], ['-h']]) {
       const r = await cli(args);
