@@ -28,8 +28,10 @@
     ],
     'ks_windows_sources': [
       'native/windows/windows_backend.cpp',
+      'native/windows/setupapi_enumeration.cpp',
       'native/windows/device_notifications.cpp',
       'native/windows/sdk_layout_checks.cpp',
+      'native/windows/sdk_lib_checks.cpp',
     ],
   },
 }

@@ -1,4 +1,4 @@
-// native/windows/sdk_layout_checks.cpp asserts, against the Windows SDK
+// native/windows/sdk_lib_checks.cpp asserts, against the Windows SDK
 // headers (mingw-w64's in the cross build), the GUIDs and sizes lib/ keeps as
 // text. Those assertions are only worth anything if the text in them is
 // lib/'s: this reads the KS_TS_GUID / KS_TS_SIZE lines back and holds them
@@ -10,7 +10,7 @@ import * as constants from '../lib/structs/constants';
 import * as video from '../lib/formats/video-info';
 
 const root = path.join(__dirname, '..');
-const checks = fs.readFileSync(path.join(root, 'native', 'windows', 'sdk_layout_checks.cpp'), 'utf8');
+const checks = fs.readFileSync(path.join(root, 'native', 'windows', 'sdk_lib_checks.cpp'), 'utf8');
 
 function tsGuidLines(): Map<string, string> {
   const lines = new Map<string, string>();
@@ -38,7 +38,7 @@ function exportedGuids(): Map<string, string> {
   return out;
 }
 
-describe('SDK checks of lib/ (native/windows/sdk_layout_checks.cpp)', () => {
+describe('SDK checks of lib/ (native/windows/sdk_lib_checks.cpp)', () => {
   it('checks every Microsoft GUID lib/structs/constants.ts exports, with exactly its value', () => {
     const lines = tsGuidLines();
     const exported = exportedGuids();

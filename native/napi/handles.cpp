@@ -71,14 +71,20 @@ Napi::Value Addon::CreateObject(const Napi::CallbackInfo& info) {
   return result;
 }
 
-Napi::Value Addon::Ioctl(const Napi::CallbackInfo& info) {
-  const HandleEntry& entry = OpenEntry(info, 0);
+// (id, code, input: Buffer | null, output: Buffer | null) as the seam's request.
+static IoctlRequest IoctlArgs(const Napi::CallbackInfo& info) {
   IoctlRequest request;
   request.code = info[1].As<Napi::Number>().Uint32Value();
   uint8_t* input;
   BufferArg(info, 2, &input, &request.inputLength);
   request.input = input;
   BufferArg(info, 3, &request.output, &request.outputLength);
+  return request;
+}
+
+Napi::Value Addon::Ioctl(const Napi::CallbackInfo& info) {
+  const HandleEntry& entry = OpenEntry(info, 0);
+  IoctlRequest request = IoctlArgs(info);
   IoResult result = entry.backend->Ioctl(entry.handle, request);
   return StatusTriple(info.Env(), result.status, result.bytesReturned);
 }
@@ -86,12 +92,7 @@ Napi::Value Addon::Ioctl(const Napi::CallbackInfo& info) {
 Napi::Value Addon::IoctlAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const HandleEntry& entry = OpenEntry(info, 0);
-  IoctlRequest request;
-  request.code = info[1].As<Napi::Number>().Uint32Value();
-  uint8_t* input;
-  BufferArg(info, 2, &input, &request.inputLength);
-  request.input = input;
-  BufferArg(info, 3, &request.output, &request.outputLength);
+  IoctlRequest request = IoctlArgs(info);
 
   auto* op = new AsyncIoctl{Napi::Promise::Deferred::New(env), Napi::Persistent(info[2]),
                             Napi::Persistent(info[3]), IoResult{}, KSSTREAM_HEADER{}};
