@@ -20,7 +20,10 @@ describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
     expect(table.out).toMatch(/\d+\s+KS Emulator Audio Capture\s+AUDIO,CAPTURE/);
     const json = await cli(['list', '--json', '--category', 'RENDER']);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ friendlyName: 'KS Emulator Audio Render', emulated: true })]);
+    expect(JSON.parse(json.out)).toEqual([
+      expect.objectContaining({ friendlyName: 'KS Emulator Audio Render', emulated: true }),
+      expect.objectContaining({ friendlyName: 'KS Emulator WaveRT Speakers', emulated: true }),
+    ]);
   });
 
   it('inspects a device by name: pins, each pin\'s allocator framing, the topology', async () => {

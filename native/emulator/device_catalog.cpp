@@ -1,6 +1,7 @@
 #include "device_catalog.h"
 
 #include "audio_node_controls.h"
+#include "wavert_devices.h"
 
 #include <cstring>
 #include <mutex>
@@ -333,6 +334,7 @@ std::vector<VirtualDevice> BuildDeviceCatalog() {
   devices.push_back(AudioRenderDevice());
   devices.push_back(VideoCaptureDevice());
   devices.push_back(ClockDevice());
+  for (auto& device : BuildWaveRtEndpoints()) devices.push_back(std::move(device));
   return devices;
 }
 
