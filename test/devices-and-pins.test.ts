@@ -43,8 +43,10 @@ describe('listDevices', () => {
     const all = listDevices({ backend: 'emulator' });
     expect(all).toHaveLength(8);
     expect(all[0].categories).toEqual(['AUDIO', 'CAPTURE']);
-    expect(all[2].categories).toEqual(['VIDEO', 'CAPTURE', 'VIDEO_CAMERA']);
-    expect(all[3]).toMatchObject({ friendlyName: 'KS Emulator System Clock', categories: ['CLOCK'] });
+    const named = (name: string) => all.find((d) => d.friendlyName === name);
+    expect(named('KS Emulator Video Capture')?.categories).toEqual(['VIDEO', 'CAPTURE', 'VIDEO_CAMERA']);
+    expect(named('KS Emulator System Clock')).toMatchObject({ categories: ['CLOCK'] });
+    expect(named('KS Emulator WaveRT Microphone')?.categories).toEqual(['AUDIO', 'CAPTURE', 'REALTIME']);
   });
 
   it('takes a GUID in any case and braces', () => {

@@ -29,6 +29,7 @@ function exportedGuids(): Map<string, string> {
     for (const [key, value] of Object.entries(constants[table] as Record<string, string>)) {
       if (table === 'KSPROPSETID' && key === 'EmulatorDiagnostics') continue; // the emulator's own, in no SDK
       if (table === 'KSCATEGORY' && key === 'SENSOR_CAMERA') continue; // Windows SDK only: not in mingw-w64's headers
+      if (table === 'KSPROPSETID' && key === 'Jack') continue; // Windows SDK only: not in mingw-w64's ksmedia.h
       out.set(`${table}.${key}`, value);
     }
   }

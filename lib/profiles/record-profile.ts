@@ -13,7 +13,7 @@
  */
 import { createRequire } from 'node:module';
 import { KsError, statusOk } from '../base/errors';
-import { IOCTL_KS, KSPROPERTY_CONNECTION, KSPROPERTY_PIN, KSPROPERTY_TOPOLOGY, KSPROPERTY_AUDIO, KSPROPSETID, KSPROPERTY_GENERAL, KSNODETYPE } from '../structs/constants';
+import { IOCTL_KS, KSPROPERTY_CONNECTION, KSPROPERTY_JACK, KSPROPERTY_PIN, KSPROPERTY_TOPOLOGY, KSPROPERTY_AUDIO, KSPROPSETID, KSPROPERTY_GENERAL, KSNODETYPE } from '../structs/constants';
 import { encodeIdentifier, audioChannelInstance, pinInstance } from '../structs/request';
 import { readGuid, type Guid } from '../structs/guid';
 import { propertyName } from '../structs/names';
@@ -153,6 +153,8 @@ function recordFilter(filter: KsFilter, device: DeviceInfo, key: string, options
         }
       }
     }
+    // Jack descriptions (KSPROPSETID_Jack, a KSP_PIN request on the filter): topology filters of audio endpoints.
+    if (supported.includes(KSPROPSETID.Jack.toUpperCase() as Guid)) r.query(KSPROPSETID.Jack, KSPROPERTY_JACK.DESCRIPTION, 'get', pinInstance(pinId));
   }
 
   // Topology: categories, nodes (with names), connections; the audio node controls on each node.
