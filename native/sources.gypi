@@ -26,6 +26,8 @@
       'native/emulator/clock.cpp',
       'native/emulator/topology_node.cpp',
       'native/emulator/audio_node_controls.cpp',
+      'native/emulator/attribute_lists.cpp',
+      'native/emulator/mode_aware_microphone.cpp',
       'native/emulator/wavert_stream.cpp',
       'native/emulator/wavert_pin.cpp',
       'native/emulator/wavert_devices.cpp',
@@ -37,6 +39,7 @@
       'native/windows/waitable_event.cpp',
       'native/windows/sdk_layout_checks.cpp',
       'native/windows/sdk_lib_checks.cpp',
+      'native/windows/sdk_control_checks.cpp',
     ],
   },
 }

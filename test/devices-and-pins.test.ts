@@ -18,6 +18,7 @@ describe('listDevices', () => {
     expect(audio.map((d) => d.friendlyName)).toEqual([
       'KS Emulator Audio Capture',
       'KS Emulator Audio Render',
+      'KS Emulator Mode-Aware Microphone',
       'KS Emulator WaveRT Speakers',
       'KS Emulator WaveRT Speakers Topology',
       'KS Emulator WaveRT Microphone',
@@ -26,6 +27,7 @@ describe('listDevices', () => {
     expect(listDevices({ category: KSCATEGORY.CAPTURE, backend: 'emulator' }).map((d) => d.friendlyName)).toEqual([
       'KS Emulator Audio Capture',
       'KS Emulator Video Capture',
+      'KS Emulator Mode-Aware Microphone',
       'KS Emulator WaveRT Microphone',
     ]);
     expect(listDevices({ category: 'RENDER', backend: 'emulator' }).map((d) => d.friendlyName)).toEqual([
@@ -41,16 +43,17 @@ describe('listDevices', () => {
 
   it('merges categories when no category is given', () => {
     const all = listDevices({ backend: 'emulator' });
-    expect(all).toHaveLength(8);
+    expect(all).toHaveLength(9);
     expect(all[0].categories).toEqual(['AUDIO', 'CAPTURE']);
     const named = (name: string) => all.find((d) => d.friendlyName === name);
     expect(named('KS Emulator Video Capture')?.categories).toEqual(['VIDEO', 'CAPTURE', 'VIDEO_CAMERA']);
+    expect(named('KS Emulator Mode-Aware Microphone')?.categories).toEqual(['AUDIO', 'CAPTURE']);
     expect(named('KS Emulator System Clock')).toMatchObject({ categories: ['CLOCK'] });
     expect(named('KS Emulator WaveRT Microphone')?.categories).toEqual(['AUDIO', 'CAPTURE', 'REALTIME']);
   });
 
   it('takes a GUID in any case and braces', () => {
-    expect(listDevices({ category: '65e8773d-8f56-11d0-a3b9-00a0c9223196', backend: 'emulator' })).toHaveLength(3);
+    expect(listDevices({ category: '65e8773d-8f56-11d0-a3b9-00a0c9223196', backend: 'emulator' })).toHaveLength(4);
   });
 
   it('refuses an unknown category name with a RangeError listing the names', () => {

@@ -334,6 +334,7 @@ std::vector<VirtualDevice> BuildDeviceCatalog() {
   devices.push_back(AudioRenderDevice());
   devices.push_back(VideoCaptureDevice());
   devices.push_back(ClockDevice());
+  devices.push_back(ModeAwareMicrophoneDevice());
   for (auto& device : BuildWaveRtEndpoints()) devices.push_back(std::move(device));
   return devices;
 }
