@@ -18,7 +18,7 @@ if (spawnSync(compiler, ['--version']).status !== 0) {
 }
 const sources = execFileSync(process.execPath, [path.join(__dirname, 'native-sources.js'), 'common'], { encoding: 'utf8' })
   .split(';')
-  .filter((s) => s.startsWith('native/emulator/') || s === 'native/handle_table.cpp');
+  .filter((s) => s.startsWith('native/emulator/') || /^native\/(handle_table|wavert_engine\w*|realtime_thread)\.cpp$/.test(s));
 const tests = fs
   .readdirSync(path.join(root, 'native', 'test'))
   .filter((f) => f.endsWith('_selftest.cpp'))

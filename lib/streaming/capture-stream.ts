@@ -133,6 +133,23 @@ export class Frame {
   }
 }
 
+/**
+ * @internal How a stream starts its native engine: streamOpen (standard
+ * streaming, the default) or waveRtOpen (a WaveRT pin). Returns the stream id
+ * and the byte offset of slot 0 in the pool.
+ */
+export type CaptureOpener = (
+  pool: ArrayBuffer,
+  control: Uint32Array,
+  records: Float64Array,
+  slots: number,
+  slotSize: number,
+  frameSize: number,
+  alignment: number,
+  dropOldest: boolean,
+  ready: () => void,
+) => [number, number];
+
 type Waiter = { resolve: (r: IteratorResult<Frame>) => void; reject: (e: unknown) => void };
 
 /**
@@ -163,7 +180,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
   readonly #onEnd: () => void;
 
   /** @internal use KsPin.frames() */
-  constructor(pinId: number, options: Required<CaptureOptions>, onEnd: () => void) {
+  constructor(pinId: number, options: Required<CaptureOptions>, onEnd: () => void, open?: CaptureOpener) {
     const { packets, frameSize, alignment } = options;
     const slotSize = Math.ceil(frameSize / alignment) * alignment;
     const pool = new ArrayBuffer(packets * slotSize + alignment);
@@ -179,16 +196,16 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     // An idle device gets released slots in batches, as before the free ring:
     // a call per slot would cost a JS→native call and a device wake-up each.
     this.#kickBatch = Math.max(1, packets >> 2);
-    const [streamId, offset] = native.streamOpen(pinId, pool, this.#control, this.#records, packets, slotSize, frameSize, alignment, false, this.#dropOldest, () =>
-      this.#onReady(),
-    );
-    this.#streamId = streamId;
-    for (let slot = 0; slot < packets; slot++) {
-      this.#frames.push(new Frame(this, slot, new Uint8Array(pool, offset + slot * slotSize, frameSize)));
-      this.#control[FREE_RING + slot] = slot;
-    }
+    // Every slot is free before the engine starts: a WaveRT engine's thread
+    // takes slots as soon as it runs.
+    for (let slot = 0; slot < packets; slot++) this.#control[FREE_RING + slot] = slot;
     this.#freeTail = packets;
     Atomics.store(this.#control, FREE_TAIL, packets);
+    const opener: CaptureOpener =
+      open ?? ((...args) => native.streamOpen(pinId, args[0], args[1], args[2], args[3], args[4], args[5], args[6], false, args[7], args[8]));
+    const [streamId, offset] = opener(pool, this.#control, this.#records, packets, slotSize, frameSize, alignment, this.#dropOldest, () => this.#onReady());
+    this.#streamId = streamId;
+    for (let slot = 0; slot < packets; slot++) this.#frames.push(new Frame(this, slot, new Uint8Array(pool, offset + slot * slotSize, frameSize)));
     native.streamSubmit(streamId);
   }
 

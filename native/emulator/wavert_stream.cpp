@@ -226,7 +226,9 @@ void WaveRtStream::Worker() {
   }
 }
 
-uint64_t WaveRtStream::FetchBytes() const { return capture_ ? StreamBytes() : StreamBytes() + hardware_.fifoSize; }
+// Capture: bytes written; render: bytes the DMA has fetched (nothing before
+// the first RUN, then FifoSize ahead of the position).
+uint64_t WaveRtStream::FetchBytes() const { return capture_ ? StreamBytes() : fetchedWords_ * 8; }
 
 std::vector<std::shared_ptr<EventSink>> WaveRtStream::AdvanceLocked(Clock::time_point now) {
   std::vector<std::shared_ptr<EventSink>> signal;
@@ -244,7 +246,7 @@ std::vector<std::shared_ptr<EventSink>> WaveRtStream::AdvanceLocked(Clock::time_
   }
   frames_ = target;
   stats_.Frames += target - from;
-  if (!capture_ && FetchRender(FetchBytes())) stats_.Glitches++;
+  if (!capture_ && FetchRender(StreamBytes() + hardware_.fifoSize)) stats_.Glitches++;
   if (capture_ && packetSize_ != 0) {
     for (uint64_t p = from * ba / packetSize_; p < target * ba / packetSize_; ++p) packetTimes_[p % kPacketTimes] = Qpc(now);
   }
@@ -276,7 +278,9 @@ void WaveRtStream::WriteCapture(uint64_t fromFrame, uint64_t toFrame) {
 
 bool WaveRtStream::FetchRender(uint64_t toByte) {
   const uint64_t wordsPerBuffer = bufferSize_ / 8;
-  const uint64_t toWord = toByte / 8;
+  // Whole words, rounded up: the DMA has fetched at least up to toByte, so
+  // a client may rewrite everything before it.
+  const uint64_t toWord = (toByte + 7) / 8;
   bool unwritten = false;
   // Packet mode: a packet the DMA starts before the client announced it.
   if (packetMode_ && packetSize_ != 0) {
@@ -317,7 +321,7 @@ KSAUDIO_POSITION WaveRtStream::Position() {
     signal = AdvanceLocked(Clock::now());
     if (bufferSize_ != 0) {
       position.PlayOffset = StreamBytes() % bufferSize_;
-      position.WriteOffset = FetchBytes() % bufferSize_;
+      position.WriteOffset = (capture_ ? StreamBytes() : StreamBytes() + hardware_.fifoSize) % bufferSize_;
     }
   }
   for (const auto& sink : signal) sink->Signal();
