@@ -16,7 +16,7 @@ export type { PinState } from './structs/ks-state';
 export { KsAllocator, ALLOCATOR_STATUS_SIZE } from './objects/allocator';
 export type { AllocatorStatus, CreatedWith } from './objects/allocator';
 export { KsHandle, MAX_PROPERTY_REPLY } from './objects/handle';
-export type { PropertyOptions } from './objects/handle';
+export type { PropertyOptions, RawIoctlOptions } from './objects/handle';
 export {
   AllocatorFraming,
   ALLOCATOR_FRAMING_SIZE,
@@ -85,3 +85,8 @@ export type { Y4mVideo } from './media/y4m';
 export type { MediaTarget } from './media/file-sink';
 export { record, play } from './media/record-play';
 export type { RecordOptions, RecordResult, PlayOptions } from './media/record-play';
+export { recordProfile } from './profiles/record-profile';
+export type { RecordProfileOptions } from './profiles/record-profile';
+export { loadProfile, loadProfiles, LoadedProfile } from './profiles/replay-profile';
+export { parseProfile, PROFILE_FORMAT, PROFILE_VERSION, PROFILE_LIMITS } from './profiles/profile-document';
+export type { ProfileDocument, ProfileFilter, ProfileRequest, ProfileStatus, ProfileTarget, ProfileRequestKind, ProfilePinCreate } from './profiles/profile-document';

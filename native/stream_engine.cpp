@@ -23,14 +23,15 @@ constexpr size_t kClaimBatch = 16;
 }  // namespace
 
 StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint8_t* pool, uint32_t slots,
-                           uint32_t slotSize, OverflowPolicy overflow, std::function<void()> notify, uint32_t* control,
-                           double* records, const double* descriptors)
+                           uint32_t slotSize, uint32_t frameSize, OverflowPolicy overflow, std::function<void()> notify,
+                           uint32_t* control, double* records, const double* descriptors)
     : backend_(backend),
       pin_(pin),
       write_(write),
       pool_(pool),
       slots_(slots),
       slotSize_(slotSize),
+      frameSize_(frameSize),
       overflow_(overflow),
       notify_(std::move(notify)),
       headers_(slots),
@@ -100,14 +101,18 @@ void StreamEngine::Post(uint32_t slot) {
   KSSTREAM_HEADER& h = headers_[slot];
   std::memset(&h, 0, sizeof h);
   h.Size = sizeof(KSSTREAM_HEADER);
-  h.FrameExtent = slotSize_;
+  // FrameExtent is the caller's frame size, not the slot's: told the padded
+  // size, a capture device fills the padding too (a 1764-byte frame in a
+  // 1768-byte slot came back with 442 sample frames, one of them cut off
+  // from JavaScript, and the timestamps ran ahead of the data).
+  h.FrameExtent = frameSize_;
   if (write_) {
-    h.DataUsed = slotSize_;
+    h.DataUsed = frameSize_;
     if (descriptors_ != nullptr) {
       // Written by JavaScript before it published the slot (the free tail's
       // store and ClaimFree's load order them).
       const double* d = descriptors_ + static_cast<size_t>(slot) * kPacketDescriptorDoubles;
-      h.DataUsed = static_cast<uint32_t>(std::min<double>(std::max(d[0], 0.0), slotSize_));
+      h.DataUsed = static_cast<uint32_t>(std::min<double>(std::max(d[0], 0.0), frameSize_));
       h.OptionsFlags = static_cast<uint32_t>(d[1]);
       h.PresentationTime = KSTIME{static_cast<int64_t>(d[2]), 1, 1};
     }

@@ -19,6 +19,7 @@ const NTSTATUS_NAMES_LITERAL = {
   0x80000011: 'STATUS_DEVICE_BUSY',
   0x8000001a: 'STATUS_NO_MORE_ENTRIES',
   0xc0000001: 'STATUS_UNSUCCESSFUL',
+  0xc0000005: 'STATUS_ACCESS_VIOLATION',
   0xc0000008: 'STATUS_INVALID_HANDLE',
   0xc000000d: 'STATUS_INVALID_PARAMETER',
   0xc000000e: 'STATUS_NO_SUCH_DEVICE',
@@ -58,6 +59,7 @@ const WIN32_NAMES_LITERAL = {
   234: 'ERROR_MORE_DATA',
   259: 'ERROR_NO_MORE_ITEMS',
   995: 'ERROR_OPERATION_ABORTED',
+  998: 'ERROR_NOACCESS',
   997: 'ERROR_IO_PENDING',
   1117: 'ERROR_IO_DEVICE',
   1167: 'ERROR_DEVICE_NOT_CONNECTED',
@@ -95,6 +97,7 @@ const NTSTATUS_TO_WIN32: Record<number, number> = {
   0x80000011: 170,
   0x8000001a: 259,
   0xc0000001: 31,
+  0xc0000005: 998, // a stream buffer that failed the kernel's probe
   0xc0000008: 6,
   0xc000000d: 87,
   0xc000000e: 1117,
@@ -253,6 +256,17 @@ export class KsError extends Error {
 /** The Win32 code for an NTSTATUS, where DeviceIoControl would report one. */
 export function win32ForNtStatus(status: number): number | undefined {
   return NTSTATUS_TO_WIN32[status >>> 0];
+}
+
+/**
+ * The NTSTATUS a driver returned for a Win32 code DeviceIoControl reported
+ * (the inverse of win32ForNtStatus; where several map to one code, the first
+ * in the table), or undefined. ERROR_SUCCESS is STATUS_SUCCESS.
+ */
+export function ntStatusForWin32(win32: number): number | undefined {
+  if (win32 === 0) return 0;
+  for (const [status, code] of Object.entries(NTSTATUS_TO_WIN32)) if (code === win32) return Number(status);
+  return undefined;
 }
 
 /** The same failure told with a fuller `operation` and, where given, a hint after its status (the status is never repeated). */

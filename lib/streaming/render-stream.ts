@@ -124,7 +124,7 @@ export class RenderStream {
     // completion would pick the new ones up, but not before the device has
     // played what it holds.
     this.#kickBelow = Math.max(1, packets >> 2);
-    const [streamId, offset] = native.streamOpen(pinId, pool, this.#control, this.#records, packets, slotSize, alignment, true, false, () => this.#onReady(), this.#descriptors);
+    const [streamId, offset] = native.streamOpen(pinId, pool, this.#control, this.#records, packets, slotSize, frameSize, alignment, true, false, () => this.#onReady(), this.#descriptors);
     this.#streamId = streamId;
     // Referenced only while JavaScript waits on the stream: queued audio alone does not keep the process alive.
     native.streamRef(streamId, false);

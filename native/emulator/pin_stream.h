@@ -63,12 +63,14 @@ class PinStream {
   };
 
   void Worker();
-  void Process(Pending& irp);
-  void FillCapture(KSSTREAM_HEADER& header);
-  void FillVideoCapture(KSSTREAM_HEADER& header);
+  // STATUS_SUCCESS, or STATUS_ACCESS_VIOLATION when a buffer could not be copied.
+  uint32_t Process(Pending& irp);
+  // Each returns false when the caller's buffer could not be read or written.
+  bool FillCapture(KSSTREAM_HEADER& header);
+  bool FillVideoCapture(KSSTREAM_HEADER& header);
   // How long the IRP's buffers take to capture or play at the format's rate.
   std::chrono::nanoseconds RealTimeDuration(const Pending& irp) const;
-  void ConsumeRender(KSSTREAM_HEADER& header);
+  bool ConsumeRender(KSSTREAM_HEADER& header);
   void CancelQueued(std::unique_lock<std::mutex>& lock);
 
   const bool capture_;
@@ -82,6 +84,7 @@ class PinStream {
   uint32_t blockAlign_ = 4;
   uint32_t channels_ = 2;
   uint32_t bitsPerSample_ = 16;
+  std::vector<uint8_t> scratch_;  // the worker's: a video frame drawn, or render bytes read, before the checked copy
   std::vector<uint8_t> pattern_;  // one or more periods of the test signal, repeated
   uint32_t periodFrames_ = 48;    // sample frames per period
 
