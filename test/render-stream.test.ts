@@ -149,9 +149,9 @@ describe('render engine: the device fed from the completion side', () => {
 describe('render engine: lifetime', () => {
   it('close() while packets are queued cancels them unplayed; waiting writes reject ERR_CANCELED, later ones ERR_CLOSED', async () => {
     const { filter, pin } = renderPin();
-    // prime above what is written: the pin stays in PAUSE, the packets queued.
-    const stream = pin.writer({ packets: 4, frameSize: 1920, prime: 4 });
+    // A pin the caller paused stays paused: the packets stay queued.
     pin.setState('pause');
+    const stream = pin.writer({ packets: 4, frameSize: 1920 });
     const first = [0, 1, 2].map((i) => stream.write(patterned(i, 1920)));
     await Promise.all(first);
     expect(stream.queued).toBe(3);
@@ -161,7 +161,7 @@ describe('render engine: lifetime', () => {
     await expectKsRejection(stream.write(patterned(4, 4)), 'ERR_CLOSED');
     stream.close(); // twice: a no-op
     expect(emulatorRenderStats(pin).frames).toBe(0);
-    expect(pin.state()).toBe('stop'); // the stream that started it has ended
+    expect(pin.state()).toBe('pause'); // the caller's state, untouched
     filter.close();
     expect(openHandleCount()).toBe(0);
   });
@@ -205,10 +205,9 @@ describe('render engine: lifetime', () => {
 
   it('pin.close() while writes wait rejects them with ERR_CANCELED and frees every handle', async () => {
     const { filter, pin } = renderPin();
-    const stream = pin.writer({ packets: 2, frameSize: 1920, prime: 2 });
-    pin.setState('pause');
+    pin.setState('pause'); // the caller's: the writer leaves it paused
+    const stream = pin.writer({ packets: 2, frameSize: 1920 });
     const writes = [0, 1, 2, 3].map((i) => stream.write(patterned(i, 1920)));
-    pin.setState('pause');
     pin.close();
     const outcomes = await Promise.all(writes.map((w) => w.then(() => 'ok', (e: KsError) => e.code)));
     expect(outcomes.slice(2)).toEqual(['ERR_CANCELED', 'ERR_CANCELED']);

@@ -320,14 +320,17 @@ export class KsPin extends KsHandle {
    * (`write()`); `end()` sends end of stream and waits for the device.
    * A stopped pin goes to PAUSE now and to RUN once `prime` packets are
    * queued (or at drain()/end()), and back to STOP when the last stream
-   * that started it ends. Render pins only.
+   * that started it ends; a pin in any other state is left as it is.
+   * Render pins only.
    */
   writer(options: RenderOptions = {}): RenderStream {
     const operation = 'write frames';
     this.#checkFlow('in', operation);
     const id = this.idFor(operation);
     const resolved = this.renderOptions(options);
-    const startHere = this.state() !== 'run';
+    // Only a stopped pin is the stream's to start: a pin the caller put in
+    // ACQUIRE or PAUSE (or RUN) stays in the caller's hands.
+    const startHere = this.state() === 'stop';
     // Packets go to the pin in PAUSE, so the device has them all when it runs.
     if (startHere) this.setState('pause');
     let stream: RenderStream;
