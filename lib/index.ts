@@ -69,6 +69,8 @@ export function openHandleCount(): number {
   return native.openHandleCount();
 }
 export { CaptureStream, Frame, KSSTREAM_HEADER_OPTIONSF } from './streaming/capture-stream';
+export { RenderStream, RenderPacket } from './streaming/render-stream';
+export type { RenderOptions, PacketOptions } from './streaming/render-stream';
 export type { StreamingKind, WaveRtMode, WaveRtOptions, WaveRtRenderOptions } from './streaming/wavert-options';
 export type { HwLatency, PresentationPosition } from './objects/wavert-properties';
 export type { CaptureOptions, OverflowPolicy } from './streaming/capture-stream';
