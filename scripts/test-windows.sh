@@ -136,6 +136,12 @@ system32=$WINEPREFIX/drive_c/windows/system32
 cmp -s "$prng_dll" "$system32/bcryptprimitives.dll" || cp "$prng_dll" "$system32/bcryptprimitives.dll"
 step "bcryptprimitives.dll"
 
+# scripts/test-bridge.sh needs the prefix, node.exe and the builds, not this lane's runs.
+if [ "${KS_WINDOWS_SETUP_ONLY:-0}" = 1 ]; then
+  wineserver -w 2>/dev/null || true
+  exit 0
+fi
+
 # ---- 7. The backend on its own ---------------------------------------------------
 run_wine "$win/backend-smoke.log" "${KS_WIN_BUILD_DIR:-$cache/build-win32-x64}/ks_backend_smoke.exe"
 step "backend smoke test"
