@@ -46,7 +46,13 @@ files=("$@")
 start=$SECONDS
 mkdir -p "$system32/drivers"
 cmp -s "$build/ksbridge.sys" "$system32/drivers/ksbridge.sys" || cp "$build/ksbridge.sys" "$system32/drivers/ksbridge.sys"
-cmp -s "$build/ksuser.dll" "$system32/ksuser.dll" || cp "$build/ksuser.dll" "$system32/ksuser.dll"
+# Wine's own ksuser.dll goes back when the run ends (the emulator lane loads the built-in one).
+wine_ksuser=$win/ksuser.dll.wine
+cmp -s "$build/ksuser.dll" "$system32/ksuser.dll" || cp "$system32/ksuser.dll" "$wine_ksuser"
+cp "$build/ksuser.dll" "$system32/ksuser.dll"
+restore_ksuser() {
+  if [ -f "$wine_ksuser" ]; then cp "$wine_ksuser" "$system32/ksuser.dll"; fi
+}
 
 server_log=$win/bridge-server.log
 server_pid=
@@ -59,7 +65,7 @@ stop_server() {
   fi
   wineserver -w 2>/dev/null || true
 }
-trap stop_server EXIT
+trap 'stop_server; restore_ksuser' EXIT
 
 wine "$build/ksbridge-server.exe" >"$server_log" 2>&1 </dev/null &
 server_pid=$!

@@ -23,7 +23,8 @@ mkdir -p "$win"
 export WINEPREFIX=$cache/wine
 export WINEARCH=win64
 export WINEDEBUG=${WINEDEBUG:--all}
-export WINEDLLOVERRIDES=${WINEDLLOVERRIDES:-"mscoree,mshtml="}  # no Mono/Gecko prompts
+# No Mono/Gecko prompts; Wine's built-in ksuser.dll (the bridge lane puts another in system32 while it runs).
+export WINEDLLOVERRIDES=${WINEDLLOVERRIDES:-"mscoree,mshtml=;ksuser=b"}
 
 lane_start=$SECONDS
 step_start=$SECONDS

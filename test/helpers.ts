@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { KsError, listDevices, openFilter, pcmFormat, type KsFilter } from '../lib/index';
-import { ntStatusValue, win32ForNtStatus } from '../lib/base/errors';
+import { ntStatusValue, statusName, StatusKind, win32ForNtStatus } from '../lib/base/errors';
 import { testBackend } from './test-backend';
 
 /** The emulator's virtual audio capture device. */
@@ -28,6 +28,16 @@ export function sameFailure(e: KsError, code: string): boolean {
   const status = ntStatusValue(code);
   const win32 = status === undefined ? undefined : win32ForNtStatus(status);
   return win32 !== undefined && e.win32 === win32;
+}
+
+/** Expects a raw ioctl()'s [kind, value] to be the status `code` names (its Win32 code through the bridge). */
+export function expectStatus(kind: number, value: number, code: string): void {
+  if (testBackend() === 'windows' && kind === StatusKind.Win32) {
+    const status = ntStatusValue(code);
+    const win32 = status === undefined ? undefined : win32ForNtStatus(status);
+    if (win32 !== undefined && value === win32) return;
+  }
+  expect(statusName(kind, value)).toBe(code);
 }
 
 /** Runs `fn`, expects a KsError with `code`, and returns it. */

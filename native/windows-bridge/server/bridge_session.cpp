@@ -71,8 +71,8 @@ struct BridgeSession::EventRecord {
   uint64_t registration = 0;
 };
 
-BridgeSession::BridgeSession(HANDLE control, Backend& emulator, std::vector<std::string> devicePaths)
-    : control_(control), emulator_(emulator), devicePaths_(std::move(devicePaths)) {}
+BridgeSession::BridgeSession(HANDLE control, Backend& emulator, std::vector<BridgeDevice> devices)
+    : control_(control), emulator_(emulator), devices_(std::move(devices)) {}
 
 BridgeSession::~BridgeSession() {
   std::vector<uint64_t> ids;
@@ -118,14 +118,14 @@ BridgeSession::FilePtr BridgeSession::FindFile(uint64_t fileId) {
 BridgeSession::FilePtr BridgeSession::OpenedFile(uint64_t fileId, uint32_t deviceIndex, uint32_t pid,
                                                  uint32_t* status) {
   if (FilePtr file = FindFile(fileId)) return file;
-  if (deviceIndex >= devicePaths_.size()) {
+  if (deviceIndex >= devices_.size()) {
     *status = STATUS_NO_SUCH_DEVICE;
     return nullptr;
   }
   auto file = std::make_shared<File>();
   file->id = fileId;
   file->pid = pid;
-  Status opened = emulator_.OpenFilter(devicePaths_[deviceIndex], &file->handle);
+  Status opened = emulator_.OpenFilter(devices_[deviceIndex].emulatorPath, &file->handle);
   if (!opened.ok()) {
     *status = opened.value;
     return nullptr;
@@ -291,7 +291,13 @@ void BridgeSession::Forward(const KSB_MESSAGE& m, const FilePtr& file, const uin
   pending->output.assign(out, out + m.outputLength);
   // KSPROPERTY_STREAM_ALLOCATOR / _MASTERCLOCK carry a handle: the client's
   // value in, the emulator's to it; a GET's answer back the other way.
-  bool handleProperty = false, isGet = false;
+  bool handleProperty = false, isGet = false, physicalConnection = false;
+  if (m.code == IOCTL_KS_PROPERTY && m.inputLength >= sizeof(KSIDENTIFIER)) {
+    const Guid set = Read<Guid>(in);
+    const uint32_t id = Read<uint32_t>(in + 16), flags = Read<uint32_t>(in + 20);
+    physicalConnection = set == KSPROPSETID_Pin && id == KSPROPERTY_PIN_PHYSICALCONNECTION &&
+                         (flags & KSPROPERTY_TYPE_GET) != 0;
+  }
   if (m.code == IOCTL_KS_PROPERTY && m.inputLength >= sizeof(KSIDENTIFIER) && m.outputLength >= 8) {
     const Guid set = Read<Guid>(in);
     const uint32_t id = Read<uint32_t>(in + 16), flags = Read<uint32_t>(in + 20);
@@ -313,14 +319,41 @@ void BridgeSession::Forward(const KSB_MESSAGE& m, const FilePtr& file, const uin
     std::lock_guard<std::mutex> lock(mutex_);
     inflight_[m.requestId] = file->handle;
   }
-  emulator_.IoctlAsync(file->handle, request, [this, pending, handleProperty, isGet](const IoResult& result) {
+  emulator_.IoctlAsync(file->handle, request,
+                       [this, pending, handleProperty, isGet, physicalConnection](const IoResult& result) {
     const bool ok = result.status.ok();
-    if (ok && handleProperty && isGet && result.bytesReturned >= 8) {
+    uint32_t information = result.bytesReturned;
+    if (ok && handleProperty && isGet && information >= 8) {
       Write<uint64_t>(pending->output.data(), ToClientHandle(Read<uint64_t>(pending->output.data())));
     }
-    const uint32_t back = ok ? std::min<uint32_t>(result.bytesReturned, static_cast<uint32_t>(pending->output.size())) : 0;
-    Complete(pending->requestId, result.status.value, result.bytesReturned, pending->output.data(), back);
+    if (ok && physicalConnection) information = RewritePhysicalConnection(pending->output, information);
+    const uint32_t back = ok ? std::min<uint32_t>(information, static_cast<uint32_t>(pending->output.size())) : 0;
+    Complete(pending->requestId, result.status.value, information, pending->output.data(), back);
   });
+}
+
+// KSPIN_PHYSICALCONNECTION: Size, Pin, then the NUL-terminated link. The
+// bridge's link is never longer than the emulator's (no reference string), so
+// it fits wherever the emulator's answer did. Returns the new Information.
+uint32_t BridgeSession::RewritePhysicalConnection(std::vector<uint8_t>& output, uint32_t information) {
+  if (information < sizeof(KSPIN_PHYSICALCONNECTION) + 2 || information > output.size()) return information;
+  std::u16string link;
+  for (size_t at = sizeof(KSPIN_PHYSICALCONNECTION); at + 1 < information; at += 2) {
+    const char16_t c = static_cast<char16_t>(output[at] | output[at + 1] << 8);
+    if (c == 0) break;
+    link.push_back(c);
+  }
+  const std::u16string bridged = BridgeLinkFor(link, devices_);
+  if (bridged.empty()) return information;
+  const uint32_t size = static_cast<uint32_t>(sizeof(KSPIN_PHYSICALCONNECTION) + (bridged.size() + 1) * 2);
+  if (size > information) return information;
+  Write<uint32_t>(output.data(), size);
+  for (size_t i = 0; i <= bridged.size(); ++i) {
+    const char16_t c = i < bridged.size() ? bridged[i] : 0;
+    output[sizeof(KSPIN_PHYSICALCONNECTION) + 2 * i] = static_cast<uint8_t>(c & 0xff);
+    output[sizeof(KSPIN_PHYSICALCONNECTION) + 2 * i + 1] = static_cast<uint8_t>(c >> 8);
+  }
+  return size;
 }
 
 void BridgeSession::Stream(const KSB_MESSAGE& m, const FilePtr& file, const uint8_t* in, const uint8_t* out) {

@@ -9,6 +9,7 @@
 
 #include "../../ks_backend.h"
 #include "../bridge_protocol.h"
+#include "link_translation.h"
 
 #ifndef WIN32_LEAN_AND_MEAN
 #define WIN32_LEAN_AND_MEAN
@@ -28,9 +29,9 @@ namespace ks::bridge {
 
 class BridgeSession {
  public:
-  // `control`: the control device, opened overlapped; `devicePaths`: the emulator
-  // path behind each bridge device index.
-  BridgeSession(HANDLE control, Backend& emulator, std::vector<std::string> devicePaths);
+  // `control`: the control device, opened overlapped; `devices`: what is behind
+  // each bridge device index.
+  BridgeSession(HANDLE control, Backend& emulator, std::vector<BridgeDevice> devices);
   ~BridgeSession();
 
   // One message from IOCTL_KSB_NEXT_REQUEST (the server's main thread).
@@ -52,13 +53,14 @@ class BridgeSession {
   void Stream(const KSB_MESSAGE& m, const FilePtr& file, const uint8_t* in, const uint8_t* out);
   void Forward(const KSB_MESSAGE& m, const FilePtr& file, const uint8_t* in, const uint8_t* out);
   void CloseFile(uint64_t fileId);
+  uint32_t RewritePhysicalConnection(std::vector<uint8_t>& output, uint32_t information);
 
   uint64_t ToEmulatorHandle(uint32_t pid, uint64_t clientHandle);
   uint64_t ToClientHandle(uint64_t emulatorHandle);
 
   HANDLE control_;
   Backend& emulator_;
-  std::vector<std::string> devicePaths_;
+  std::vector<BridgeDevice> devices_;
   std::mutex mutex_;
   std::map<uint64_t, FilePtr> files_;
   std::map<std::pair<uint32_t, uint64_t>, uint64_t> clientToEmulator_;

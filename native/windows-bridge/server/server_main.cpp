@@ -115,7 +115,7 @@ int Serve() {
 
   std::unique_ptr<ks::Backend> emulator = ks::CreateEmulatorBackend();
   std::vector<ks::DeviceInterface> devices = EmulatedDevices(*emulator);
-  std::vector<std::string> paths;
+  std::vector<ks::bridge::BridgeDevice> bridged;
   ks::bridge::RemoveBridgeDevices();
   for (uint32_t i = 0; i < devices.size(); ++i) {
     ks::bridge::RegisteredDevice registered;
@@ -145,7 +145,7 @@ int Serve() {
       std::fprintf(stderr, "ksbridge-server: adding device %u failed (error %lu)\n", i, err);
       return 1;
     }
-    paths.push_back(devices[i].path);
+    bridged.push_back(ks::bridge::BridgeDevice{devices[i].path, registered.interfacePaths});
     std::printf("ksbridge-server: %s -> %ls\n", devices[i].friendlyName.c_str(),
                 registered.interfacePaths.empty() ? L"" : registered.interfacePaths[0].c_str());
   }
@@ -154,7 +154,7 @@ int Serve() {
 
   int rc = 0;
   {
-    ks::bridge::BridgeSession session(control, *emulator, paths);
+    ks::bridge::BridgeSession session(control, *emulator, bridged);
     std::vector<uint8_t> buffer(KSB_MAX_MESSAGE);
     HANDLE event = CreateEventW(nullptr, TRUE, FALSE, nullptr);
     for (;;) {
