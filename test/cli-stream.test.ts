@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { KSDATAFORMAT, emulatorToneSample, emulatorVideoFrame, videoFormat } from '../lib/index';
+import { expectIndexSignal } from './helpers';
 import { readWav, WavWriter } from '../lib/media/wav';
 import { y4mFrameRate, y4mHeader } from '../lib/media/y4m';
 import { cli } from './cli-process';
@@ -14,16 +15,8 @@ const CHILD_PROCESS_BUDGET = { timeout: 180_000 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-cli-'));
 
-/** Throws at the first sample frame of 16-bit stereo `data` that is not the emulator's tone (both channels), from sample frame `first`. */
-function expectTone(data: Buffer, first = 0): void {
-  for (let n = 0; n < data.length / 4; n++) {
-    const expected = emulatorToneSample(first + n, 48000, 16);
-    if (data.readInt16LE(n * 4) !== expected || data.readInt16LE(n * 4 + 2) !== expected) throw new Error(`sample frame ${n} differs`);
-  }
-}
-
 describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () => {
-  it('captures --frames sample frames of the emulated tone to a WAV file, the summary on stderr, every sample in place', async () => {
+  it('captures --frames sample frames of the emulated index signal to a WAV file, the summary on stderr, every sample in place', async () => {
     const file = path.join(tmp, 'capture.wav');
     const { code, out, err } = await cli(['capture', 'Audio Capture', '--frames', '96000', '--unthrottled', '--out', file]);
     expect(code).toBe(0);
@@ -33,7 +26,7 @@ describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () =
     const { wave, data } = readWav(file);
     expect(wave).toEqual({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
     expect(data.length).toBe(384000);
-    expectTone(data);
+    expectIndexSignal(data, 0, 4, 'the WAV data');
   });
 
   it('stops a --seconds capture at exactly that much audio, in another format', async () => {
@@ -43,6 +36,21 @@ describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () =
     const { wave, data } = readWav(file);
     expect(wave).toEqual({ channels: 1, sampleRate: 16000, bitsPerSample: 16 });
     expect(data.length).toBe(4000 * 2);
+    expectIndexSignal(data, 0, 2, 'the mono WAV data');
+  });
+
+  it('captures the 1 kHz tone with --tone, for listening', async () => {
+    const file = path.join(tmp, 'tone.wav');
+    const { code } = await cli(['capture', 'Audio Capture', '--frames', '4800', '--tone', '--unthrottled', '--out', file]);
+    expect(code).toBe(0);
+    const { data } = readWav(file);
+    expect(data.length).toBe(4800 * 4);
+    // Hand-worked (16-bit: amplitude 16382; sample n at phase n · 7.5°): 0, A·sin 60° = 14187.23, A, −A/2.
+    expect([0, 8, 12, 28].map((n) => data.readInt16LE(n * 4))).toEqual([0, 14187, 16382, -8191]);
+    for (let n = 0; n < 4800; n++) {
+      const expected = emulatorToneSample(n, 48000, 16);
+      if (data.readInt16LE(n * 4) !== expected || data.readInt16LE(n * 4 + 2) !== expected) throw new Error(`sample frame ${n} is not the tone`);
+    }
   });
 
   it('counts --packets as KS packets, and writes 24-bit audio as WAVE_FORMAT_EXTENSIBLE', async () => {
@@ -57,10 +65,7 @@ describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () =
     expect(wave).toEqual({ channels: 2, sampleRate: 48000, bitsPerSample: 24, validBitsPerSample: 24, channelMask: 3 });
     expect(data.length % 6).toBe(0);
     expect(data.length).toBeGreaterThan(0);
-    for (let n = 0; n < data.length / 6; n++) {
-      const expected = emulatorToneSample(n, 48000, 24);
-      if (data.readIntLE(n * 6, 3) !== expected || data.readIntLE(n * 6 + 3, 3) !== expected) throw new Error(`24-bit sample frame ${n} differs`);
-    }
+    expectIndexSignal(data, 0, 6, 'the 24-bit WAV data');
   });
 
   it('writes the WAV to standard output with --out -, sizes marked unknown, the summary on stderr', async () => {
@@ -72,7 +77,7 @@ describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () =
     const { wave, data } = readWav(stdout);
     expect(wave).toEqual({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
     expect(data.length).toBe(4800 * 4);
-    expectTone(data);
+    expectIndexSignal(data, 0, 4, 'the WAV on standard output');
   });
 
   it('renders a WAV file to the emulated render pin, and a 24-bit EXTENSIBLE one too', async () => {
@@ -217,7 +222,7 @@ describe('kernel-streaming capture (video)', CHILD_PROCESS_BUDGET, () => {
     expect((await cli(['capture', 'Audio Capture', '--packets', '3', '--unthrottled', '--out', audio])).code).toBe(0);
     const pcm = fs.readFileSync(audio);
     expect(pcm.length).toBe(3 * 1920);
-    for (let n = 0; n < pcm.length / 4; n++) expect(pcm.readInt16LE(n * 4)).toBe(emulatorToneSample(n, 48000, 16));
+    expectIndexSignal(pcm, 0, 4, 'the raw audio');
   });
 
   it('refuses a bad or unoffered --format, naming what is allowed, and writes nothing', async () => {

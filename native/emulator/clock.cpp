@@ -47,6 +47,7 @@ class DefaultClock final : public Object {
                                       e.next = t.MarkTime;
                                       return STATUS_SUCCESS;
                                     }});
+    AddEventListProperty();
     auto get = [this](uint32_t id, uint32_t size, auto answer) {
       properties_.push_back(PropertyItem{KSPROPSETID_Clock, id, sizeof(KSPROPERTY), size, answer, nullptr});
     };

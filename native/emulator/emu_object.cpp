@@ -219,6 +219,20 @@ void Object::FreeEvents() {
   EventsChanged();
 }
 
+void Object::AddEventListProperty() {
+  properties_.push_back(PropertyItem{KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_ENABLED_EVENTS,
+                                     sizeof(KSPROPERTY), sizeof(uint32_t),
+                                     [this](Request& r) {
+                                       uint32_t count;
+                                       {
+                                         std::lock_guard<std::mutex> lock(eventsMutex_);
+                                         count = static_cast<uint32_t>(events_.size());
+                                       }
+                                       return ReturnValue(r, &count, sizeof count);
+                                     },
+                                     nullptr});
+}
+
 std::vector<std::shared_ptr<EventEntry>> Object::EnabledEvents(const Guid& set, uint32_t id) {
   std::vector<std::shared_ptr<EventEntry>> found;
   std::lock_guard<std::mutex> lock(eventsMutex_);

@@ -1,6 +1,5 @@
 #include "pin_stream.h"
 
-#include <cmath>
 #include <cstring>
 
 #include "device_catalog.h"
@@ -12,18 +11,7 @@ namespace {
 constexpr uint32_t kStateStop = 0;
 constexpr uint32_t kStateRun = 3;
 constexpr uint64_t kHundredNsPerSecond = 10'000'000;
-constexpr uint32_t kToneHz = 1000;
 constexpr uint64_t kFnvPrime = 0x100000001b3ull;
-constexpr double kPi = 3.14159265358979323846;
-
-uint32_t Gcd(uint32_t a, uint32_t b) {
-  while (b != 0) {
-    uint32_t t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
 
 // Sample frames to 100 ns units without overflowing for any realistic position.
 int64_t ToHundredNs(uint64_t frames, uint32_t rate) {
@@ -54,22 +42,7 @@ PinStream::PinStream(bool capture, const std::vector<uint8_t>& format) : capture
       bitsPerSample_ = bits;
     }
   }
-  // The test signal: a 1 kHz sine at half full scale, the same on every
-  // channel. It repeats every rate / gcd(rate, 1000) sample frames.
-  periodFrames_ = sampleRate_ / Gcd(sampleRate_, kToneHz);
-  const uint32_t bytesPerSample = bitsPerSample_ / 8;
-  // An integer amplitude keeps every sample clear of rounding ties, so any
-  // implementation of the formula reproduces the bytes exactly.
-  const double amplitude = std::floor((std::ldexp(1.0, static_cast<int>(bitsPerSample_) - 1) - 1) / 2);
-  pattern_.resize(static_cast<size_t>(periodFrames_) * blockAlign_);
-  for (uint32_t n = 0; n < periodFrames_; ++n) {
-    const double phase = 2.0 * kPi * static_cast<double>(uint64_t{n} * kToneHz % sampleRate_) / sampleRate_;
-    const int64_t value = std::llround(std::sin(phase) * amplitude);
-    for (uint32_t c = 0; c < channels_; ++c) {
-      uint8_t* sample = pattern_.data() + static_cast<size_t>(n) * blockAlign_ + c * bytesPerSample;
-      for (uint32_t b = 0; b < bytesPerSample; ++b) sample[b] = static_cast<uint8_t>(static_cast<uint64_t>(value) >> (8 * b));
-    }
-  }
+  if (capture_ && !video_) signalSource_ = std::make_unique<AudioTestSignal>(sampleRate_, channels_, bitsPerSample_, blockAlign_);
   worker_ = std::thread([this] { Worker(); });
 }
 
@@ -106,6 +79,27 @@ void PinStream::AddProperties(std::vector<PropertyItem>& properties) {
         wake_.notify_all();
         return STATUS_SUCCESS;
       }});
+  if (capture_ && !video_) {
+    properties.push_back(PropertyItem{
+        KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_CAPTURE_SIGNAL, sizeof(KSPROPERTY), sizeof(uint32_t),
+        [this](Request& r) {
+          uint32_t value;
+          {
+            std::lock_guard<std::mutex> lock(mutex_);
+            value = static_cast<uint32_t>(signal_);
+          }
+          return ReturnValue(r, &value, sizeof value);
+        },
+        [this](Request& r) {
+          uint32_t value;
+          std::memcpy(&value, r.data, sizeof value);
+          if (value > static_cast<uint32_t>(CaptureSignal::Tone)) return STATUS_INVALID_PARAMETER;
+          // Takes effect from the next IRP the worker takes.
+          std::lock_guard<std::mutex> lock(mutex_);
+          signal_ = static_cast<CaptureSignal>(value);
+          return STATUS_SUCCESS;
+        }});
+  }
   if (!capture_) {
     properties.push_back(PropertyItem{KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_RENDER_STATS,
                                       sizeof(KSPROPERTY), sizeof(EmulatorRenderStats),
@@ -215,8 +209,12 @@ void PinStream::Worker() {
       }
       due_ = target;
     }
+    // Taken under the lock: StateChanged() sets it on RUN from another thread.
+    const bool discontinuity = discontinuity_;
+    discontinuity_ = false;
+    const CaptureSignal signal = signal_;
     lock.unlock();
-    Process(irp);
+    Process(irp, discontinuity, signal);
     irp.complete(IoResult{Status::Nt(STATUS_SUCCESS), irp.length});
     if (endOfStreamSeen_) {
       endOfStreamSeen_ = false;
@@ -243,46 +241,37 @@ std::chrono::nanoseconds PinStream::RealTimeDuration(const Pending& irp) const {
   return std::chrono::nanoseconds(bytes * 1'000'000'000ull / (uint64_t{sampleRate_} * blockAlign_));
 }
 
-void PinStream::Process(Pending& irp) {
+void PinStream::Process(Pending& irp, bool discontinuity, CaptureSignal signal) {
   uint32_t size;
   std::memcpy(&size, irp.headers, sizeof size);
   for (uint32_t offset = 0; offset < irp.length; offset += size) {
     KSSTREAM_HEADER header;
     std::memcpy(&header, irp.headers + offset, sizeof header);
     if (video_) {
-      FillVideoCapture(header);
+      FillVideoCapture(header, discontinuity);
     } else if (capture_) {
-      FillCapture(header);
+      FillCapture(header, discontinuity, signal);
     } else {
       ConsumeRender(header);
     }
     std::memcpy(irp.headers + offset, &header, sizeof header);
+    discontinuity = false;
   }
 }
 
-void PinStream::FillCapture(KSSTREAM_HEADER& header) {
+void PinStream::FillCapture(KSSTREAM_HEADER& header, bool discontinuity, CaptureSignal signal) {
   const uint32_t usable = header.FrameExtent / blockAlign_ * blockAlign_;
-  const size_t periodBytes = static_cast<size_t>(periodFrames_) * blockAlign_;
-  if (pattern_.size() < usable + periodBytes) {
-    // Repeat the period far enough that any frame is one copy from some phase.
-    const size_t periods = (usable + periodBytes) / periodBytes + 1;
-    std::vector<uint8_t> longer(periods * periodBytes);
-    for (size_t p = 0; p < periods; ++p) std::memcpy(longer.data() + p * periodBytes, pattern_.data(), periodBytes);
-    pattern_.swap(longer);
-  }
-  const size_t phase = static_cast<size_t>(position_ % periodFrames_) * blockAlign_;
-  std::memcpy(reinterpret_cast<void*>(static_cast<uintptr_t>(header.Data)), pattern_.data() + phase, usable);
+  signalSource_->Fill(signal, position_, reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(header.Data)), usable / blockAlign_);
   const uint64_t frames = usable / blockAlign_;
   header.DataUsed = usable;
   header.PresentationTime = KSTIME{ToHundredNs(position_, sampleRate_), 1, 1};
   header.Duration = ToHundredNs(frames, sampleRate_);
   header.OptionsFlags = KSSTREAM_HEADER_OPTIONSF_TIMEVALID | KSSTREAM_HEADER_OPTIONSF_DURATIONVALID |
-                        (discontinuity_ ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
-  discontinuity_ = false;
+                        (discontinuity ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
   position_ += frames;
 }
 
-void PinStream::FillVideoCapture(KSSTREAM_HEADER& header) {
+void PinStream::FillVideoCapture(KSSTREAM_HEADER& header, bool discontinuity) {
   // Queue() has checked that FrameExtent holds a whole image.
   FillVideoTestFrame(videoLayout_, position_, reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(header.Data)));
   const int64_t interval = videoLayout_.avgTimePerFrame;
@@ -290,8 +279,7 @@ void PinStream::FillVideoCapture(KSSTREAM_HEADER& header) {
   header.PresentationTime = KSTIME{static_cast<int64_t>(position_) * interval, 1, 1};
   header.Duration = interval;
   header.OptionsFlags = KSSTREAM_HEADER_OPTIONSF_TIMEVALID | KSSTREAM_HEADER_OPTIONSF_DURATIONVALID |
-                        (discontinuity_ ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
-  discontinuity_ = false;
+                        (discontinuity ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
   position_++;
 }
 
