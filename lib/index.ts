@@ -16,7 +16,7 @@ export type { PinState } from './structs/ks-state';
 export { KsAllocator, ALLOCATOR_STATUS_SIZE } from './objects/allocator';
 export type { AllocatorStatus, CreatedWith } from './objects/allocator';
 export { KsHandle, MAX_PROPERTY_REPLY } from './objects/handle';
-export type { PropertyOptions } from './objects/handle';
+export type { PropertyOptions, RawIoctlOptions } from './objects/handle';
 export {
   AllocatorFraming,
   ALLOCATOR_FRAMING_SIZE,

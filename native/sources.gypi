@@ -20,6 +20,7 @@
       'native/emulator/virtual_pin.cpp',
       'native/emulator/pin_stream.cpp',
       'native/emulator/audio_test_signal.cpp',
+      'native/emulator/caller_memory.cpp',
       'native/emulator/video_test_pattern.cpp',
       'native/emulator/device_catalog.cpp',
       'native/emulator/data_intersection.cpp',

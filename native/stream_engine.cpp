@@ -23,7 +23,7 @@ constexpr size_t kClaimBatch = 16;
 }  // namespace
 
 StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint8_t* pool, uint32_t slots,
-                           uint32_t slotSize, OverflowPolicy overflow, std::function<void()> notify, uint32_t* control,
+                           uint32_t slotSize, uint32_t frameSize, OverflowPolicy overflow, std::function<void()> notify, uint32_t* control,
                            double* records)
     : backend_(backend),
       pin_(pin),
@@ -31,6 +31,7 @@ StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint
       pool_(pool),
       slots_(slots),
       slotSize_(slotSize),
+      frameSize_(frameSize),
       overflow_(overflow),
       notify_(std::move(notify)),
       headers_(slots) {
@@ -86,8 +87,12 @@ void StreamEngine::Post(uint32_t slot) {
   KSSTREAM_HEADER& h = headers_[slot];
   std::memset(&h, 0, sizeof h);
   h.Size = sizeof(KSSTREAM_HEADER);
-  h.FrameExtent = slotSize_;
-  if (write_) h.DataUsed = slotSize_;
+  // FrameExtent is the caller's frame size, not the slot's: told the padded
+  // size, a capture device fills the padding too (a 1764-byte frame in a
+  // 1768-byte slot came back with 442 sample frames, one of them cut off
+  // from JavaScript, and the timestamps ran ahead of the data).
+  h.FrameExtent = frameSize_;
+  if (write_) h.DataUsed = frameSize_;
   h.Data = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(pool_ + static_cast<size_t>(slot) * slotSize_));
   IoctlRequest request;
   request.code = write_ ? IOCTL_KS_WRITE_STREAM : IOCTL_KS_READ_STREAM;

@@ -52,11 +52,15 @@ class StreamEngine {
  public:
   // `write`: the packets go out full with IOCTL_KS_WRITE_STREAM (a render
   // pin), else they come back filled by IOCTL_KS_READ_STREAM (a capture pin).
+  // Slot n starts at pool + n × slotSize; the device is told it may fill (or
+  // is given) `frameSize` bytes of it (FrameExtent), never the alignment
+  // padding after them, so FrameExtent, DataUsed, the bytes JavaScript sees
+  // and the device's position agree for every size.
   // `control` (stream_control::Words(slots) words) and `records` (slots ×
   // kStreamRecordDoubles) are shared with JavaScript; null: the engine keeps
   // its own (the native sink).
   StreamEngine(Backend* backend, BackendHandle pin, bool write, uint8_t* pool, uint32_t slots, uint32_t slotSize,
-               OverflowPolicy overflow, std::function<void()> notify, uint32_t* control = nullptr,
+               uint32_t frameSize, OverflowPolicy overflow, std::function<void()> notify, uint32_t* control = nullptr,
                double* records = nullptr);
   ~StreamEngine();
 
@@ -96,6 +100,7 @@ class StreamEngine {
   uint8_t* pool_;
   uint32_t slots_;
   uint32_t slotSize_;
+  uint32_t frameSize_;
   OverflowPolicy overflow_;
   std::function<void()> notify_;
   std::vector<KSSTREAM_HEADER> headers_;

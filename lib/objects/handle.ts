@@ -47,6 +47,29 @@ function isNotSupported([kind, value]: StatusTriple): boolean {
   return win32 !== undefined && NOT_SUPPORTED_WIN32.has(win32);
 }
 
+/** Options of the raw `ioctl` / `ioctlAsync`. */
+export interface RawIoctlOptions {
+  /**
+   * Send IOCTL_KS_READ_STREAM / IOCTL_KS_WRITE_STREAM although their
+   * KSSTREAM_HEADER.Data pointers are not checked by this package: the caller
+   * vouches that each points at FrameExtent bytes it owns until the request
+   * settles. (A bad pointer fails with STATUS_ACCESS_VIOLATION on Windows and
+   * in the emulator; one that points at live memory of the process is written.)
+   */
+  allowStreamPointers?: boolean;
+}
+
+/** Refuses streaming IOCTLs, whose headers hold raw pointers, unless the caller opted in. */
+function checkRawIoctl(code: number, options: RawIoctlOptions): void {
+  const stream = code === IOCTL_KS.READ_STREAM ? 'IOCTL_KS_READ_STREAM' : code === IOCTL_KS.WRITE_STREAM ? 'IOCTL_KS_WRITE_STREAM' : undefined;
+  if (stream === undefined || options.allowStreamPointers === true) return;
+  throw new TypeError(
+    `ioctl: ${stream} carries KSSTREAM_HEADER.Data pointers that the raw layer cannot check; ` +
+      'capture with pin.frames() or pin.readable(), render with pin.write() or pin.writable(), ' +
+      'or pass { allowStreamPointers: true } if every header points at memory you own until the request settles',
+  );
+}
+
 /** KSPROPERTY_DESCRIPTION: 40 bytes. */
 export const KSPROPERTY_DESCRIPTION_SIZE = 40;
 
@@ -151,15 +174,28 @@ export abstract class KsHandle {
     return callNative(operation, () => native.handleValue(id));
   }
 
-  /** One synchronous IOCTL, raw: the caller reads the status. */
-  ioctl(code: number, input: Buffer | null, output: Buffer | null): StatusTriple {
+  /**
+   * One synchronous IOCTL, raw: the caller reads the status. Streaming IOCTLs
+   * (IOCTL_KS_READ_STREAM / WRITE_STREAM) are refused unless
+   * `options.allowStreamPointers` is set: see ioctlAsync.
+   */
+  ioctl(code: number, input: Buffer | null, output: Buffer | null, options: RawIoctlOptions = {}): StatusTriple {
     const id = this.idFor('ioctl');
+    checkRawIoctl(code, options);
     return callNative('ioctl', () => native.ioctl(id, code, input, output));
   }
 
-  /** One asynchronous IOCTL, raw. The buffers must not be reused until it settles. */
-  async ioctlAsync(code: number, input: Buffer | null, output: Buffer | null): Promise<StatusTriple> {
+  /**
+   * One asynchronous IOCTL, raw. The buffers must not be reused until it settles.
+   * IOCTL_KS_READ_STREAM and WRITE_STREAM carry KSSTREAM_HEADERs whose `Data`
+   * fields are raw addresses no one checks here: they are refused with a
+   * TypeError unless `options.allowStreamPointers` is set. Stream with
+   * `KsPin.frames()` / `readable()` (capture) or `write()` / `writable()`
+   * (render), which own their buffers.
+   */
+  async ioctlAsync(code: number, input: Buffer | null, output: Buffer | null, options: RawIoctlOptions = {}): Promise<StatusTriple> {
     const id = this.idFor('ioctl');
+    checkRawIoctl(code, options);
     return callNative('ioctl', () => native.ioctlAsync(id, code, input, output));
   }
 

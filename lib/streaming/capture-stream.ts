@@ -179,7 +179,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     // An idle device gets released slots in batches, as before the free ring:
     // a call per slot would cost a JS→native call and a device wake-up each.
     this.#kickBatch = Math.max(1, packets >> 2);
-    const [streamId, offset] = native.streamOpen(pinId, pool, this.#control, this.#records, packets, slotSize, alignment, false, this.#dropOldest, () =>
+    const [streamId, offset] = native.streamOpen(pinId, pool, this.#control, this.#records, packets, slotSize, frameSize, alignment, false, this.#dropOldest, () =>
       this.#onReady(),
     );
     this.#streamId = streamId;

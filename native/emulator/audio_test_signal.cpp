@@ -43,16 +43,18 @@ AudioTestSignal::AudioTestSignal(uint32_t sampleRate, uint32_t channels, uint32_
   }
 }
 
-void AudioTestSignal::Fill(CaptureSignal signal, uint64_t position, uint8_t* out, uint64_t frames) {
-  if (signal == CaptureSignal::Tone) return FillTone(position, out, frames);
+const uint8_t* AudioTestSignal::Render(CaptureSignal signal, uint64_t position, uint64_t frames) {
+  if (signal == CaptureSignal::Tone) return RenderTone(position, frames);
+  index_.resize(static_cast<size_t>(frames) * blockAlign_);
   for (uint64_t f = 0; f < frames; ++f) {
     const uint64_t n = position + f;
-    uint8_t* frame = out + f * blockAlign_;
+    uint8_t* frame = index_.data() + f * blockAlign_;
     for (uint32_t k = 0; k < blockAlign_; ++k) frame[k] = static_cast<uint8_t>(n >> (8 * (k % 8)));
   }
+  return index_.data();
 }
 
-void AudioTestSignal::FillTone(uint64_t position, uint8_t* out, uint64_t frames) {
+const uint8_t* AudioTestSignal::RenderTone(uint64_t position, uint64_t frames) {
   const size_t usable = static_cast<size_t>(frames) * blockAlign_;
   const size_t periodBytes = static_cast<size_t>(tonePeriodFrames_) * blockAlign_;
   if (tone_.size() < usable + periodBytes) {
@@ -63,7 +65,7 @@ void AudioTestSignal::FillTone(uint64_t position, uint8_t* out, uint64_t frames)
     tone_.swap(longer);
   }
   const size_t phase = static_cast<size_t>(position % tonePeriodFrames_) * blockAlign_;
-  std::memcpy(out, tone_.data() + phase, usable);
+  return tone_.data() + phase;
 }
 
 }  // namespace ks::emu

@@ -24,16 +24,18 @@ enum class CaptureSignal : uint32_t { Index = 0, Tone = 1 };
 class AudioTestSignal {
  public:
   AudioTestSignal(uint32_t sampleRate, uint32_t channels, uint32_t bitsPerSample, uint32_t blockAlign);
-  // Writes `frames` sample frames of `signal` from sample frame `position` on.
-  void Fill(CaptureSignal signal, uint64_t position, uint8_t* out, uint64_t frames);
+  // `frames` sample frames of `signal` from sample frame `position` on, in
+  // memory of this object's, valid until the next call.
+  const uint8_t* Render(CaptureSignal signal, uint64_t position, uint64_t frames);
 
  private:
-  void FillTone(uint64_t position, uint8_t* out, uint64_t frames);
+  const uint8_t* RenderTone(uint64_t position, uint64_t frames);
 
   uint32_t sampleRate_;
   uint32_t channels_;
   uint32_t bitsPerSample_;
   uint32_t blockAlign_;
+  std::vector<uint8_t> index_;  // the index signal, drawn per call
   std::vector<uint8_t> tone_;   // one or more periods of the tone, repeated
   uint32_t tonePeriodFrames_;   // sample frames per period
 };

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "caller_memory.h"
 #include "device_catalog.h"
 
 namespace ks::emu {
@@ -131,6 +132,10 @@ uint32_t PinStream::Queue(Irp& irp) {
     // that cannot hold a whole image fails the read before any frame is
     // taken, so the frame index (and the picture) stays continuous.
     if (video_ && header.FrameExtent < videoLayout_.imageBytes) return STATUS_BUFFER_TOO_SMALL;
+    // The dispatch-time probe: a buffer the caller cannot own fails the
+    // request at once, as KsProbeStreamIrp's probe-and-lock does (the
+    // exception code, STATUS_ACCESS_VIOLATION, becomes the IRP's status).
+    if (!ProbeCallerReadable(header.Data, capture_ ? header.FrameExtent : header.DataUsed)) return STATUS_ACCESS_VIOLATION;
   }
   if (unsupportedVideo_) return STATUS_NOT_SUPPORTED;
   if (!irp.complete) return STATUS_INVALID_DEVICE_REQUEST;
@@ -214,8 +219,8 @@ void PinStream::Worker() {
     discontinuity_ = false;
     const CaptureSignal signal = signal_;
     lock.unlock();
-    Process(irp, discontinuity, signal);
-    irp.complete(IoResult{Status::Nt(STATUS_SUCCESS), irp.length});
+    const uint32_t status = Process(irp, discontinuity, signal);
+    irp.complete(IoResult{Status::Nt(status), status == STATUS_SUCCESS ? irp.length : 0});
     if (endOfStreamSeen_) {
       endOfStreamSeen_ = false;
       if (endOfStream_) endOfStream_();
@@ -241,27 +246,42 @@ std::chrono::nanoseconds PinStream::RealTimeDuration(const Pending& irp) const {
   return std::chrono::nanoseconds(bytes * 1'000'000'000ull / (uint64_t{sampleRate_} * blockAlign_));
 }
 
-void PinStream::Process(Pending& irp, bool discontinuity, CaptureSignal signal) {
+uint32_t PinStream::Process(Pending& irp, bool discontinuity, CaptureSignal signal) {
   uint32_t size;
   std::memcpy(&size, irp.headers, sizeof size);
   for (uint32_t offset = 0; offset < irp.length; offset += size) {
     KSSTREAM_HEADER header;
     std::memcpy(&header, irp.headers + offset, sizeof header);
+    bool copied;
     if (video_) {
-      FillVideoCapture(header, discontinuity);
+      copied = FillVideoCapture(header, discontinuity);
     } else if (capture_) {
-      FillCapture(header, discontinuity, signal);
+      copied = FillCapture(header, discontinuity, signal);
     } else {
-      ConsumeRender(header);
+      copied = ConsumeRender(header);
+    }
+    // A buffer that went bad after the probe (unmapped or read-only): the
+    // request fails as a faulting copy does in the kernel, and the stream's
+    // position does not move for it.
+    if (!copied) {
+      // The next buffer still begins the run if this one was to.
+      if (discontinuity) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        discontinuity_ = true;
+      }
+      return STATUS_ACCESS_VIOLATION;
     }
     std::memcpy(irp.headers + offset, &header, sizeof header);
     discontinuity = false;
   }
+  return STATUS_SUCCESS;
 }
 
-void PinStream::FillCapture(KSSTREAM_HEADER& header, bool discontinuity, CaptureSignal signal) {
+bool PinStream::FillCapture(KSSTREAM_HEADER& header, bool discontinuity, CaptureSignal signal) {
+  // Whole sample frames only: the device never writes part of one, so
+  // DataUsed, the position and the timestamps stay in step.
   const uint32_t usable = header.FrameExtent / blockAlign_ * blockAlign_;
-  signalSource_->Fill(signal, position_, reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(header.Data)), usable / blockAlign_);
+  if (!CopyToCaller(header.Data, signalSource_->Render(signal, position_, usable / blockAlign_), usable)) return false;
   const uint64_t frames = usable / blockAlign_;
   header.DataUsed = usable;
   header.PresentationTime = KSTIME{ToHundredNs(position_, sampleRate_), 1, 1};
@@ -269,11 +289,15 @@ void PinStream::FillCapture(KSSTREAM_HEADER& header, bool discontinuity, Capture
   header.OptionsFlags = KSSTREAM_HEADER_OPTIONSF_TIMEVALID | KSSTREAM_HEADER_OPTIONSF_DURATIONVALID |
                         (discontinuity ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
   position_ += frames;
+  return true;
 }
 
-void PinStream::FillVideoCapture(KSSTREAM_HEADER& header, bool discontinuity) {
-  // Queue() has checked that FrameExtent holds a whole image.
-  FillVideoTestFrame(videoLayout_, position_, reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(header.Data)));
+bool PinStream::FillVideoCapture(KSSTREAM_HEADER& header, bool discontinuity) {
+  // Queue() has checked that FrameExtent holds a whole image. The picture is
+  // drawn here, then copied out through the checked copy.
+  scratch_.resize(videoLayout_.imageBytes);
+  FillVideoTestFrame(videoLayout_, position_, scratch_.data());
+  if (!CopyToCaller(header.Data, scratch_.data(), scratch_.size())) return false;
   const int64_t interval = videoLayout_.avgTimePerFrame;
   header.DataUsed = videoLayout_.imageBytes;
   header.PresentationTime = KSTIME{static_cast<int64_t>(position_) * interval, 1, 1};
@@ -281,11 +305,14 @@ void PinStream::FillVideoCapture(KSSTREAM_HEADER& header, bool discontinuity) {
   header.OptionsFlags = KSSTREAM_HEADER_OPTIONSF_TIMEVALID | KSSTREAM_HEADER_OPTIONSF_DURATIONVALID |
                         (discontinuity ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
   position_++;
+  return true;
 }
 
-void PinStream::ConsumeRender(KSSTREAM_HEADER& header) {
-  const uint8_t* data = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(header.Data));
+bool PinStream::ConsumeRender(KSSTREAM_HEADER& header) {
   const uint32_t used = header.DataUsed;
+  scratch_.resize(used);
+  if (!CopyFromCaller(scratch_.data(), header.Data, used)) return false;
+  const uint8_t* data = scratch_.data();
   // Only this worker writes stats_, so it may read them unlocked.
   uint64_t h = stats_.Checksum;
   uint32_t i = 0;
@@ -304,6 +331,7 @@ void PinStream::ConsumeRender(KSSTREAM_HEADER& header) {
     endOfStreamSeen_ = true;
   }
   position_ += used / blockAlign_;
+  return true;
 }
 
 }  // namespace ks::emu

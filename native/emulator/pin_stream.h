@@ -66,14 +66,16 @@ class PinStream {
   };
 
   void Worker();
-  // `discontinuity` and `signal` are what the worker read under the lock
-  // when it took the IRP: the first buffer carries the discontinuity flag.
-  void Process(Pending& irp, bool discontinuity, CaptureSignal signal);
-  void FillCapture(KSSTREAM_HEADER& header, bool discontinuity, CaptureSignal signal);
-  void FillVideoCapture(KSSTREAM_HEADER& header, bool discontinuity);
+  // STATUS_SUCCESS, or STATUS_ACCESS_VIOLATION when a buffer could not be copied.
+  // `discontinuity` and `signal` are what the worker read under the lock when
+  // it took the IRP: the first buffer carries the discontinuity flag.
+  uint32_t Process(Pending& irp, bool discontinuity, CaptureSignal signal);
+  // Each returns false when the caller's buffer could not be read or written.
+  bool FillCapture(KSSTREAM_HEADER& header, bool discontinuity, CaptureSignal signal);
+  bool FillVideoCapture(KSSTREAM_HEADER& header, bool discontinuity);
   // How long the IRP's buffers take to capture or play at the format's rate.
   std::chrono::nanoseconds RealTimeDuration(const Pending& irp) const;
-  void ConsumeRender(KSSTREAM_HEADER& header);
+  bool ConsumeRender(KSSTREAM_HEADER& header);
   void CancelQueued(std::unique_lock<std::mutex>& lock);
 
   const bool capture_;
@@ -87,6 +89,7 @@ class PinStream {
   uint32_t blockAlign_ = 4;
   uint32_t channels_ = 2;
   uint32_t bitsPerSample_ = 16;
+  std::vector<uint8_t> scratch_;  // the worker's: a video frame drawn, or render bytes read, before the checked copy
   std::unique_ptr<AudioTestSignal> signalSource_;  // the worker's own (audio capture)
 
   std::mutex mutex_;

@@ -89,13 +89,22 @@ Napi::Value Addon::Ioctl(const Napi::CallbackInfo& info) {
   return StatusTriple(info.Env(), result.status, result.bytesReturned);
 }
 
+// Keeps a request's Buffer alive until the request completes. null/undefined
+// (no buffer) needs no reference: Node-API before version 10 refuses a
+// reference to a non-object ("Invalid argument"), which made
+// ioctlAsync(handle, code, input, null) throw.
+static Napi::Reference<Napi::Value> KeepAlive(const Napi::Value& value) {
+  if (value.IsNull() || value.IsUndefined()) return Napi::Reference<Napi::Value>();
+  return Napi::Persistent(value);
+}
+
 Napi::Value Addon::IoctlAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const HandleEntry& entry = OpenEntry(info, 0);
   IoctlRequest request = IoctlArgs(info);
 
-  auto* op = new AsyncIoctl{Napi::Promise::Deferred::New(env), Napi::Persistent(info[2]),
-                            Napi::Persistent(info[3]), IoResult{}, KSSTREAM_HEADER{}};
+  auto* op = new AsyncIoctl{Napi::Promise::Deferred::New(env), KeepAlive(info[2]), KeepAlive(info[3]), IoResult{},
+                            KSSTREAM_HEADER{}};
   return Start(env, entry, request, op);
 }
 

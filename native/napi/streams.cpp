@@ -45,8 +45,8 @@ StreamEntry& Addon::OpenStream(const Napi::CallbackInfo& info) {
   return it->second;
 }
 
-// streamOpen(pinId, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots, slotSize, alignment,
-//            write, dropOldest, ready: () => void) -> [streamId, byteOffset of slot 0 in the pool]
+// streamOpen(pinId, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots, slotSize, frameSize,
+//            alignment, write, dropOldest, ready: () => void) -> [streamId, byteOffset of slot 0 in the pool]
 // `control` and `records` are the memory shared with the engine (stream_engine.h).
 Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -65,11 +65,13 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   auto records = info[3].As<Napi::Float64Array>();
   uint32_t slots = Uint32Arg(info, 4, "slots");
   uint32_t slotSize = Uint32Arg(info, 5, "slotSize");
-  uint32_t alignment = Uint32Arg(info, 6, "alignment");
-  bool write = info[7].ToBoolean();
-  bool dropOldest = info[8].ToBoolean();
-  if (!info[9].IsFunction()) throw Napi::TypeError::New(env, "ready must be a function");
+  uint32_t frameSize = Uint32Arg(info, 6, "frameSize");
+  uint32_t alignment = Uint32Arg(info, 7, "alignment");
+  bool write = info[8].ToBoolean();
+  bool dropOldest = info[9].ToBoolean();
+  if (!info[10].IsFunction()) throw Napi::TypeError::New(env, "ready must be a function");
   if (slots == 0 || slotSize == 0) throw Napi::RangeError::New(env, "slots and slotSize must be at least 1");
+  if (frameSize == 0 || frameSize > slotSize) throw Napi::RangeError::New(env, "frameSize must be in 1..slotSize");
   if (alignment == 0 || (alignment & (alignment - 1)) != 0 || slotSize % alignment != 0) {
     throw Napi::RangeError::New(env, "alignment must be a power of two dividing slotSize");
   }
@@ -85,13 +87,13 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   double streamId = ++nextStream_;
   StreamEntry& entry = streams_[streamId];
   entry.pinId = pinId;
-  entry.ready = ReadySignal::New(env, info[9].As<Napi::Function>(), "kernel-streaming:frames", 0, 1);
+  entry.ready = ReadySignal::New(env, info[10].As<Napi::Function>(), "kernel-streaming:frames", 0, 1);
   entry.pool = Napi::Persistent(pool);
   entry.control = Napi::Persistent(control);
   entry.records = Napi::Persistent(records);
   ReadySignal ready = entry.ready;
   entry.engine = std::make_unique<StreamEngine>(
-      pin.backend, pin.handle, write, static_cast<uint8_t*>(pool.Data()) + offset, slots, slotSize,
+      pin.backend, pin.handle, write, static_cast<uint8_t*>(pool.Data()) + offset, slots, slotSize, frameSize,
       dropOldest ? OverflowPolicy::DropOldest : OverflowPolicy::Pause, [ready]() mutable { ready.NonBlockingCall(); },
       control.Data(), records.Data());
   Napi::Array result = Napi::Array::New(env, 2);
@@ -178,7 +180,7 @@ Napi::Value Addon::StreamNativeSink(const Napi::CallbackInfo& info) {
   std::vector<uint8_t> memory(uint64_t{slots} * slotSize + alignment);
   auto base = reinterpret_cast<uintptr_t>(memory.data());
   uint8_t* pool = memory.data() + (alignment - base % alignment) % alignment;
-  StreamEngine engine(pin.backend, pin.handle, write, pool, slots, slotSize, OverflowPolicy::Pause, nullptr);
+  StreamEngine engine(pin.backend, pin.handle, write, pool, slots, slotSize, slotSize, OverflowPolicy::Pause, nullptr);
   auto start = std::chrono::steady_clock::now();
   engine.RunNativeSink();
   std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
