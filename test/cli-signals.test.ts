@@ -1,7 +1,7 @@
 // Ctrl-C (SIGINT) and SIGTERM during `kernel-streaming capture`, sent to the child process as a terminal or a service
 // manager would: the file is finalized (WAV sizes patched, every sample the emulator's), the summary printed.
 // Windows has no POSIX signals to send a child (child.kill there terminates it), so this runs on POSIX only.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,6 +14,7 @@ import { startCli, until } from './cli-process';
 const CHILD_PROCESS_BUDGET = { timeout: 180_000 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-cli-signal-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const posix = process.platform !== 'win32';
 
 /** Starts a capture, waits until the file holds at least `bytes`, sends `signal`, and returns the result. */

@@ -1,6 +1,6 @@
 // `kernel-streaming capture` and `render` as a user runs them (a child process of bin/kernel-streaming.js) against
 // the emulator: WAV (plain and WAVE_FORMAT_EXTENSIBLE), Y4M, raw, standard output; every byte checked.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,6 +14,16 @@ import { cli } from './cli-process';
 const CHILD_PROCESS_BUDGET = { timeout: 180_000 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-cli-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Writes a WAV of `frames` sample frames whose bytes count up from 0 (a file of this test's own, whatever ran before). */
+function countingWav(file: string, frames: number, wave: { channels: number; sampleRate: number; bitsPerSample: number; validBitsPerSample?: number; channelMask?: number }): void {
+  const data = Buffer.alloc(frames * wave.channels * (wave.bitsPerSample / 8));
+  for (let i = 0; i < data.length; i++) data[i] = i & 0xff;
+  const writer = new WavWriter(file, wave);
+  writer.write(data);
+  writer.close();
+}
 
 describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () => {
   it('captures --frames sample frames of the emulated index signal to a WAV file, the summary on stderr, every sample in place', async () => {
@@ -81,12 +91,16 @@ describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () =
   });
 
   it('renders a WAV file to the emulated render pin, and a 24-bit EXTENSIBLE one too', async () => {
-    const { code, err } = await cli(['render', 'Audio Render', path.join(tmp, 'capture.wav'), '--unthrottled']);
+    const plain = path.join(tmp, 'to-render.wav');
+    countingWav(plain, 96000, { channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+    const extensible = path.join(tmp, 'to-render-24.wav');
+    countingWav(extensible, 4800, { channels: 2, sampleRate: 48000, bitsPerSample: 24, validBitsPerSample: 24, channelMask: 3 });
+    const { code, err } = await cli(['render', 'Audio Render', plain, '--unthrottled']);
     expect(code).toBe(0);
     expect(err).toMatch(/^rendered 96000 sample frames \(2\.000 s of 48000 Hz 2-channel 16-bit PCM audio\), 384000 bytes in 200 packets, in [\d.]+ s$/);
-    const deep = await cli(['render', 'Audio Render', path.join(tmp, 'deep.wav'), '--unthrottled']);
+    const deep = await cli(['render', 'Audio Render', extensible, '--unthrottled']);
     expect(deep.code).toBe(0);
-    expect(deep.err).toMatch(/^rendered \d+ sample frames \([\d.]+ s of 48000 Hz 2-channel 24-bit PCM audio\)/);
+    expect(deep.err).toMatch(/^rendered 4800 sample frames \(0\.100 s of 48000 Hz 2-channel 24-bit PCM audio\), 28800 bytes in /);
   });
 
   it('refuses a float WAV the pin cannot take, listing the formats it can', async () => {
@@ -112,7 +126,9 @@ describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () =
     fs.writeFileSync(notWav, 'hello');
     expect(await cli(['render', 'Audio Render', notWav])).toMatchObject({ code: 1, err: expect.stringContaining('is not a RIFF/WAVE file') });
     expect((await cli(['capture', 'Audio Capture', '--pin', '7', '--out', path.join(tmp, 'x.wav')])).err).toContain('--pin must be one of 0..1, got 7');
-    expect((await cli(['render', 'Audio Render', path.join(tmp, 'capture.wav'), '--pin', '1'])).err).toContain('pin 1 is a capture pin');
+    const wav = path.join(tmp, 'small.wav');
+    countingWav(wav, 480, { channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+    expect((await cli(['render', 'Audio Render', wav, '--pin', '1'])).err).toContain('pin 1 is a capture pin');
     for (const name of ['v.wav', 'a.y4m', 'v.mp4', 'x.wav']) expect(fs.existsSync(path.join(tmp, name)), name).toBe(false);
   });
 });

@@ -110,10 +110,10 @@ describe('clock events', () => {
     expect(() => clock.onIntervalMark(-5n, () => {})).toThrow(/interval must be a bigint in 1\.\./);
   });
 
-  it('an event the object does not have is STATUS_NOT_SUPPORTED, and short event data STATUS_BUFFER_TOO_SMALL', () => {
+  it('an event the object does not have is STATUS_NOT_FOUND (unknown id) or STATUS_PROPSET_NOT_FOUND (unknown set), as ks.sys answers, and short event data STATUS_BUFFER_TOO_SMALL', () => {
     const { clock } = runningClock();
-    expectKsError(() => clock.enableEvent(KSEVENTSETID.Clock, 9, () => {}), 'STATUS_NOT_SUPPORTED');
-    expectKsError(() => clock.enableEvent(KSEVENTSETID.Connection, 0, () => {}), 'STATUS_NOT_SUPPORTED');
+    expectKsError(() => clock.enableEvent(KSEVENTSETID.Clock, 9, () => {}), 'STATUS_NOT_FOUND');
+    expectKsError(() => clock.enableEvent(KSEVENTSETID.Connection, 0, () => {}), 'STATUS_PROPSET_NOT_FOUND');
     // INTERVAL_MARK needs KSEVENT_TIME_INTERVAL: TimeBase and Interval after the KSEVENTDATA.
     expectKsError(() => clock.enableEvent(KSEVENTSETID.Clock, KSEVENT_CLOCK.INTERVAL_MARK, () => {}), 'STATUS_BUFFER_TOO_SMALL');
   });
@@ -197,7 +197,7 @@ describe('events defined on a virtual device', () => {
       await until(() => got.length === 3);
       await sleep(10);
       expect(got.slice(2)).toEqual(['b']);
-      expectKsError(() => a.enableEvent(custom, 4, () => {}), 'STATUS_NOT_SUPPORTED');
+      expectKsError(() => a.enableEvent(custom, 4, () => {}), 'STATUS_NOT_FOUND');
     } finally {
       for (const f of filters.splice(0)) f.close();
       device.remove();

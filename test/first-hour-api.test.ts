@@ -1,6 +1,6 @@
 // What a new user reaches for first: a device by name, a pin without a format, record()/play(), the WAV writer's
 // EXTENSIBLE and float forms, and error messages that name properties and ranges instead of GUIDs.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,6 +10,7 @@ import { setEmulatorPacing } from '../lib/index';
 import { expectIndexSignal, expectKsError } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-api-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('devices by name', () => {
   it('openFilter takes a unique part of a friendly name, case-insensitively', () => {

@@ -7,6 +7,8 @@
 #include <limits>
 #include <thread>
 
+#include "../plant_faults.h"
+
 namespace ks::emu {
 
 namespace {
@@ -111,7 +113,8 @@ class DefaultClock final : public Object {
   // The first mark TimeBase + k·Interval after `now`.
   static int64_t NextMark(const KSEVENT_TIME_INTERVAL& t, int64_t now) {
     if (now < t.TimeBase) return t.TimeBase;
-    return t.TimeBase + ((now - t.TimeBase) / t.Interval + 1) * t.Interval;
+    const int64_t interval = KS_FAULT(INTERVAL_SPACING) ? t.Interval / 2 : t.Interval;
+    return t.TimeBase + ((now - t.TimeBase) / interval + 1) * interval;
   }
 
   // Signals the marks the presentation time has reached, then sleeps until

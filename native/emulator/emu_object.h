@@ -139,6 +139,14 @@ class Object : public std::enable_shared_from_this<Object> {
   std::vector<std::shared_ptr<EventEntry>> EnabledEvents(const Guid& set, uint32_t id);
   // Signals one entry (removing it if it was one-shot).
   void Signal(const std::shared_ptr<EventEntry>& entry);
+  // The status for a property, method or event request this object has no
+  // handler for. ks.sys's KsPropertyHandler / KsMethodHandler / KsEnableEvent
+  // answer a set the object does not have with STATUS_PROPSET_NOT_FOUND and an
+  // unknown id within a set it has with STATUS_NOT_FOUND (ReactOS
+  // drivers/ksfilter/ks/property.c FindPropertyHandler and event.c
+  // KspEnableEvent do the same); DeviceIoControl reports them as
+  // ERROR_SET_NOT_FOUND (1170) and ERROR_NOT_FOUND (1168).
+  virtual uint32_t NotFoundStatus(bool setKnown) const { return setKnown ? STATUS_NOT_FOUND : STATUS_PROPSET_NOT_FOUND; }
   // Runs after an entry was added or removed (a clock re-arms its timer).
   virtual void EventsChanged() {}
   // Adds KSPROPERTY_EMULATOR_ENABLED_EVENTS (for objects that have events).

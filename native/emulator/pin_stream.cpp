@@ -4,6 +4,7 @@
 
 #include "caller_memory.h"
 #include "device_catalog.h"
+#include "../plant_faults.h"
 
 namespace ks::emu {
 
@@ -215,7 +216,7 @@ void PinStream::Worker() {
       due_ = target;
     }
     // Taken under the lock: StateChanged() sets it on RUN from another thread.
-    const bool discontinuity = discontinuity_;
+    const bool discontinuity = discontinuity_ && !KS_FAULT(NO_DISCONTINUITY);
     discontinuity_ = false;
     const CaptureSignal signal = signal_;
     lock.unlock();
@@ -281,10 +282,11 @@ bool PinStream::FillCapture(KSSTREAM_HEADER& header, bool discontinuity, Capture
   // Whole sample frames only: the device never writes part of one, so
   // DataUsed, the position and the timestamps stay in step.
   const uint32_t usable = header.FrameExtent / blockAlign_ * blockAlign_;
-  if (!CopyToCaller(header.Data, signalSource_->Render(signal, position_, usable / blockAlign_), usable)) return false;
+  const bool leaveStale = KS_FAULT(STALE_CAPTURE) && usable != 0 && position_ / (usable / blockAlign_) % 2 == 1;
+  if (!leaveStale && !CopyToCaller(header.Data, signalSource_->Render(signal, position_, usable / blockAlign_), usable)) return false;
   const uint64_t frames = usable / blockAlign_;
   header.DataUsed = usable;
-  header.PresentationTime = KSTIME{ToHundredNs(position_, sampleRate_), 1, 1};
+  header.PresentationTime = KSTIME{ToHundredNs(position_ + (KS_FAULT(TIMESTAMP_AFTER_PACKET) ? frames : 0), sampleRate_), 1, 1};
   header.Duration = ToHundredNs(frames, sampleRate_);
   header.OptionsFlags = KSSTREAM_HEADER_OPTIONSF_TIMEVALID | KSSTREAM_HEADER_OPTIONSF_DURATIONVALID |
                         (discontinuity ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
@@ -296,7 +298,7 @@ bool PinStream::FillVideoCapture(KSSTREAM_HEADER& header, bool discontinuity) {
   // Queue() has checked that FrameExtent holds a whole image. The picture is
   // drawn here, then copied out through the checked copy.
   scratch_.resize(videoLayout_.imageBytes);
-  FillVideoTestFrame(videoLayout_, position_, scratch_.data());
+  FillVideoTestFrame(videoLayout_, KS_FAULT(VIDEO_REPEATS_FRAME) ? position_ / 2 : position_, scratch_.data());
   if (!CopyToCaller(header.Data, scratch_.data(), scratch_.size())) return false;
   const int64_t interval = videoLayout_.avgTimePerFrame;
   header.DataUsed = videoLayout_.imageBytes;
@@ -321,7 +323,7 @@ bool PinStream::ConsumeRender(KSSTREAM_HEADER& header) {
     std::memcpy(&word, data + i, sizeof word);
     h = (h ^ word) * kFnvPrime;
   }
-  for (; i < used; ++i) h = (h ^ data[i]) * kFnvPrime;
+  if (!KS_FAULT(RENDER_TAIL_UNCOUNTED)) for (; i < used; ++i) h = (h ^ data[i]) * kFnvPrime;
   std::lock_guard<std::mutex> lock(mutex_);
   stats_.Checksum = h;
   stats_.Frames++;
