@@ -64,9 +64,12 @@ export function expectIndexSignal(data: Uint8Array, first: number, blockAlign: n
   if (data.byteLength % blockAlign !== 0) throw new Error(`${what}: ${data.byteLength} bytes is not a whole number of ${blockAlign}-byte sample frames`);
   const frames = data.byteLength / blockAlign;
   for (let f = 0; f < frames; f++) {
-    const n = first + f; // a safe integer: byte 7 of it is 0
+    const n = first + f; // a safe integer
+    const low = n >>> 0; // bytes 0..3 of n
+    const high = Math.floor(n / 0x100000000) >>> 0; // bytes 4..7
     for (let k = 0; k < blockAlign; k++) {
-      const expected = Math.floor(n / 2 ** (8 * (k % 8))) % 256;
+      const b = k % 8;
+      const expected = b < 4 ? (low >>> (8 * b)) & 0xff : (high >>> (8 * (b - 4))) & 0xff;
       const at = f * blockAlign + k;
       if (data[at] !== expected) {
         const held = blockAlign >= 4 ? ` (the frame holds index ${Buffer.from(data.buffer, data.byteOffset + f * blockAlign, 4).readUInt32LE(0)}, low 32 bits)` : '';
