@@ -333,6 +333,7 @@ std::vector<VirtualDevice> BuildDeviceCatalog() {
   devices.push_back(AudioRenderDevice());
   devices.push_back(VideoCaptureDevice());
   devices.push_back(ClockDevice());
+  devices.push_back(ModeAwareMicrophoneDevice());
   return devices;
 }
 

@@ -19,6 +19,9 @@ struct VirtualDevice {
 
 std::vector<VirtualDevice> BuildDeviceCatalog();
 
+// mode_aware_microphone.cpp: ranges with signal-processing-mode attribute lists.
+VirtualDevice ModeAwareMicrophoneDevice();
+
 // KSPROPSETID_EmulatorDiagnostics is declared in emu_object.h.
 constexpr uint32_t KSPROPERTY_EMULATOR_DEVICE_MEMORY = 0;
 
