@@ -60,6 +60,7 @@ const WIN32_NAMES_LITERAL = {
   170: 'ERROR_BUSY',
   234: 'ERROR_MORE_DATA',
   259: 'ERROR_NO_MORE_ITEMS',
+  433: 'ERROR_NO_SUCH_DEVICE',
   995: 'ERROR_OPERATION_ABORTED',
   998: 'ERROR_NOACCESS',
   997: 'ERROR_IO_PENDING',
@@ -107,7 +108,7 @@ export const NTSTATUS_TO_WIN32: Readonly<Record<number, number>> = {
   0xc0000005: 998, // a stream buffer that failed the kernel's probe
   0xc0000008: 6,
   0xc000000d: 87,
-  0xc000000e: 2, // STATUS_NO_SUCH_DEVICE → ERROR_FILE_NOT_FOUND
+  0xc000000e: 433, // STATUS_NO_SUCH_DEVICE → ERROR_NO_SUCH_DEVICE (RtlNtStatusToDosError under Wine; KB113996, from NT 4, gave ERROR_FILE_NOT_FOUND)
   0xc0000010: 1,
   0xc0000022: 5,
   0xc0000023: 122,
