@@ -67,7 +67,8 @@ stop_server() {
 }
 trap 'stop_server; restore_ksuser' EXIT
 
-wine "$build/ksbridge-server.exe" >"$server_log" 2>&1 </dev/null &
+# KS_BRIDGE_WINEDEBUG: channels for the server and the winedevice.exe it starts (e.g. +seh), in its log.
+WINEDEBUG=${KS_BRIDGE_WINEDEBUG:-$WINEDEBUG} wine "$build/ksbridge-server.exe" >"$server_log" 2>&1 </dev/null &
 server_pid=$!
 for _ in $(seq 1 600); do
   grep -q 'ksbridge-server: ready' "$server_log" 2>/dev/null && break
