@@ -13,7 +13,7 @@ import { type VideoInfoHeader } from '../formats/video-info';
 import { KSINTERFACESETID_Standard, KSINTERFACE_STANDARD_LOOPED_STREAMING, KSINTERFACE_STANDARD_STREAMING } from '../structs/constants';
 import { extensibleFormat } from '../formats/audio-format';
 import type { WaveRtOptions } from '../streaming/wavert-options';
-import { setEmulatorPacing } from '../emulator/controls';
+import { setEmulatorCaptureSignal, setEmulatorPacing } from '../emulator/controls';
 import type { DeviceInfo } from '../objects/devices';
 import type { KsPin } from '../objects/pin';
 import type { CaptureStream } from '../streaming/capture-stream';
@@ -45,6 +45,8 @@ export interface CaptureCommand {
   unthrottled?: boolean;
   /** WaveRT pins: the engine's mode and buffer duration (--mode, --latency). */
   waveRt?: WaveRtOptions;
+  /** Emulated audio: the 1 kHz tone instead of the sample-frame index signal. */
+  tone?: boolean;
 }
 
 type OutputKind = 'wav' | 'y4m' | 'raw';
@@ -173,6 +175,7 @@ export async function capture(device: DeviceInfo, options: CaptureCommand, io: S
     }
     using _pin = pin;
     if (options.unthrottled && device.emulated && !pin.waveRt) setEmulatorPacing(pin, 'unthrottled');
+    if (options.tone && device.emulated && !format.video && !pin.waveRt) setEmulatorCaptureSignal(pin, 'tone');
     const bounded = options.frames !== undefined || options.packets !== undefined || options.seconds !== undefined;
     io.err(`capturing from "${device.friendlyName}" pin ${info.pinId} (${describeFormat(format)}) ${bounded ? 'for ' + describeLength(options, format) : 'until Ctrl-C (SIGINT) or SIGTERM'} → ${describeTarget(options.out)}`);
     const summary = format.video ? await captureVideo(pin, format, format.video, writer, options, stop, io) : await captureAudio(pin, format, writer, options, stop, io);
