@@ -175,7 +175,7 @@ void CreateRules() {
   CHECK(backend->Ioctl(pin, IoctlRequest{IOCTL_KS_WRITE_STREAM, nullptr, 0, reinterpret_cast<uint8_t*>(&header), sizeof header}).status.value ==
         STATUS_INVALID_DEVICE_REQUEST);
   KSALLOCATOR_FRAMING framing;
-  CHECK(rt.Get(KSPROPSETID_Connection, KSPROPERTY_CONNECTION_ALLOCATORFRAMING, &framing) == STATUS_NOT_SUPPORTED);
+  CHECK(rt.Get(KSPROPSETID_Connection, KSPROPERTY_CONNECTION_ALLOCATORFRAMING, &framing) == STATUS_NOT_FOUND);
   backend->Close(pin);
   // 24 valid bits in a 32-bit container.
   CHECK(backend->CreateObject(filter, ObjectClass::Pin, Connect(0, 1, 32, 24), 0, &pin, &v2).ok());
