@@ -57,7 +57,8 @@ import { native } from './addon/binding';
 export function openHandleCount(): number {
   return native.openHandleCount();
 }
-export { CaptureStream, Frame, KSSTREAM_HEADER_OPTIONSF } from './streaming/capture-stream';
+export { CaptureStream, Frame, KS_VIDEO_FLAG, KSSTREAM_HEADER_OPTIONSF } from './streaming/capture-stream';
+export type { CaptureFraming } from './streaming/capture-defaults';
 export type { CaptureOptions, OverflowPolicy } from './streaming/capture-stream';
 export { setEmulatorPacing, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR } from './emulator/controls';
 export type { EmulatorVideoLayout, Pacing, RenderStats } from './emulator/controls';

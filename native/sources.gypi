@@ -32,6 +32,7 @@
       'native/windows/setupapi_enumeration.cpp',
       'native/windows/device_notifications.cpp',
       'native/windows/sdk_layout_checks.cpp',
+      'native/windows/sdk_frame_info_checks.cpp',
       'native/windows/sdk_lib_checks.cpp',
     ],
   },

@@ -36,6 +36,7 @@ const NTSTATUS_NAMES_LITERAL = {
   0xc0000225: 'STATUS_NOT_FOUND',
   0xc0000272: 'STATUS_NO_MATCH',
   0xc00002b6: 'STATUS_DEVICE_REMOVED',
+  0xc0000206: 'STATUS_INVALID_BUFFER_SIZE',
 } as const;
 const NTSTATUS_NAMES: Record<number, string> = NTSTATUS_NAMES_LITERAL;
 
@@ -67,6 +68,7 @@ const WIN32_NAMES_LITERAL = {
   0x491: 'ERROR_NO_MATCH',
   0x139f: 'ERROR_INVALID_STATE',
   1617: 'ERROR_DEVICE_REMOVED',
+  1784: 'ERROR_INVALID_USER_BUFFER',
   120: 'ERROR_CALL_NOT_IMPLEMENTED',
 } as const;
 const WIN32_NAMES: Record<number, string> = WIN32_NAMES_LITERAL;
@@ -114,6 +116,7 @@ const NTSTATUS_TO_WIN32: Record<number, number> = {
   0xc0000225: 1168,
   0xc0000272: 0x491,
   0xc00002b6: 1617,
+  0xc0000206: 1784, // a stream header buffer KsProbeStreamIrp refuses
 };
 
 function hex(value: number): string {

@@ -14,7 +14,7 @@ import { checkInteger } from '../base/validate';
 import { type DataFormat } from '../formats/data-format';
 import type { KsPin } from '../objects/pin';
 
-export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2 } as const;
+export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2, STREAM_HEADERS: 3 } as const;
 
 export type Pacing = 'real-time' | 'unthrottled';
 

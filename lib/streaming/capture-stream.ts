@@ -8,6 +8,16 @@
 import { KsError, StatusKind, statusCancelled, statusOk, statusStopped } from '../base/errors';
 import { native } from '../addon/binding';
 
+/** KS_VIDEO_FLAG_* (KS_FRAME_INFO.dwFrameFlags, ksmedia.h). FRAME and I_FRAME are 0: an uncompressed whole frame has no flag set. */
+export const KS_VIDEO_FLAG = {
+  FRAME: 0x0,
+  FIELD1: 0x1,
+  FIELD2: 0x2,
+  I_FRAME: 0x0,
+  P_FRAME: 0x10,
+  B_FRAME: 0x20,
+} as const;
+
 /** KSSTREAM_HEADER_OPTIONSF_* */
 export const KSSTREAM_HEADER_OPTIONSF = {
   SPLICEPOINT: 0x1,
@@ -21,7 +31,7 @@ export const KSSTREAM_HEADER_OPTIONSF = {
   ENDOFSTREAM: 0x200,
 } as const;
 
-const RECORD = 10; // doubles per completion record (native/stream_engine.h)
+const RECORD = 13; // doubles per completion record (native/stream_engine.h)
 // The control block shared with the engine, in uint32 words (stream_control in native/stream_engine.h).
 const RECORD_TAIL = 0;
 const IN_FLIGHT = 1;
@@ -34,9 +44,17 @@ const FREE_RING = 32;
 export type OverflowPolicy = 'pause' | 'drop-oldest';
 
 export interface CaptureOptions {
-  /** Packets in flight (the pool's slots). Default: the pin's framing Frames, at least 4. */
+  /**
+   * Packets in flight (the pool's slots). Default: the pin's framing Frames
+   * (ALLOCATORFRAMING_EX's first item, else the legacy ALLOCATORFRAMING), or
+   * 4 where neither states one. More than the framing's Frames only when asked.
+   */
   packets?: number;
-  /** Bytes per packet. Default: the pin's framing FrameSize. */
+  /**
+   * Bytes per packet (FrameExtent). Default: the framing's frame size (_EX:
+   * MaxFrameSize), else 10 ms of audio or one picture of video; a video
+   * default is never below the picture size.
+   */
   frameSize?: number;
   /** Buffer alignment in bytes (a power of two). Default: the framing's FileAlignment + 1, at least 8. */
   alignment?: number;
@@ -72,6 +90,16 @@ export class Frame {
   index = 0;
   /** When the native engine saw the packet complete (ns, the clock of process.hrtime.bigint()). */
   completedAtNs = 0;
+  /**
+   * KS_FRAME_INFO.PictureNumber (video pins): pictures the device has
+   * captured since RUN, dropped ones included, counting from 0. Undefined when
+   * the packets carry no KS_FRAME_INFO (audio).
+   */
+  pictureNumber: number | undefined = undefined;
+  /** KS_FRAME_INFO.DropCount (video pins): pictures the device dropped since RUN. */
+  dropCount: number | undefined = undefined;
+  /** KS_FRAME_INFO.dwFrameFlags (video pins): KS_VIDEO_FLAG_* (see KS_VIDEO_FLAG). */
+  frameFlags: number | undefined = undefined;
   /** @internal */ readonly slot: number;
   /** @internal */ released = true;
   /** @internal */ held = false;
@@ -87,7 +115,12 @@ export class Frame {
   }
 
   /** @internal */
-  fill(records: Float64Array, at: number, index: number): void {
+  fill(records: Float64Array, at: number, index: number, frameInfo: boolean): void {
+    if (frameInfo) {
+      this.pictureNumber = records[at + 10];
+      this.dropCount = records[at + 11];
+      this.frameFlags = records[at + 12];
+    }
     this.dataUsed = Math.min(records[at + 3], this.#slotView.length);
     this.data = this.dataUsed === this.#slotView.length ? this.#slotView : this.#slotView.subarray(0, this.dataUsed);
     this.flags = records[at + 4];
@@ -133,6 +166,14 @@ export class Frame {
   }
 }
 
+/** @internal CaptureOptions resolved, with the pin's stream header layout. */
+export interface CaptureSetup extends Required<CaptureOptions> {
+  /** Bytes per stream header (the pin's StreamHeaderSize). */
+  headerSize: number;
+  /** Whether each header carries a KS_FRAME_INFO (video pins). */
+  frameInfo: boolean;
+}
+
 type Waiter = { resolve: (r: IteratorResult<Frame>) => void; reject: (e: unknown) => void };
 
 /**
@@ -143,6 +184,9 @@ type Waiter = { resolve: (r: IteratorResult<Frame>) => void; reject: (e: unknown
 export class CaptureStream implements AsyncIterableIterator<Frame> {
   readonly packets: number;
   readonly frameSize: number;
+  /** Bytes per stream header sent with each packet (the pin's StreamHeaderSize). */
+  readonly headerSize: number;
+  readonly #frameInfo: boolean;
   readonly #streamId: number;
   readonly #frames: Frame[] = [];
   readonly #records: Float64Array;
@@ -163,12 +207,14 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
   readonly #onEnd: () => void;
 
   /** @internal use KsPin.frames() */
-  constructor(pinId: number, options: Required<CaptureOptions>, onEnd: () => void) {
+  constructor(pinId: number, options: CaptureSetup, onEnd: () => void) {
     const { packets, frameSize, alignment } = options;
     const slotSize = Math.ceil(frameSize / alignment) * alignment;
     const pool = new ArrayBuffer(packets * slotSize + alignment);
     this.packets = packets;
     this.frameSize = frameSize;
+    this.headerSize = options.headerSize;
+    this.#frameInfo = options.frameInfo;
     this.#onEnd = onEnd;
     // Shared with the engine, which keeps raw pointers: explicit ArrayBuffers
     // are never on the V8 heap, so their memory cannot move.
@@ -181,6 +227,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     this.#kickBatch = Math.max(1, packets >> 2);
     const [streamId, offset] = native.streamOpen(pinId, pool, this.#control, this.#records, packets, slotSize, frameSize, alignment, false, this.#dropOldest, () =>
       this.#onReady(),
+      options.headerSize, options.frameInfo,
     );
     this.#streamId = streamId;
     for (let slot = 0; slot < packets; slot++) {
@@ -378,7 +425,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
         return;
       }
       const frame = this.#frames[source[at]];
-      frame.fill(source, at, this.#delivered++);
+      frame.fill(source, at, this.#delivered++, this.#frameInfo);
       this.#ready.push(frame.slot);
     }
     if (!this.#dropOldest) {

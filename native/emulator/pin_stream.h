@@ -24,6 +24,14 @@ namespace ks::emu {
 // The emulator's own pin properties (KSPROPSETID_EmulatorDiagnostics).
 constexpr uint32_t KSPROPERTY_EMULATOR_RENDER_STATS = 1;  // GET: EmulatorRenderStats
 constexpr uint32_t KSPROPERTY_EMULATOR_PACING = 2;        // GET/SET ULONG: 1 real time (default), 0 unthrottled
+constexpr uint32_t KSPROPERTY_EMULATOR_STREAM_HEADERS = 3;  // GET: EmulatorStreamHeaders
+
+// What the pin saw of the stream headers it was sent (since it was created).
+struct EmulatorStreamHeaders {
+  uint64_t Headers;         // headers queued
+  uint64_t UnscaledTimes;   // of them, with PresentationTime.Numerator or Denominator 0 (clients should send 1/1)
+};
+static_assert(sizeof(EmulatorStreamHeaders) == 16, "EmulatorStreamHeaders");
 
 struct EmulatorRenderStats {
   uint64_t Frames;
@@ -37,8 +45,10 @@ static_assert(sizeof(EmulatorRenderStats) == 32, "EmulatorRenderStats");
 class PinStream {
  public:
   // `format` is the pin's KSDATAFORMAT (a WAVEFORMATEX one for audio, a
-  // VIDEOINFO/VIDEOINFO2 one for video).
-  PinStream(bool capture, const std::vector<uint8_t>& format);
+  // VIDEOINFO/VIDEOINFO2 one for video). `avstreamHeaderSize`: 0 for a
+  // portcls-style pin (any KSSTREAM_HEADER.Size of at least 56); otherwise the
+  // AVStream pin's StreamHeaderSize, which KsProbeStreamIrp enforces.
+  PinStream(bool capture, const std::vector<uint8_t>& format, uint32_t avstreamHeaderSize = 0);
   ~PinStream();
   PinStream(const PinStream&) = delete;
   PinStream& operator=(const PinStream&) = delete;
@@ -72,8 +82,15 @@ class PinStream {
   std::chrono::nanoseconds RealTimeDuration(const Pending& irp) const;
   bool ConsumeRender(KSSTREAM_HEADER& header);
   void CancelQueued(std::unique_lock<std::mutex>& lock);
+  void CountHeaders(const Irp& irp);
+  // KsProbeStreamIrp's checks of an AVStream pin's headers (ReactOS ks/irp.c).
+  uint32_t ProbeAvStreamHeaders(const Irp& irp) const;
+  // Video: pictures the device skipped because no buffer was queued when
+  // they were due (real-time pacing only); they count in DropCount.
+  void CountDroppedPictures(std::chrono::steady_clock::time_point now);
 
   const bool capture_;
+  const uint32_t avstreamHeaderSize_;
   // Video capture: one frame per buffer, position_ counts frames.
   bool video_ = false;
   // A video format the test pattern cannot lay out: reads are refused.
@@ -99,9 +116,11 @@ class PinStream {
   bool stopped_ = true;
   bool realTime_ = true;
   bool discontinuity_ = true;
-  uint64_t position_ = 0;  // sample frames (audio) or video frames produced or consumed since the stream began
+  uint64_t position_ = 0;  // sample frames (audio) or pictures (video, dropped ones included) since the stream began
+  uint64_t droppedPictures_ = 0;  // video: KS_FRAME_INFO.DropCount since the stream began
   std::chrono::steady_clock::time_point due_;
   EmulatorRenderStats stats_{0, 0, 0xcbf29ce484222325ull, 0, 0};
+  EmulatorStreamHeaders headersSeen_{0, 0};
   std::function<void()> endOfStream_;
   bool endOfStreamSeen_ = false;  // the worker's own: the packet in hand carried end-of-stream
   std::thread worker_;
