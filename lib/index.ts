@@ -84,3 +84,8 @@ export type { Y4mVideo } from './media/y4m';
 export type { MediaTarget } from './media/file-sink';
 export { record, play } from './media/record-play';
 export type { RecordOptions, RecordResult, PlayOptions } from './media/record-play';
+export { recordProfile } from './profiles/record-profile';
+export type { RecordProfileOptions } from './profiles/record-profile';
+export { loadProfile, loadProfiles, LoadedProfile } from './profiles/replay-profile';
+export { parseProfile, PROFILE_FORMAT, PROFILE_VERSION, PROFILE_LIMITS } from './profiles/profile-document';
+export type { ProfileDocument, ProfileFilter, ProfileRequest, ProfileStatus, ProfileTarget, ProfileRequestKind, ProfilePinCreate } from './profiles/profile-document';

@@ -19,10 +19,10 @@ export interface CliResult {
 }
 
 /** Starts the CLI; `done` settles when it exits. */
-export function startCli(args: string[], options: { cwd?: string } = {}): { child: ChildProcess; done: Promise<CliResult>; err: () => string } {
+export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { child: ChildProcess; done: Promise<CliResult>; err: () => string } {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? root,
-    env: { ...process.env, KS_BACKEND: 'emulator' },
+    env: { ...process.env, KS_BACKEND: 'emulator', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: Buffer[] = [];
@@ -39,7 +39,7 @@ export function startCli(args: string[], options: { cwd?: string } = {}): { chil
   return { child, done, err: () => Buffer.concat(stderr).toString('utf8') };
 }
 
-export function cli(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
+export function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return startCli(args, options).done;
 }
 

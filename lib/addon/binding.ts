@@ -85,18 +85,19 @@ export interface NativeVirtualDevice {
     framing: Buffer;
   }[];
   topology: { categories: Buffer[]; nodes: { type: Buffer; name: string }[]; connections: Buffer };
-  /** target: 0 filter, 1 pin, 2 node. */
-  properties: { target: number; set: Buffer; id: number; get: boolean; set_: boolean; basicSupport: boolean }[];
+  /** target: 0 filter, 1 pin, 2 node; pinId: with target 1, only that pin factory's instances (-1 every one). */
+  properties: { target: number; pinId: number; set: Buffer; id: number; get: boolean; set_: boolean; basicSupport: boolean }[];
   events: { target: number; set: Buffer; id: number }[];
 }
 
-/** (index, kind: 1 GET | 2 SET | 0x200 BASICSUPPORT, instance, value, outputLength) -> [status, data, information] */
+/** (index, kind: 1 GET | 2 SET | 0x200 BASICSUPPORT, instance, value, outputLength, the request's whole Flags) -> [status, data, information] */
 export type NativePropertyDispatch = (
   index: number,
   kind: number,
   instance: Buffer,
   value: Buffer | null,
   outputLength: number,
+  flags: number,
 ) => [number, Buffer | null, number];
 
 export const native: NativeBinding = nodeGypBuild(path.join(__dirname, '..', '..'));

@@ -261,6 +261,17 @@ export function win32ForNtStatus(status: number): number | undefined {
   return NTSTATUS_TO_WIN32[status >>> 0];
 }
 
+/**
+ * The NTSTATUS a driver returned for a Win32 code DeviceIoControl reported
+ * (the inverse of win32ForNtStatus; where several map to one code, the first
+ * in the table), or undefined. ERROR_SUCCESS is STATUS_SUCCESS.
+ */
+export function ntStatusForWin32(win32: number): number | undefined {
+  if (win32 === 0) return 0;
+  for (const [status, code] of Object.entries(NTSTATUS_TO_WIN32)) if (code === win32) return Number(status);
+  return undefined;
+}
+
 /** The same failure told with a fuller `operation` and, where given, a hint after its status (the status is never repeated). */
 export function reframeError(e: KsError, operation: string, hint?: string): KsError {
   const inner = e.message.startsWith(`${e.operation}: `) ? e.message.slice(e.operation.length + 2) : e.message;

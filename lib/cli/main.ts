@@ -15,6 +15,8 @@ import { capabilities } from '../addon/backend';
 import { inspect, list, type Output } from './inspect-command';
 import { capture } from './capture-command';
 import { render } from './render-command';
+import { profile } from './profile-command';
+import '../profiles/replay-profile'; // KS_EMULATOR_PROFILES: loads the named profiles before the first enumeration
 import { FORMAT_HELP } from './format-option';
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
@@ -142,6 +144,20 @@ function program(io: Output & { progress?(line: string): void }, result: { code:
       if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; give a WAV file`);
       const device = resolveDevice(spec, options.backend);
       result.code = await render(device, file, options, io);
+    });
+
+  command('profile')
+    .description('record a device\'s KS surface (pins, ranges, topology, property answers; no streaming, no SET) into a JSON profile that loadProfile() or KS_EMULATOR_PROFILES replays on the emulator')
+    .argument('<device>', DEVICE_HELP)
+    .requiredOption('-o, --out <file>', 'the profile file, or - for standard output')
+    .option('--anonymize', 'leave out device paths and instance ids (they can hold serial numbers)')
+    .option('--no-follow', 'do not also record the filters its pins are physically connected to')
+    .option('--no-open-pins', 'do not open pin instances (in STOP) to read their framing and stream properties')
+    .addOption(backendOption())
+    .addHelpText('after', '\nReplay: KS_EMULATOR_PROFILES=<folder> kernel-streaming list, or loadProfile(json) in code.')
+    .action((spec: string, options: { out: string; anonymize?: boolean; follow?: boolean; openPins?: boolean; backend?: BackendName }) => {
+      checkOutputPath(options.out);
+      profile(resolveDevice(spec, options.backend), options, io);
     });
 
   return cli;

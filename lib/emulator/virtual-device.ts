@@ -39,6 +39,8 @@ export interface VirtualPropertyRequest {
   value?: Buffer;
   /** The caller's buffer size (0 for a size query). */
   outputLength: number;
+  /** The request's whole KSPROPERTY Flags (KSPROPERTY_TYPE_DEFAULTVALUES, _TOPOLOGY, ... beside the kind). */
+  flags?: number;
 }
 
 /**
@@ -57,6 +59,8 @@ export interface VirtualPropertyHandler {
   id: number;
   /** Where requests arrive: the filter (default), every pin instance, or topology nodes (KSP_NODE requests). */
   target?: 'filter' | 'pin' | 'node';
+  /** With target 'pin': only instances of this pin factory (default every pin factory's instances). */
+  pinId?: number;
   onGet?: (request: VirtualPropertyRequest) => VirtualPropertyReply;
   onSet?: (request: VirtualPropertyRequest) => VirtualPropertyReply;
   /** KSPROPERTY_TYPE_BASICSUPPORT's answer (a KSPROPERTY_DESCRIPTION and member lists, or just the access flags). */
@@ -253,7 +257,12 @@ export function defineVirtualDevice(definition: VirtualDeviceDefinition): Virtua
       if (h[name] !== undefined && typeof h[name] !== 'function') throw new TypeError(`${where}.${name} must be a function`);
     }
     if (!h.onGet && !h.onSet) throw new TypeError(`${where} needs onGet or onSet`);
-    return { ...h, set: normalizeGuid(h.set, `${where}.set`), id: checkUint32(h.id, `${where}.id`), target: oneOf(h.target ?? 'filter', ['filter', 'pin', 'node'] as const, `${where}.target`) };
+    const target = oneOf(h.target ?? 'filter', ['filter', 'pin', 'node'] as const, `${where}.target`);
+    if (h.pinId !== undefined) {
+      if (target !== 'pin') throw new TypeError(`${where}.pinId needs target 'pin'`);
+      if (checkUint32(h.pinId, `${where}.pinId`) >= pins.length) throw new RangeError(`${where}.pinId must be below the pin count ${pins.length}, got ${h.pinId}`);
+    }
+    return { ...h, set: normalizeGuid(h.set, `${where}.set`), id: checkUint32(h.id, `${where}.id`), target };
   });
 
   const events = (definition.events ?? []).map((e, i) => {
@@ -277,15 +286,15 @@ export function defineVirtualDevice(definition: VirtualDeviceDefinition): Virtua
       })),
       connections: connectionBytes,
     },
-    properties: handlers.map((h) => ({ target: TARGETS[h.target], set: guidToBuffer(h.set), id: h.id, get: !!h.onGet, set_: !!h.onSet, basicSupport: !!h.onBasicSupport })),
+    properties: handlers.map((h) => ({ target: TARGETS[h.target], pinId: h.pinId ?? -1, set: guidToBuffer(h.set), id: h.id, get: !!h.onGet, set_: !!h.onSet, basicSupport: !!h.onBasicSupport })),
     events,
   };
 
   let device: VirtualDevice | undefined;
-  const dispatch = (index: number, kind: number, instance: Buffer, value: Buffer | null, outputLength: number): [number, Buffer | null, number] => {
+  const dispatch = (index: number, kind: number, instance: Buffer, value: Buffer | null, outputLength: number, flags: number): [number, Buffer | null, number] => {
     const handler = handlers[index];
     const which = kind === 2 ? 'set' : kind === 0x200 ? 'basicSupport' : 'get';
-    const request: VirtualPropertyRequest = { set: handler.set, id: handler.id, kind: which, instance, outputLength };
+    const request: VirtualPropertyRequest = { set: handler.set, id: handler.id, kind: which, instance, outputLength, flags };
     if (instance.length >= 4) request.instanceId = instance.readUInt32LE(0);
     if (value) request.value = value;
     try {

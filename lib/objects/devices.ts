@@ -39,8 +39,18 @@ export function categoryGuid(category: string): Guid {
   }
 }
 
+const emulatorEnumerationHooks: (() => void)[] = [];
+/**
+ * Runs `hook` once before the emulator's next enumeration (how profiles named
+ * by KS_EMULATOR_PROFILES are loaded without a call from the app).
+ */
+export function beforeEmulatorEnumeration(hook: () => void): void {
+  emulatorEnumerationHooks.push(hook);
+}
+
 export function listDevices(options: ListDevicesOptions = {}): DeviceInfo[] {
   const backend = resolveBackend(options.backend);
+  if (backend === 'emulator') for (const hook of emulatorEnumerationHooks.splice(0)) hook();
   const guids = options.category === undefined ? Object.values(KSCATEGORY) : [categoryGuid(options.category)];
   const byPath = new Map<string, DeviceInfo>();
   for (const guid of guids) {

@@ -27,7 +27,8 @@ class VirtualDevices::Dispatcher {
         value = r.data ? Napi::Buffer<uint8_t>::Copy(env, r.data, r.dataLength) : Napi::Buffer<uint8_t>::New(env, 0);
       }
       Napi::Value reply = dispatch_.Call({Napi::Number::New(env, index), Napi::Number::New(env, kind), instance,
-                                          value, Napi::Number::New(env, r.dataLength)});
+                                          value, Napi::Number::New(env, r.dataLength),
+                                          Napi::Number::New(env, r.id.Flags)});
       if (!reply.IsArray()) return STATUS_UNSUCCESSFUL;
       Napi::Array triple = reply.As<Napi::Array>();
       Napi::Value status = triple.Get(0u), data = triple.Get(1u), information = triple.Get(2u);
@@ -169,7 +170,13 @@ std::string VirtualDevices::Define(Napi::Env env, emu::EmulatorControl* emulator
     if (target == kFilter) {
       descriptor->filterProperties.push_back(item);
     } else if (target == kPin) {
-      for (auto& pin : descriptor->pins) pin.properties.push_back(item);
+      // pinId -1: every pin factory's instances; else only that factory's.
+      const Napi::Value only = p.Get("pinId");
+      const int64_t pinId = only.IsNumber() ? only.As<Napi::Number>().Int64Value() : -1;
+      if (pinId >= static_cast<int64_t>(descriptor->pins.size())) Fail(env, where + ".pinId is past the pin count");
+      for (size_t k = 0; k < descriptor->pins.size(); ++k) {
+        if (pinId < 0 || static_cast<size_t>(pinId) == k) descriptor->pins[k].properties.push_back(item);
+      }
     } else if (target == kNode) {
       descriptor->nodeProperties.push_back(item);
     } else {
