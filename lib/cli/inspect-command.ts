@@ -2,6 +2,7 @@
 import { capabilities, type BackendName } from '../addon/backend';
 import { listDevices, type DeviceInfo } from '../objects/devices';
 import { formatForRange, type DataRange } from '../formats/data-range';
+import type { KsAttribute } from '../structs/attributes';
 import { KsError } from '../base/errors';
 import { openFilter, type PinFactoryInfo } from '../objects/filter';
 import { flagNames, KSALLOCATOR_REQUIREMENTF, POOL_TYPE, FILE_ALIGNMENT, type AllocatorFraming } from '../structs/framing';
@@ -73,9 +74,12 @@ function describeFraming(f: AllocatorFraming): string {
   return `${f.frames} frames × ${f.frameSize} bytes, ${pool}, alignment ${align} (${f.alignmentBytes} B), requirements ${flags}`;
 }
 
+/** A range without its bytes (raw, attributes, each attribute's raw). */
+type RangeReport = Omit<DataRange, 'raw' | 'attributes' | 'attributeList'> & { attributeList?: Omit<KsAttribute, 'raw'>[] };
+
 interface PinReport extends Omit<PinFactoryInfo, 'dataRanges' | 'constrainedDataRanges'> {
-  dataRanges: Omit<DataRange, 'raw' | 'attributes'>[];
-  constrainedDataRanges: Omit<DataRange, 'raw' | 'attributes'>[] | null;
+  dataRanges: RangeReport[];
+  constrainedDataRanges: RangeReport[] | null;
   allocatorFraming: ReturnType<AllocatorFraming['toJSON']> | null;
   allocatorFramingError: string | null;
 }
@@ -102,7 +106,11 @@ export function inspect(device: DeviceInfo, json: boolean, io: Output): void {
     .filter(([, set]) => filter.supportsSet(set))
     .map(([name]) => name);
   if (json) {
-    const strip = (ranges: DataRange[]) => ranges.map(({ raw: _raw, attributes: _attributes, ...rest }) => rest);
+    const strip = (ranges: DataRange[]) =>
+      ranges.map(({ raw: _raw, attributes: _attributes, attributeList, ...rest }) => ({
+        ...rest,
+        ...(attributeList ? { attributeList: attributeList.map(({ raw: _bytes, ...attribute }) => attribute) } : {}),
+      }));
     const report: PinReport[] = pins.map(({ pin, framing, error }) => ({
       ...pin,
       dataRanges: strip(pin.dataRanges),
@@ -131,7 +139,7 @@ export function inspect(device: DeviceInfo, json: boolean, io: Output): void {
     io.out(`    instances ${pin.instances.current}/${pin.instances.possible}${global}${necessary}`);
     io.out(`    interfaces: ${describeIdentifiers(pin.interfaces, KSINTERFACESETID_Standard)}; mediums: ${describeIdentifiers(pin.mediums, KSMEDIUMSETID_Standard)}`);
     if (pin.physicalConnection) io.out(`    physical connection: pin ${pin.physicalConnection.pinId} of ${pin.physicalConnection.path}`);
-    pin.dataRanges.forEach((r, i) => io.out(`    range ${i}: ${describeRange(r)}`));
+    pin.dataRanges.forEach((r, i) => io.out(`    range ${i}: ${describeRange(r)}${describeAttributes(r)}`));
     io.out(`    allocator framing: ${framing ? describeFraming(framing) : `unavailable (${error})`}`);
   }
   io.out('');
@@ -142,6 +150,14 @@ export function inspect(device: DeviceInfo, json: boolean, io: Output): void {
   io.out(`  topology: ${topology.nodes.length} nodes, ${topology.connections.length} connections; categories ${topology.categories.map(guidLabel).join(', ') || 'none'}`);
   for (const node of topology.nodes) io.out(`    node ${node.id}: ${node.typeName ?? node.type}${node.name ? ` "${node.name}"` : ''}`);
   for (const c of topology.connections) io.out(`    ${describeEnd(c.fromNode, c.fromNodePin)} → ${describeEnd(c.toNode, c.toNodePin)}`);
+}
+
+/** " (signal-processing modes DEFAULT, RAW)" for a range with an attribute list; "" without. */
+function describeAttributes(range: DataRange): string {
+  if (!range.attributeList) return '';
+  const modes = range.signalProcessingModes ? `signal-processing modes ${range.signalProcessingModes.join(', ')}` : '';
+  const others = range.attributeList.filter((a) => !a.name).map((a) => `attribute ${a.attribute}${a.required ? ' (required)' : ''}`);
+  return ` (${[modes, ...others].filter(Boolean).join('; ') || 'empty attribute list'})`;
 }
 
 export function list(category: string | undefined, backend: BackendName | undefined, json: boolean, io: Output): void {

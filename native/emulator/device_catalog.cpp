@@ -377,6 +377,7 @@ std::vector<VirtualDevice> BuildDeviceCatalog() {
   devices.push_back(AudioRenderDevice());
   devices.push_back(VideoCaptureDevice());
   devices.push_back(ClockDevice());
+  devices.push_back(ModeAwareMicrophoneDevice());
   devices.push_back(UsbAudioCaptureDevice());
   return devices;
 }
