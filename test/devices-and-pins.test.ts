@@ -15,12 +15,12 @@ import { emulatedCapturePath, expectKsError, openCapture, stereo48k } from './he
 describe('listDevices', () => {
   it('lists the emulated capture device under AUDIO and CAPTURE, not RENDER', () => {
     const audio = listDevices({ category: 'AUDIO', backend: 'emulator' });
-    expect(audio.map((d) => d.friendlyName)).toEqual(['KS Emulator Audio Capture', 'KS Emulator Audio Render', 'KS Emulator Mode-Aware Microphone', 'KS Emulator USB Audio Capture']);
+    expect(audio.map((d) => d.friendlyName)).toEqual(['KS Emulator Audio Capture', 'KS Emulator Audio Render', 'KS Emulator Mode-Aware Microphone', 'KS Emulator USB PnP Sound Device']);
     expect(listDevices({ category: KSCATEGORY.CAPTURE, backend: 'emulator' }).map((d) => d.friendlyName)).toEqual([
       'KS Emulator Audio Capture',
       'KS Emulator Video Capture',
       'KS Emulator Mode-Aware Microphone',
-      'KS Emulator USB Audio Capture',
+      'KS Emulator USB PnP Sound Device',
     ]);
     expect(listDevices({ category: 'RENDER', backend: 'emulator' }).map((d) => d.friendlyName)).toEqual(['KS Emulator Audio Render']);
     const [device] = audio;
@@ -38,7 +38,7 @@ describe('listDevices', () => {
     expect(named('KS Emulator Video Capture')?.categories).toEqual(['VIDEO', 'CAPTURE', 'VIDEO_CAMERA']);
     expect(named('KS Emulator Mode-Aware Microphone')?.categories).toEqual(['AUDIO', 'CAPTURE']);
     expect(named('KS Emulator System Clock')).toMatchObject({ categories: ['CLOCK'] });
-    expect(named('KS Emulator USB Audio Capture')?.categories).toEqual(['AUDIO', 'CAPTURE']);
+    expect(named('KS Emulator USB PnP Sound Device')?.categories).toEqual(['AUDIO', 'CAPTURE']);
   });
 
   it('takes a GUID in any case and braces', () => {
