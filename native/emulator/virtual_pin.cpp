@@ -39,6 +39,7 @@ class VirtualPin final : public Object {
                                     sizeof(KSEVENTDATA), nullptr});
     stream_.OnEndOfStream([this] { GenerateEvents(KSEVENTSETID_Connection, KSEVENT_CONNECTION_ENDOFSTREAM); });
     eventItems_.insert(eventItems_.end(), descriptor_.events.begin(), descriptor_.events.end());
+    AddEventListProperty();
     if (descriptor_.model != DriverModel::AVStream) {
       // portcls WaveCyclic answers the legacy framing; AVStream does not (its
       // pins answer ALLOCATORFRAMING_EX only, below).
