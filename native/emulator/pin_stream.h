@@ -54,6 +54,8 @@ class PinStream {
   // Runs on the worker after a packet flagged end-of-stream has completed
   // (the pin generates KSEVENT_CONNECTION_ENDOFSTREAM from it).
   void OnEndOfStream(std::function<void()> handler) { endOfStream_ = std::move(handler); }
+  // What a camera's controls do to each frame after the pattern is drawn; set before RUN.
+  void OnVideoFrame(std::function<void(const VideoLayout&, uint8_t*)> effects) { videoEffects_ = std::move(effects); }
 
  private:
   struct Pending {
@@ -84,6 +86,7 @@ class PinStream {
   uint32_t blockAlign_ = 4;
   uint32_t channels_ = 2;
   uint32_t bitsPerSample_ = 16;
+  std::function<void(const VideoLayout&, uint8_t*)> videoEffects_;
   std::vector<uint8_t> scratch_;  // the worker's: a video frame drawn, or render bytes read, before the checked copy
   std::vector<uint8_t> pattern_;  // one or more periods of the test signal, repeated
   uint32_t periodFrames_ = 48;    // sample frames per period
