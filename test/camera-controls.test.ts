@@ -227,7 +227,7 @@ describe('camera controls on the emulated camera', () => {
   });
 
   it('has no controls on an audio device', () => {
-    const filter = openFilter('KS Emulator Audio Capture');
+    const filter = openFilter('KS Emulator Audio Capture', { backend: 'emulator' });
     filters.push(filter);
     expect(filter.cameraControls()).toEqual([]);
   });
@@ -306,7 +306,8 @@ describe('kernel-streaming controls', () => {
   async function cli(args: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await run(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    // The emulator's devices, also where the Windows backend is the default (the Wine lane).
+    const code = await run([...args, '--backend', 'emulator'], { out: (l) => out.push(l), err: (l) => err.push(l) });
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
 
