@@ -9,6 +9,7 @@ import {
   KSPROPERTY_TYPE,
   PROPSETID_VIDCAP,
   defineVirtualDevice,
+  loadProfile,
   openFilter,
   openHandleCount,
   setEmulatorPacing,
@@ -17,6 +18,8 @@ import {
   type KsFilter,
   type VirtualDevice,
 } from '../lib/index';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { run } from '../lib/cli/main';
 import { expectKsError } from './helpers';
 import { openCamera } from './emulated-devices';
@@ -224,6 +227,16 @@ describe('camera controls on the emulated camera', () => {
     expect([r[1], r[2], reply.readInt32LE(32), reply.readUInt32LE(36)]).toEqual([0, 48, 4, 2]);
     expectKsError(() => filter.cameraControl('zoom', { nodeId: PROCESSING_UNIT }), 'STATUS_NOT_FOUND');
     expectKsError(() => filter.cameraControl('zoom', { nodeId: 7 }), 'STATUS_INVALID_PARAMETER');
+  });
+
+  it('reads a recorded usbvideo answer (the shipped UVC example profile): ranges from BASICSUPPORT, defaults from DEFAULTVALUES', () => {
+    using loaded = loadProfile(readFileSync(join(__dirname, '..', 'profiles', 'uvc-camera.json')));
+    using filter = openFilter(loaded.devices[0].path, { backend: 'emulator' });
+    // Its BASICSUPPORT gives the stepped range only; the default comes from DEFAULTVALUES (a VALUES list).
+    expect(filter.cameraControl('brightness')).toMatchObject({ minimum: -64, maximum: 64, step: 1, default: 0, value: 0, mode: 'manual', canAuto: false });
+    expect(filter.cameraControl('contrast')).toMatchObject({ minimum: 0, maximum: 95, default: 32, value: 32 });
+    expect(filter.cameraControl('focus')).toMatchObject({ minimum: 0, maximum: 250, step: 5, mode: 'auto', canAuto: true, canManual: true });
+    expect(() => filter.setCameraControl('brightness', 65)).toThrow('brightness (KSPROPERTY_VIDEOPROCAMP_BRIGHTNESS) must be within -64..64, got 65');
   });
 
   it('has no controls on an audio device', () => {

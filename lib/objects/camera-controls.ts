@@ -62,6 +62,7 @@ const CONTROLS: ControlKey[] = [
 for (const c of CONTROLS) {
   if (c.name === 'whiteBalance') c.property = 'KSPROPERTY_VIDEOPROCAMP_WHITEBALANCE';
   if (c.name === 'scanMode') c.property = 'KSPROPERTY_CAMERACONTROL_SCANMODE';
+  if (c.name === 'colorEnable') c.property = 'KSPROPERTY_VIDEOPROCAMP_COLORENABLE';
 }
 
 /** The names `cameraControl()` and `setCameraControl()` take, video-proc-amp ones first. */
@@ -142,25 +143,37 @@ interface Members {
   default?: number;
 }
 
+const SIZE_ANSWERS = new Set(['STATUS_BUFFER_OVERFLOW', 'STATUS_BUFFER_TOO_SMALL', 'ERROR_MORE_DATA', 'ERROR_INSUFFICIENT_BUFFER']);
+
 /**
  * Reads a KSPROPERTY_DESCRIPTION and its member lists (BASICSUPPORT or
- * DEFAULTVALUES): the description first, then DescriptionSize bytes.
+ * DEFAULTVALUES): a zero-length size query first; a driver that answers it
+ * with no size is asked for the description alone (40 bytes), whose
+ * DescriptionSize gives the whole, as KS's BASICSUPPORT rules allow.
  */
 function readMembers(handle: KsHandle, key: ControlKey, node: number | null, typeFlags: number, operation: string): Members {
   const { bytes } = encodeRequest(key, typeFlags, node);
-  const head = Buffer.alloc(40);
-  const first = handle.ioctl(IOCTL_KS.PROPERTY, bytes, head);
-  check(first, operation);
-  if (first[2] < 40) throw new KsError('ERR_MALFORMED_REPLY', operation, `expected a 40-byte KSPROPERTY_DESCRIPTION, got ${first[2]} bytes`);
-  const size = head.readUInt32LE(4);
-  if (size < 40 || size > 64 * 1024) throw new KsError('ERR_MALFORMED_REPLY', operation, `KSPROPERTY_DESCRIPTION.DescriptionSize ${size} is outside 40..65536`);
-  let reply = head;
-  if (size > 40) {
-    reply = Buffer.alloc(size);
-    const whole = handle.ioctl(IOCTL_KS.PROPERTY, bytes, reply);
-    check(whole, operation);
-    if (whole[2] !== size) throw new KsError('ERR_MALFORMED_REPLY', operation, `DescriptionSize says ${size} bytes, the reply has ${whole[2]}`);
+  const limit = 64 * 1024;
+  let size = 0;
+  const probe = handle.ioctl(IOCTL_KS.PROPERTY, bytes, null);
+  if (!statusOk(probe[0], probe[1])) {
+    const error = KsError.fromStatus(probe[0], probe[1], operation);
+    if (!SIZE_ANSWERS.has(error.code)) throw error;
+    size = probe[2];
   }
+  if (size === 0) {
+    const head = Buffer.alloc(40);
+    const first = handle.ioctl(IOCTL_KS.PROPERTY, bytes, head);
+    check(first, operation);
+    if (first[2] < 40) throw new KsError('ERR_MALFORMED_REPLY', operation, `expected a 40-byte KSPROPERTY_DESCRIPTION, got ${first[2]} bytes`);
+    size = head.readUInt32LE(4);
+  }
+  if (size < 40 || size > limit) throw new KsError('ERR_MALFORMED_REPLY', operation, `the description's size ${size} is outside 40..${limit}`);
+  const reply = Buffer.alloc(size);
+  const whole = handle.ioctl(IOCTL_KS.PROPERTY, bytes, reply);
+  check(whole, operation);
+  if (whole[2] !== size) throw new KsError('ERR_MALFORMED_REPLY', operation, `the driver gave ${whole[2]} bytes of a ${size}-byte description`);
+  if (reply.readUInt32LE(4) !== size) throw new KsError('ERR_MALFORMED_REPLY', operation, `KSPROPERTY_DESCRIPTION.DescriptionSize ${reply.readUInt32LE(4)} differs from the ${size} bytes the driver gave`);
   const lists = reply.readUInt32LE(32);
   const members: Members = {};
   let offset = 40;
@@ -184,7 +197,8 @@ function readMembers(handle: KsHandle, key: ControlKey, node: number | null, typ
       members.step = 1;
       members.minimum = reply.readInt32LE(at);
       members.maximum = reply.readInt32LE(at + 4);
-    } else if (membersFlags === 3 && memberSize >= 4 && count >= 1 && (flags & 1) !== 0) {
+    } else if (membersFlags === 3 && memberSize >= 4 && count >= 1 && ((flags & 1) !== 0 || typeFlags === KSPROPERTY_TYPE_DEFAULTVALUES)) {
+      // A VALUES list flagged KSPROPERTY_MEMBER_FLAG_DEFAULT; in a DEFAULTVALUES reply every values list is the default.
       members.default = reply.readInt32LE(at);
     }
     offset = at + bytesOfList;
