@@ -7,29 +7,9 @@
  */
 import { KsError, StatusKind, statusCancelled, statusOk, statusStopped } from '../base/errors';
 import { native } from '../addon/binding';
+import { ARMED, FREE_HEAD, FREE_RING, FREE_TAIL, IN_FLIGHT, KSSTREAM_HEADER_OPTIONSF, RECORD, RECORD_HEAD, RECORD_TAIL } from './stream-control';
 
-/** KSSTREAM_HEADER_OPTIONSF_* */
-export const KSSTREAM_HEADER_OPTIONSF = {
-  SPLICEPOINT: 0x1,
-  PREROLL: 0x2,
-  DATADISCONTINUITY: 0x4,
-  TYPECHANGED: 0x8,
-  TIMEVALID: 0x10,
-  TIMEDISCONTINUITY: 0x40,
-  FLUSHONPAUSE: 0x80,
-  DURATIONVALID: 0x100,
-  ENDOFSTREAM: 0x200,
-} as const;
-
-const RECORD = 10; // doubles per completion record (native/stream_engine.h)
-// The control block shared with the engine, in uint32 words (stream_control in native/stream_engine.h).
-const RECORD_TAIL = 0;
-const IN_FLIGHT = 1;
-const FREE_HEAD = 2;
-const RECORD_HEAD = 16;
-const ARMED = 17;
-const FREE_TAIL = 18;
-const FREE_RING = 32;
+export { KSSTREAM_HEADER_OPTIONSF };
 
 export type OverflowPolicy = 'pause' | 'drop-oldest';
 

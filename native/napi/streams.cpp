@@ -28,6 +28,7 @@ void Addon::CloseStream(double streamId) {
   it->second.pool.Reset();
   it->second.control.Reset();
   it->second.records.Reset();
+  it->second.descriptors.Reset();
   streams_.erase(it);
 }
 
@@ -46,8 +47,9 @@ StreamEntry& Addon::OpenStream(const Napi::CallbackInfo& info) {
 }
 
 // streamOpen(pinId, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots, slotSize, frameSize,
-//            alignment, write, dropOldest, ready: () => void) -> [streamId, byteOffset of slot 0 in the pool]
-// `control` and `records` are the memory shared with the engine (stream_engine.h).
+//            alignment, write, dropOldest, ready: () => void, descriptors?: Float64Array)
+//   -> [streamId, byteOffset of slot 0 in the pool]
+// `control`, `records` and (render) `descriptors` are the memory shared with the engine (stream_engine.h).
 Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   double pinId = IdArg(info, 0);
@@ -70,6 +72,10 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   bool write = info[8].ToBoolean();
   bool dropOldest = info[9].ToBoolean();
   if (!info[10].IsFunction()) throw Napi::TypeError::New(env, "ready must be a function");
+  const bool hasDescriptors = info.Length() > 11 && !info[11].IsUndefined() && !info[11].IsNull();
+  if (hasDescriptors && (!info[11].IsTypedArray() || info[11].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)) {
+    throw Napi::TypeError::New(env, "descriptors must be a Float64Array");
+  }
   if (slots == 0 || slotSize == 0) throw Napi::RangeError::New(env, "slots and slotSize must be at least 1");
   if (frameSize == 0 || frameSize > slotSize) throw Napi::RangeError::New(env, "frameSize must be in 1..slotSize");
   if (alignment == 0 || (alignment & (alignment - 1)) != 0 || slotSize % alignment != 0) {
@@ -84,6 +90,13 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
       records.ElementLength() < uint64_t{slots} * kStreamRecordDoubles) {
     throw Napi::RangeError::New(env, "control or records is too small for that many slots");
   }
+  Napi::Float64Array descriptors;
+  if (hasDescriptors) {
+    descriptors = info[11].As<Napi::Float64Array>();
+    if (descriptors.ElementLength() < uint64_t{slots} * kPacketDescriptorDoubles) {
+      throw Napi::RangeError::New(env, "descriptors is too small for that many slots");
+    }
+  }
   double streamId = ++nextStream_;
   StreamEntry& entry = streams_[streamId];
   entry.pinId = pinId;
@@ -91,11 +104,12 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   entry.pool = Napi::Persistent(pool);
   entry.control = Napi::Persistent(control);
   entry.records = Napi::Persistent(records);
+  if (hasDescriptors) entry.descriptors = Napi::Persistent(descriptors);
   ReadySignal ready = entry.ready;
   entry.engine = std::make_unique<StreamEngine>(
       pin.backend, pin.handle, write, static_cast<uint8_t*>(pool.Data()) + offset, slots, slotSize, frameSize,
       dropOldest ? OverflowPolicy::DropOldest : OverflowPolicy::Pause, [ready]() mutable { ready.NonBlockingCall(); },
-      control.Data(), records.Data());
+      control.Data(), records.Data(), hasDescriptors ? descriptors.Data() : nullptr);
   Napi::Array result = Napi::Array::New(env, 2);
   result.Set(0u, Napi::Number::New(env, streamId));
   result.Set(1u, Napi::Number::New(env, static_cast<double>(offset)));
