@@ -64,7 +64,8 @@ async function captureJs(pin, frameSize, packets, seconds, spinMicroseconds = 0)
     if ((++frames & 1023) === 0 && process.hrtime.bigint() >= deadline) break;
   }
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-  return { frames: frames / elapsed, bytes: bytes / elapsed };
+  const stats = stream.engineStats;
+  return { frames: frames / elapsed, bytes: bytes / elapsed, stats: { ...stats, perFrame: { wakeups: stats.wakeups / frames, kicks: stats.kicks / frames, starved: stats.starved / frames } } };
 }
 
 // The limit: the same engine with no JavaScript in the loop.
@@ -126,7 +127,7 @@ async function renderJs(pin, frameSize, packets, seconds) {
   const stats = stream.engineStats;
   stream.close();
   pin.setState('stop');
-  return { frames: frames / elapsed, bytes: (frames * frameSize) / elapsed, stats };
+  return { frames: frames / elapsed, bytes: (frames * frameSize) / elapsed, stats: { ...stats, perFrame: { wakeups: stats.wakeups / frames, kicks: stats.kicks / frames, underruns: stats.underruns / frames } } };
 }
 
 // The same engine through write(): one copy per packet from the caller's buffer.
@@ -231,6 +232,8 @@ async function measureLanes(lanes) {
   const out = {};
   for (const [name, list] of Object.entries(runs)) {
     out[name] = { frames: median(list.map((r) => r.frames)), bytes: median(list.map((r) => r.bytes)), runs: list.map((r) => Math.round(r.frames)) };
+    // The engine's counters (wake-ups, kicks, starved/underruns) of the last run, where the lane reports them.
+    if (list[list.length - 1].stats) out[name].stats = list[list.length - 1].stats;
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KSPROPERTY_STREAM, KSPROPSETID, KsClock, openHandleCount, type KsFilter } from '../lib/index';
 import { expectKsError, openCapture, stereo48k } from './helpers';
 import { RENDER_PIN, openCamera, openRender } from './emulated-devices';
+import { throughBridge } from './test-backend';
 
 const filters: KsFilter[] = [];
 afterEach(() => {
@@ -24,7 +25,7 @@ describe('pin.createClock()', () => {
     const pin = capturePin();
     const clock = pin.createClock();
     expect(clock).toBeInstanceOf(KsClock);
-    expect(clock.createdWith).toBe('emulator');
+    expect(clock.createdWith).toBe(throughBridge() ? 'KsCreateClock2' : 'emulator');
     expect(clock.state()).toBe('stop');
     pin.setState('pause');
     expect(clock.state()).toBe('pause');

@@ -22,6 +22,7 @@ import {
 } from '../lib/index';
 import { emulatedCapturePath, expectKsError, openCapture, stereo48k } from './helpers';
 import { openRender, RENDER_PIN } from './emulated-devices';
+import { throughBridge } from './test-backend';
 
 const filters: KsFilter[] = [];
 afterEach(() => {
@@ -236,7 +237,9 @@ describe('supports() and supportsSet()', () => {
   });
 });
 
-describe('watchDevices', () => {
+// Plugging and unplugging are the in-process emulator's controls; the bridge's
+// emulator runs in its own process (device removal through the bridge: not yet).
+describe.skipIf(throughBridge())('watchDevices', () => {
   it('reports unplug and plug of a built-in device, once per watched category', async () => {
     const path = emulatedCapturePath();
     const changes: DeviceChange[] = [];

@@ -16,6 +16,7 @@ import {
 } from '../lib/index';
 import { expectKsError, openCapture } from './helpers';
 import { BRIDGE_PIN, DAC_NODE, MUTE_NODE, RENDER_PIN, VOLUME_NODE, openRender } from './emulated-devices';
+import { throughBridge } from './test-backend';
 
 afterEach(() => {
   expect(openHandleCount()).toBe(0);
@@ -192,7 +193,7 @@ describe('createNode()', () => {
     const filter = openRender();
     const node = filter.createNode(VOLUME_NODE);
     expect(node.nodeId).toBe(VOLUME_NODE);
-    expect(node.createdWith).toBe('emulator');
+    expect(node.createdWith).toBe(throughBridge() ? 'KsCreateTopologyNode2' : 'emulator');
     expect(openHandleCount()).toBe(2);
     filter.close();
     expect(node.closed).toBe(true);
