@@ -83,8 +83,8 @@ export { CaptureStream, Frame, KSSTREAM_HEADER_OPTIONSF } from './streaming/capt
 export { RenderStream, RenderPacket } from './streaming/render-stream';
 export type { RenderOptions, PacketOptions } from './streaming/render-stream';
 export type { CaptureOptions, OverflowPolicy } from './streaming/capture-stream';
-export { setEmulatorPacing, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR } from './emulator/controls';
-export type { EmulatorVideoLayout, Pacing, RenderStats } from './emulator/controls';
+export { setEmulatorPacing, setEmulatorCaptureSignal, emulatorEnabledEvents, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR } from './emulator/controls';
+export type { CaptureSignal, EmulatorVideoLayout, Pacing, RenderStats } from './emulator/controls';
 export { KsEventSubscription, KSEVENTDATA_SIZE } from './objects/events';
 export type { EnableEventOptions, KsEventInfo, KsEventListener } from './objects/events';
 export { KSPROPERTY_DESCRIPTION_SIZE } from './objects/handle';

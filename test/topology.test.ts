@@ -126,9 +126,9 @@ describe('componentId()', () => {
     });
   });
 
-  it('fails with STATUS_NOT_SUPPORTED on a filter without KSPROPSETID_General', () => {
+  it('fails with STATUS_PROPSET_NOT_FOUND (as ks.sys answers a set the filter lacks) on a filter without KSPROPSETID_General', () => {
     using filter = openCapture();
-    expectKsError(() => filter.componentId(), 'STATUS_NOT_SUPPORTED');
+    expectKsError(() => filter.componentId(), 'STATUS_PROPSET_NOT_FOUND');
   });
 });
 

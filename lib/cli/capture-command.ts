@@ -10,7 +10,7 @@ import { openFilter, type KsFilter, type PinFactoryInfo } from '../objects/filte
 import { formatForRange } from '../formats/data-range';
 import { type DataFormat } from '../formats/data-format';
 import { type VideoInfoHeader } from '../formats/video-info';
-import { setEmulatorPacing } from '../emulator/controls';
+import { setEmulatorCaptureSignal, setEmulatorPacing } from '../emulator/controls';
 import type { DeviceInfo } from '../objects/devices';
 import type { KsPin } from '../objects/pin';
 import type { CaptureStream } from '../streaming/capture-stream';
@@ -40,6 +40,8 @@ export interface CaptureCommand {
   /** Write packets as delivered, whatever --out ends with. */
   raw?: boolean;
   unthrottled?: boolean;
+  /** Emulated audio: the 1 kHz tone instead of the sample-frame index signal. */
+  tone?: boolean;
 }
 
 type OutputKind = 'wav' | 'y4m' | 'raw';
@@ -154,6 +156,7 @@ export async function capture(device: DeviceInfo, options: CaptureCommand, io: S
     }
     using _pin = pin;
     if (options.unthrottled && device.emulated) setEmulatorPacing(pin, 'unthrottled');
+    if (options.tone && device.emulated && !format.video) setEmulatorCaptureSignal(pin, 'tone');
     const bounded = options.frames !== undefined || options.packets !== undefined || options.seconds !== undefined;
     io.err(`capturing from "${device.friendlyName}" pin ${info.pinId} (${describeFormat(format)}) ${bounded ? 'for ' + describeLength(options, format) : 'until Ctrl-C (SIGINT) or SIGTERM'} → ${describeTarget(options.out)}`);
     const summary = format.video ? await captureVideo(pin, format, format.video, writer, options, stop, io) : await captureAudio(pin, format, writer, options, stop, io);

@@ -125,12 +125,13 @@ function program(io: Output & { progress?(line: string): void }, result: { code:
     .addOption(new Option('--pin <id>', 'the pin id (default: the first capture pin)').argParser(pinNumber))
     .option('--raw', 'write packets exactly as delivered, whatever --out ends with')
     .option('--unthrottled', 'emulated devices stream as fast as possible instead of in real time')
+    .option('--tone', 'emulated audio devices deliver a 1 kHz tone, for listening, instead of each sample frame\'s index')
     .addOption(backendOption())
     .addHelpText('after', '\nWithout --seconds, --frames or --packets it records until Ctrl-C (SIGINT) or SIGTERM, then finalizes the file.\nThe summary goes to standard error, so --out - can be piped.')
-    .action(async (spec: string, options: { out: string; format?: string; seconds?: number; frames?: number; packets?: number; pin?: number; raw?: boolean; unthrottled?: boolean; backend?: BackendName }) => {
+    .action(async (spec: string, options: { out: string; format?: string; seconds?: number; frames?: number; packets?: number; pin?: number; raw?: boolean; unthrottled?: boolean; tone?: boolean; backend?: BackendName }) => {
       checkOutputPath(options.out);
       const device = resolveDevice(spec, options.backend);
-      result.code = await capture(device, { ...options, raw: options.raw ?? false, unthrottled: options.unthrottled ?? false }, io);
+      result.code = await capture(device, { ...options, raw: options.raw ?? false, unthrottled: options.unthrottled ?? false, tone: options.tone ?? false }, io);
     });
 
   command('render')

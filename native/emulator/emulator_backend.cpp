@@ -217,7 +217,12 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
     irp.complete = done;
     uint32_t status = open.object->DeviceControl(irp);
     if (status == STATUS_PENDING) return;  // the object owns irp.complete now
-    done(IoResult{Status::Nt(status), irp.information});
+    // A request that fails before it pends (an NTSTATUS of error severity,
+    // 0xC...) gets no IO_STATUS_BLOCK written on Windows, so DeviceIoControl
+    // reports no byte count with it; warnings (STATUS_BUFFER_OVERFLOW, a size
+    // query's answer) and successes do carry Information.
+    const bool error = (status >> 30) == 3;
+    done(IoResult{Status::Nt(status), error ? 0 : irp.information});
   }
 
   void CancelIo(BackendHandle handle) override {

@@ -108,6 +108,7 @@ VirtualFilter::VirtualFilter(std::shared_ptr<const FilterDescriptor> descriptor)
   AddTopologyProperties();
   properties_.insert(properties_.begin(), descriptor_->filterProperties.begin(), descriptor_->filterProperties.end());
   eventItems_ = descriptor_->filterEvents;
+  if (!eventItems_.empty()) AddEventListProperty();
   for (const auto& item : descriptor_->nodeProperties) properties_.push_back(item);
   {
     std::lock_guard<std::mutex> lock(descriptor_->globalInstances->mutex);

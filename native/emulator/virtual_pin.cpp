@@ -35,6 +35,7 @@ class VirtualPin final : public Object {
     stream_.OnEndOfStream([this] { GenerateEvents(KSEVENTSETID_Connection, KSEVENT_CONNECTION_ENDOFSTREAM); });
     stream_.OnVideoFrame(descriptor_.videoFrameEffects);
     eventItems_.insert(eventItems_.end(), descriptor_.events.begin(), descriptor_.events.end());
+    AddEventListProperty();
     properties_.push_back(PropertyItem{KSPROPSETID_Connection, KSPROPERTY_CONNECTION_ALLOCATORFRAMING,
                                        sizeof(KSPROPERTY), sizeof(KSALLOCATOR_FRAMING),
                                        [this](Request& r) {

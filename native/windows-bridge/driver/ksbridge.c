@@ -75,10 +75,38 @@ static uint64_t FileIdOf(PIO_STACK_LOCATION stack) {
   return stack->FileObject ? (uint64_t)(ULONG_PTR)stack->FileObject->FsContext : 0;
 }
 
+/* Wine 8.0 can hand IoCancelIrp an IRP it has already freed: when a client
+ * cancels (CancelIoEx, a close) while the server's completion of that request is
+ * queued, wineserver still delivers the cancel after IoCompleteRequest freed the
+ * IRP (traced with WINEDEBUG=+seh,+ntoskrnl: IoFreeIrp P ... dispatch_cancel P ->
+ * IoCancelIrp(P) -> a page fault calling the "cancel routine" read from whatever
+ * reused P's memory). So the memory of each IRP this driver completes is taken
+ * back at once (the heap returns the block just freed), zeroed -- a NULL
+ * CancelRoutine, so a late IoCancelIrp only sets Cancel and returns -- and held
+ * in a ring of the last kQuarantine blocks before it is freed for good. */
+#define KSB_QUARANTINE 256
+static void* g_quarantine[KSB_QUARANTINE];
+static ULONG g_quarantineNext;
+
+static void Quarantine(PIRP irp, USHORT size) {
+  volatile UCHAR* block;
+  SIZE_T i;
+  if (size == 0) return;
+  block = (volatile UCHAR*)ExAllocatePoolWithTag(NonPagedPool, size, KSB_TAG);
+  if (block == NULL) return;
+  for (i = 0; i < size; ++i) block[i] = 0;
+  if (g_quarantine[g_quarantineNext] != NULL) ExFreePoolWithTag(g_quarantine[g_quarantineNext], KSB_TAG);
+  g_quarantine[g_quarantineNext] = (void*)block;
+  g_quarantineNext = (g_quarantineNext + 1) % KSB_QUARANTINE;
+  (void)irp;
+}
+
 static NTSTATUS CompleteIrp(PIRP irp, NTSTATUS status, ULONG_PTR information) {
+  USHORT size = irp->Size;  /* IoAllocateIrp's allocation size, read before the IRP is freed */
   irp->IoStatus.Status = status;
   irp->IoStatus.Information = information;
   IoCompleteRequest(irp, IO_NO_INCREMENT);
+  Quarantine(irp, size);
   return status;
 }
 
