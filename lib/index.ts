@@ -58,6 +58,17 @@ export {
   type KsAttribute,
   type SignalProcessingModeName,
 } from './structs/attributes';
+export {
+  CAMERA_CONTROL_FLAGS,
+  CAMERA_CONTROL_NAMES,
+  KSPROPERTY_TYPE_DEFAULTVALUES,
+  KSPROPERTY_VIDEOPROCAMP_NODE_S_SIZE,
+  KSPROPERTY_VIDEOPROCAMP_S_SIZE,
+  PROPSETID_VIDCAP,
+  type CameraControl,
+  type CameraControlName,
+  type CameraControlOptions,
+} from './objects/camera-controls';
 export { decodeAllocatorFramingEx, KSALLOCATOR_FRAMING_EX_HEAD_SIZE, KS_FRAMING_ITEM_SIZE } from './structs/framing-ex';
 export type { AllocatorFramingEx, FramingItem, FramingRange } from './structs/framing-ex';
 export { walkTopology, nodeTypeName, parseGuidList, parseConnections, KSTOPOLOGY_CONNECTION_SIZE } from './objects/topology';

@@ -29,6 +29,7 @@
       'native/emulator/audio_node_controls.cpp',
       'native/emulator/attribute_lists.cpp',
       'native/emulator/mode_aware_microphone.cpp',
+      'native/emulator/camera_controls.cpp',
     ],
     'ks_windows_sources': [
       'native/windows/windows_backend.cpp',

@@ -122,6 +122,10 @@ export const KSNODETYPE = {
   PEAKMETER: '{A085651E-5F0D-4B36-A869-D195D6AB4B9E}',
   SPEAKER: '{DFF21CE1-F70F-11D0-B917-00A0C9223196}',
   MICROPHONE: '{DFF21BE1-F70F-11D0-B917-00A0C9223196}',
+  /** A UVC processing unit (brightness, contrast, ...: PROPSETID_VIDCAP_VIDEOPROCAMP), as usbvideo.sys names it. */
+  VIDEO_PROCESSING: '{DFF229E5-F70F-11D0-B917-00A0C9223196}',
+  /** A UVC camera terminal (zoom, exposure, focus, ...: PROPSETID_VIDCAP_CAMERACONTROL). */
+  VIDEO_CAMERA_TERMINAL: '{DFF229E6-F70F-11D0-B917-00A0C9223196}',
 } as const satisfies Record<string, Guid>;
 
 /** KSFILTER_NODE: a topology connection end that is one of the filter's own pins. */

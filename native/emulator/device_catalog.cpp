@@ -2,6 +2,7 @@
 
 #include "audio_node_controls.h"
 #include "../ks_frame_info.h"
+#include "camera_controls.h"
 
 #include <cstring>
 #include <mutex>
@@ -313,6 +314,7 @@ VirtualDevice VideoCaptureDevice() {
   capture.framingEx = FramingEx(4, 640 * 480 * 3 / 2, 1280 * 720 * 2, FILE_QUAD_ALIGNMENT, 0);
   descriptor->pins.push_back(capture);
   descriptor->categories = {KSCATEGORY_VIDEO, KSCATEGORY_CAPTURE, KSCATEGORY_VIDEO_CAMERA};
+  AddCameraControls(*descriptor, 0);  // brightness, contrast, ... on the filter and two nodes
 
   VirtualDevice device;
   device.info.path = "\\\\?\\ROOT#KSEMULATOR#0002#{e5323777-f976-4f5b-9b55-b94699c46e44}\\camera";

@@ -385,6 +385,7 @@ bool PinStream::FillVideoCapture(KSSTREAM_HEADER& header, bool discontinuity) {
   // drawn here, then copied out through the checked copy.
   scratch_.resize(videoLayout_.imageBytes);
   FillVideoTestFrame(videoLayout_, KS_FAULT(VIDEO_REPEATS_FRAME) ? position_ / 2 : position_, scratch_.data());
+  if (videoEffects_) videoEffects_(videoLayout_, scratch_.data());
   if (!CopyToCaller(header.Data, scratch_.data(), scratch_.size())) return false;
   const int64_t interval = videoLayout_.avgTimePerFrame;
   header.DataUsed = videoLayout_.imageBytes;

@@ -67,6 +67,8 @@ class PinStream {
   // Runs on the worker after a packet flagged end-of-stream has completed
   // (the pin generates KSEVENT_CONNECTION_ENDOFSTREAM from it).
   void OnEndOfStream(std::function<void()> handler) { endOfStream_ = std::move(handler); }
+  // What a camera's controls do to each frame after the pattern is drawn; set before RUN.
+  void OnVideoFrame(std::function<void(const VideoLayout&, uint8_t*)> effects) { videoEffects_ = std::move(effects); }
 
  private:
   struct Pending {
@@ -108,6 +110,7 @@ class PinStream {
   uint32_t blockAlign_ = 4;
   uint32_t channels_ = 2;
   uint32_t bitsPerSample_ = 16;
+  std::function<void(const VideoLayout&, uint8_t*)> videoEffects_;
   std::vector<uint8_t> scratch_;  // the worker's: a video frame drawn, or render bytes read, before the checked copy
   std::unique_ptr<AudioTestSignal> signalSource_;  // the worker's own (audio capture)
 

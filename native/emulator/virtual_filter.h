@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "default_allocator.h"
 #include "emu_object.h"
+#include "video_test_pattern.h"
 
 namespace ks::emu {
 
@@ -75,6 +76,9 @@ struct PinDescriptor {
   // they can replace them), and events the instances can enable.
   std::vector<PropertyItem> properties;
   std::vector<EventItem> events;
+  // A capture pin's camera: what its controls do to each video frame after the
+  // test pattern is drawn (camera_controls.cpp); empty: nothing.
+  std::function<void(const VideoLayout&, uint8_t*)> videoFrameEffects;
 };
 
 // One topology node (KSPROPERTY_TOPOLOGY_NODES and _NAME).

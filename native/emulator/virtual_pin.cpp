@@ -38,6 +38,7 @@ class VirtualPin final : public Object {
     eventItems_.push_back(EventItem{KSEVENTSETID_Connection, KSEVENT_CONNECTION_ENDOFSTREAM, sizeof(KSEVENT),
                                     sizeof(KSEVENTDATA), nullptr});
     stream_.OnEndOfStream([this] { GenerateEvents(KSEVENTSETID_Connection, KSEVENT_CONNECTION_ENDOFSTREAM); });
+    stream_.OnVideoFrame(descriptor_.videoFrameEffects);
     eventItems_.insert(eventItems_.end(), descriptor_.events.begin(), descriptor_.events.end());
     AddEventListProperty();
     if (descriptor_.model != DriverModel::AVStream) {
