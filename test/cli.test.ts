@@ -51,7 +51,7 @@ describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
     expect(report.pins[0]).toMatchObject({ necessaryInstances: 1, globalInstances: { possible: 1, current: 0 }, interfaces: [{ id: 0 }] });
     // An AVStream pin (usbvideo.sys): no legacy framing; frames() takes ALLOCATORFRAMING_EX and 128-byte headers.
     expect(report.pins[0].allocatorFraming).toBeNull();
-    expect(report.pins[0].allocatorFramingError).toContain('STATUS_NOT_SUPPORTED');
+    expect(report.pins[0].allocatorFramingError).toContain('STATUS_NOT_FOUND');
     expect(report.pins[0].captureDefaults).toEqual({ source: 'framing-ex', frames: 4, frameSize: 1843200, alignment: 8, headerSize: 128 });
   });
 });
