@@ -71,19 +71,6 @@ void DeleteDeviceAllocator(void* context) {
   delete allocator;
 }
 
-std::vector<uint8_t> PcmRange(uint32_t maxChannels, uint32_t minBits, uint32_t maxBits, uint32_t minRate,
-                              uint32_t maxRate) {
-  std::vector<uint8_t> range(88, 0);
-  KSDATARANGE head{};
-  head.FormatSize = 88;
-  head.MajorFormat = KSDATAFORMAT_TYPE_AUDIO;
-  head.SubFormat = KSDATAFORMAT_SUBTYPE_PCM;
-  head.Specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
-  std::memcpy(range.data(), &head, sizeof head);
-  uint32_t limits[5] = {maxChannels, minBits, maxBits, minRate, maxRate};
-  std::memcpy(range.data() + sizeof head, limits, sizeof limits);
-  return range;
-}
 
 // A model of a portcls WaveCyclic capture filter (an HD Audio or onboard codec
 // driven through standard streaming): its pins answer the legacy
@@ -358,6 +345,21 @@ VirtualDevice UsbAudioCaptureDevice() {
 }
 
 }  // namespace
+
+std::vector<uint8_t> PcmRange(uint32_t maxChannels, uint32_t minBits, uint32_t maxBits, uint32_t minRate,
+                              uint32_t maxRate, uint32_t flags) {
+  std::vector<uint8_t> range(88, 0);
+  KSDATARANGE head{};
+  head.FormatSize = 88;
+  head.Flags = flags;
+  head.MajorFormat = KSDATAFORMAT_TYPE_AUDIO;
+  head.SubFormat = KSDATAFORMAT_SUBTYPE_PCM;
+  head.Specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
+  std::memcpy(range.data(), &head, sizeof head);
+  uint32_t limits[5] = {maxChannels, minBits, maxBits, minRate, maxRate};
+  std::memcpy(range.data() + sizeof head, limits, sizeof limits);
+  return range;
+}
 
 // A clock device, as the kernel's system clock is: no pins, and clock create
 // requests on the filter itself for a clock that always runs.
