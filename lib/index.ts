@@ -58,6 +58,17 @@ export {
   type KsAttribute,
   type SignalProcessingModeName,
 } from './structs/attributes';
+export {
+  CAMERA_CONTROL_FLAGS,
+  CAMERA_CONTROL_NAMES,
+  KSPROPERTY_TYPE_DEFAULTVALUES,
+  KSPROPERTY_VIDEOPROCAMP_NODE_S_SIZE,
+  KSPROPERTY_VIDEOPROCAMP_S_SIZE,
+  PROPSETID_VIDCAP,
+  type CameraControl,
+  type CameraControlName,
+  type CameraControlOptions,
+} from './objects/camera-controls';
 export { decodeAllocatorFramingEx, KSALLOCATOR_FRAMING_EX_HEAD_SIZE, KS_FRAMING_ITEM_SIZE } from './structs/framing-ex';
 export type { AllocatorFramingEx, FramingItem, FramingRange } from './structs/framing-ex';
 export { walkTopology, nodeTypeName, parseGuidList, parseConnections, KSTOPOLOGY_CONNECTION_SIZE } from './objects/topology';
@@ -68,7 +79,8 @@ import { native } from './addon/binding';
 export function openHandleCount(): number {
   return native.openHandleCount();
 }
-export { CaptureStream, Frame, KSSTREAM_HEADER_OPTIONSF } from './streaming/capture-stream';
+export { CaptureStream, Frame, KS_VIDEO_FLAG, KSSTREAM_HEADER_OPTIONSF } from './streaming/capture-stream';
+export type { CaptureFraming } from './streaming/capture-defaults';
 export { RenderStream, RenderPacket } from './streaming/render-stream';
 export type { RenderOptions, PacketOptions } from './streaming/render-stream';
 export type { StreamingKind, WaveRtMode, WaveRtOptions, WaveRtRenderOptions } from './streaming/wavert-options';

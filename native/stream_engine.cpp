@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "ks_frame_info.h"
 #include "plant_faults.h"
 
 namespace ks {
@@ -24,20 +25,23 @@ constexpr size_t kClaimBatch = 16;
 
 }  // namespace
 
-StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint8_t* pool, uint32_t slots,
-                           uint32_t slotSize, uint32_t frameSize, OverflowPolicy overflow, std::function<void()> notify,
-                           uint32_t* control, double* records, const double* descriptors)
+StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint8_t* pool, const StreamLayout& layout,
+                           OverflowPolicy overflow, std::function<void()> notify, uint32_t* control, double* records,
+                           const double* descriptors)
     : backend_(backend),
       pin_(pin),
       write_(write),
       pool_(pool),
-      slots_(slots),
-      slotSize_(slotSize),
-      frameSize_(frameSize),
+      slots_(layout.slots),
+      slotSize_(layout.slotSize),
+      frameSize_(layout.frameSize),
+      headerSize_(layout.headerSize),
+      frameInfo_(layout.frameInfo && layout.headerSize >= kVideoStreamHeaderSize),
       overflow_(overflow),
       notify_(std::move(notify)),
-      headers_(slots),
+      headerWords_(static_cast<size_t>(layout.slots) * (layout.headerSize / 8)),
       descriptors_(descriptors) {
+  const uint32_t slots = layout.slots;
   if (control == nullptr) {
     ownControl_.assign(sc::Words(slots), 0);
     control = ownControl_.data();
@@ -100,9 +104,20 @@ void StreamEngine::SubmitFree() {
 void StreamEngine::Post(uint32_t slot) {
   // A reused header starts clean: stale OptionsFlags make some drivers
   // complete the packet at once with nothing in it.
-  KSSTREAM_HEADER& h = headers_[slot];
-  std::memset(&h, 0, sizeof h);
-  h.Size = sizeof(KSSTREAM_HEADER);
+  KSSTREAM_HEADER& h = Header(slot);
+  std::memset(&h, 0, headerSize_);
+  // The pin's own header size: AVStream fails a buffer of headers that is not
+  // a multiple of its StreamHeaderSize (usbvideo.sys: KSSTREAM_HEADER +
+  // KS_FRAME_INFO).
+  h.Size = headerSize_;
+  // A time scale of 1/1 on every packet, as GStreamer's KS source sends: a
+  // driver may read PresentationTime as Time × Numerator / Denominator.
+  h.PresentationTime.Numerator = 1;
+  h.PresentationTime.Denominator = 1;
+  if (frameInfo_) {
+    auto* info = reinterpret_cast<KS_FRAME_INFO*>(reinterpret_cast<uint8_t*>(&h) + sizeof(KSSTREAM_HEADER));
+    info->ExtendedHeaderSize = headerSize_ - static_cast<uint32_t>(sizeof(KSSTREAM_HEADER));
+  }
   // FrameExtent is the caller's frame size, not the slot's: told the padded
   // size, a capture device fills the padding too (a 1764-byte frame in a
   // 1768-byte slot came back with 442 sample frames, one of them cut off
@@ -124,12 +139,12 @@ void StreamEngine::Post(uint32_t slot) {
   IoctlRequest request;
   request.code = write_ ? IOCTL_KS_WRITE_STREAM : IOCTL_KS_READ_STREAM;
   request.output = reinterpret_cast<uint8_t*>(&h);
-  request.outputLength = sizeof h;
+  request.outputLength = headerSize_;
   backend_->IoctlAsync(pin_, request, [this, slot](const IoResult& result) { OnComplete(slot, result); });
 }
 
 void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
-  const KSSTREAM_HEADER& h = headers_[slot];
+  const KSSTREAM_HEADER& h = Header(slot);
   if (nativeSink_) {
     bool resubmit;
     {
@@ -182,6 +197,15 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
     d[7] = h.PresentationTime.Denominator;
     d[8] = static_cast<double>(h.Duration);
     d[9] = static_cast<double>(completedAt);
+    if (frameInfo_) {
+      KS_FRAME_INFO info;
+      std::memcpy(&info, reinterpret_cast<const uint8_t*>(&h) + sizeof(KSSTREAM_HEADER), sizeof info);
+      d[10] = static_cast<double>(info.PictureNumber);
+      d[11] = static_cast<double>(info.DropCount);
+      d[12] = info.dwFrameFlags;
+    } else {
+      d[10] = d[11] = d[12] = 0;
+    }
     // Publishes the record: JavaScript reads the tail with Atomics.load
     // before it reads the doubles.
     Word(sc::kRecordTail).store(tail + 1);

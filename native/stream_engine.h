@@ -37,8 +37,27 @@ namespace ks {
 // One completed packet, as JavaScript receives it: kStreamRecordDoubles
 // doubles, in this order: slot, status, statusKind, dataUsed, optionsFlags,
 // presentationTime, numerator, denominator, duration, completedAtNs (steady
-// clock, comparable to process.hrtime).
-constexpr size_t kStreamRecordDoubles = 10;
+// clock, comparable to process.hrtime), then KS_FRAME_INFO's pictureNumber,
+// dropCount and dwFrameFlags (0 when the packets carry no KS_FRAME_INFO).
+constexpr size_t kStreamRecordDoubles = 13;
+
+// How a stream's packets are laid out.
+struct StreamLayout {
+  uint32_t slots = 0;
+  // Slot n starts at pool + n × slotSize; the device is told it may fill (or
+  // is given) `frameSize` bytes of it (FrameExtent), never the alignment
+  // padding after them, so FrameExtent, DataUsed, the bytes JavaScript sees
+  // and the device's position agree for every size.
+  uint32_t slotSize = 0;
+  uint32_t frameSize = 0;
+  // Bytes per stream header: the pin's StreamHeaderSize (a multiple of 8, at
+  // least sizeof(KSSTREAM_HEADER)); AVStream refuses any other multiple.
+  uint32_t headerSize = sizeof(KSSTREAM_HEADER);
+  // The header's extension is a KS_FRAME_INFO (video pins): its
+  // ExtendedHeaderSize is set and its picture number, drop count and flags
+  // are reported.
+  bool frameInfo = false;
+};
 
 // The shared control block, in uint32 words (JavaScript: a Uint32Array used
 // with Atomics). Counters wrap at 2^32; ring positions are counter % slots.
@@ -67,17 +86,13 @@ class StreamEngine {
  public:
   // `write`: the packets go out full with IOCTL_KS_WRITE_STREAM (a render
   // pin), else they come back filled by IOCTL_KS_READ_STREAM (a capture pin).
-  // Slot n starts at pool + n × slotSize; the device is told it may fill (or
-  // is given) `frameSize` bytes of it (FrameExtent), never the alignment
-  // padding after them, so FrameExtent, DataUsed, the bytes JavaScript sees
-  // and the device's position agree for every size.
   // `control` (stream_control::Words(slots) words) and `records` (slots ×
   // kStreamRecordDoubles) are shared with JavaScript; null: the engine keeps
   // its own (the native sink). `descriptors` (render only, slots ×
   // kPacketDescriptorDoubles): the length and flags of each queued slot; null:
   // every packet goes out full (the native sink).
-  StreamEngine(Backend* backend, BackendHandle pin, bool write, uint8_t* pool, uint32_t slots, uint32_t slotSize,
-               uint32_t frameSize, OverflowPolicy overflow, std::function<void()> notify, uint32_t* control = nullptr,
+  StreamEngine(Backend* backend, BackendHandle pin, bool write, uint8_t* pool, const StreamLayout& layout,
+               OverflowPolicy overflow, std::function<void()> notify, uint32_t* control = nullptr,
                double* records = nullptr, const double* descriptors = nullptr);
   ~StreamEngine();
 
@@ -112,6 +127,9 @@ class StreamEngine {
   void SubmitFree();
   void Post(uint32_t slot);
   void OnComplete(uint32_t slot, const IoResult& result);
+  KSSTREAM_HEADER& Header(uint32_t slot) {
+    return *reinterpret_cast<KSSTREAM_HEADER*>(headerWords_.data() + static_cast<size_t>(slot) * (headerSize_ / 8));
+  }
 
   Backend* backend_;
   BackendHandle pin_;
@@ -120,9 +138,11 @@ class StreamEngine {
   uint32_t slots_;
   uint32_t slotSize_;
   uint32_t frameSize_;
+  uint32_t headerSize_;
+  bool frameInfo_;
   OverflowPolicy overflow_;
   std::function<void()> notify_;
-  std::vector<KSSTREAM_HEADER> headers_;
+  std::vector<uint64_t> headerWords_;  // slots × headerSize bytes, 8-byte aligned
   std::vector<uint32_t> ownControl_;
   std::vector<double> ownRecords_;
   std::atomic<uint32_t>* control_;

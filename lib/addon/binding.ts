@@ -47,7 +47,7 @@ export interface NativeBinding {
   close(id: number): void;
   isOpen(id: number): boolean;
   openHandleCount(): number;
-  streamOpen(pin: number, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots: number, slotSize: number, frameSize: number, alignment: number, write: boolean, dropOldest: boolean, ready: () => void, descriptors?: Float64Array): [number, number];
+  streamOpen(pin: number, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots: number, slotSize: number, frameSize: number, alignment: number, write: boolean, dropOldest: boolean, ready: () => void, descriptors?: Float64Array, headerSize?: number, frameInfo?: boolean): [number, number];
   streamSubmit(stream: number): void;
   /** Starts a WaveRT engine (native/napi/wavert_streams.cpp): [streamId, offset, mode, bufferBytes, notificationCount, positionSource, fifoBytes]. */
   waveRtOpen(

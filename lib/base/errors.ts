@@ -40,6 +40,7 @@ const NTSTATUS_NAMES_LITERAL = {
   0xc0000230: 'STATUS_PROPSET_NOT_FOUND',
   0xc0000272: 'STATUS_NO_MATCH',
   0xc00002b6: 'STATUS_DEVICE_REMOVED',
+  0xc0000206: 'STATUS_INVALID_BUFFER_SIZE',
 } as const;
 const NTSTATUS_NAMES: Record<number, string> = NTSTATUS_NAMES_LITERAL;
 
@@ -74,6 +75,7 @@ const WIN32_NAMES_LITERAL = {
   0x491: 'ERROR_NO_MATCH',
   0x139f: 'ERROR_INVALID_STATE',
   1617: 'ERROR_DEVICE_REMOVED',
+  1784: 'ERROR_INVALID_USER_BUFFER',
   120: 'ERROR_CALL_NOT_IMPLEMENTED',
 } as const;
 const WIN32_NAMES: Record<number, string> = WIN32_NAMES_LITERAL;
@@ -129,6 +131,7 @@ export const NTSTATUS_TO_WIN32: Readonly<Record<number, number>> = {
   0xc0000230: 1170, // STATUS_PROPSET_NOT_FOUND → ERROR_SET_NOT_FOUND
   0xc0000272: 0x491,
   0xc00002b6: 1617,
+  0xc0000206: 1784, // a stream header buffer KsProbeStreamIrp refuses
 };
 
 function hex(value: number): string {

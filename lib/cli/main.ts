@@ -17,6 +17,7 @@ import { inspect, list, type Output } from './inspect-command';
 import { capture } from './capture-command';
 import { render } from './render-command';
 import { profile } from './profile-command';
+import { controls, parseControlSetting, type ControlSetting } from './controls-command';
 import '../profiles/replay-profile'; // KS_EMULATOR_PROFILES: loads the named profiles before the first enumeration
 import { FORMAT_HELP } from './format-option';
 
@@ -165,6 +166,31 @@ function program(io: Output & { progress?(line: string): void }, result: { code:
     .action((spec: string, options: { out: string; anonymize?: boolean; follow?: boolean; openPins?: boolean; backend?: BackendName }) => {
       checkOutputPath(options.out);
       profile(resolveDevice(spec, options.backend), options, io);
+    });
+
+  command('controls')
+    .description('list a camera\'s controls (brightness, contrast, ..., zoom, exposure, focus) with range, step, default and mode; name=value pairs set them first')
+    .argument('<device>', DEVICE_HELP)
+    .argument('[settings...]', 'name=value (an integer) or name=auto, e.g. brightness=20 focus=auto')
+    .addOption(new Option('--node <id>', 'address a topology node (processing unit, camera terminal) through KSP_NODE').argParser(pinNumber))
+    .addOption(backendOption())
+    .option('--json', 'print JSON for machines')
+    .addHelpText('after', '\nEvery setting is checked against the device\'s ranges before the first one is sent.')
+    .action((spec: string, texts: string[], options: { node?: number; backend?: BackendName; json?: boolean }) => {
+      let settings: ControlSetting[];
+      try {
+        settings = texts.map(parseControlSetting);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      const device = resolveDevice(spec, options.backend);
+      try {
+        controls(device, settings, options, io);
+      } catch (e) {
+        // A value outside the device's range is a mistake on the command line.
+        if (e instanceof RangeError || e instanceof TypeError) throw new UsageError(e.message);
+        throw e;
+      }
     });
 
   return cli;

@@ -32,6 +32,7 @@ import { isEmulatedPath, resolveBackend, type BackendName } from '../addon/backe
 import { findDevice } from './devices';
 import { negotiateFormat, type FormatNegotiation } from './negotiate';
 import { KsPin } from './pin';
+import { listCameraControls, readCameraControl, writeCameraControl, type CameraControl, type CameraControlName, type CameraControlOptions } from './camera-controls';
 import type { CreatedWith } from './allocator';
 
 export const KSPIN_CONNECT_SIZE = 72;
@@ -373,6 +374,28 @@ export class KsFilter extends KsHandle {
     } catch (e) {
       throw this.explainNodeFailure(e, nodeId);
     }
+  }
+
+  /**
+   * The camera controls the device answers (PROPSETID_VIDCAP_VIDEOPROCAMP and
+   * _CAMERACONTROL): each with its range, step, default, value and auto/manual
+   * modes; `{ nodeId }` asks a topology node through the _NODE_S form.
+   */
+  cameraControls(options?: CameraControlOptions): CameraControl[] {
+    this.idFor('list camera controls');
+    return listCameraControls(this, options);
+  }
+
+  /** One camera control ('brightness', 'focus', ...); a KsError (STATUS_NOT_FOUND, ...) when the device lacks it. */
+  cameraControl(name: CameraControlName, options?: CameraControlOptions): CameraControl {
+    this.idFor('get camera control');
+    return readCameraControl(this, name, options);
+  }
+
+  /** Sets a camera control to a value (manual) or 'auto'; values outside the device's range are a RangeError, never sent. */
+  setCameraControl(name: CameraControlName, value: number | 'auto', options?: CameraControlOptions): void {
+    this.idFor('set camera control');
+    writeCameraControl(this, name, value, options);
   }
 
   /** pinInfo for every pin factory. */

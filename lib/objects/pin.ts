@@ -2,7 +2,7 @@
 import { checkInteger } from '../base/validate';
 import { KsError } from '../base/errors';
 import { PIN_STATES, type PinState } from '../structs/ks-state';
-import { GENERIC_READ, KSEVENT_CONNECTION, KSEVENTSETID, KSPROPERTY_CONNECTION, KSPROPERTY_STREAM, KSPROPSETID, KSSTATE } from '../structs/constants';
+import { GENERIC_READ, KSEVENT_CONNECTION, KSEVENTSETID, KSPROPERTY_CONNECTION, KSPROPERTY_STREAM, KSPROPERTY_STREAMINTERFACE, KSPROPSETID, KSSTATE } from '../structs/constants';
 import type { KsEventListener, KsEventSubscription } from './events';
 import { type DataFormat, decodeDataFormat } from '../formats/data-format';
 import { AllocatorFraming, ALLOCATOR_FRAMING_SIZE, type AllocatorFramingInit, validateCreateFraming } from '../structs/framing';
@@ -12,7 +12,18 @@ import { KsAllocator, type CreatedWith } from './allocator';
 import { createClockOn, KsClock } from './clock';
 import { decodeAllocatorFramingEx, type AllocatorFramingEx } from '../structs/framing-ex';
 import type { BackendName } from '../addon/backend';
-import { CaptureStream, KSSTREAM_HEADER_OPTIONSF, type CaptureOptions } from '../streaming/capture-stream';
+import { CaptureStream, KSSTREAM_HEADER_OPTIONSF, type CaptureOptions, type CaptureSetup } from '../streaming/capture-stream';
+import {
+  captureFraming,
+  type CaptureFraming,
+  type CapturePinFacts,
+  DEFAULT_ALIGNMENT,
+  DEFAULT_PACKETS,
+  documentedFrameSize,
+  isVideo,
+  streamHeaderSize,
+  VIDEO_STREAM_HEADER_SIZE,
+} from '../streaming/capture-defaults';
 import { RenderStream, type PacketOptions, type RenderOptions } from '../streaming/render-stream';
 import { Readable, Writable } from 'stream';
 import { WaveRtRenderStream } from '../streaming/wavert-render';
@@ -481,18 +492,63 @@ export class KsPin extends KsHandle {
     return { packets, frameSize, alignment, prime };
   }
 
-  private captureOptions(options: CaptureOptions): Required<CaptureOptions> {
+  /**
+   * The size of each stream header this pin takes: KSPROPSETID_StreamInterface
+   * / HEADERSIZE where the pin answers it (KSPIN.StreamHeaderSize), else the
+   * documented size for its major type — KSSTREAM_HEADER (56 bytes on x64), or
+   * KSSTREAM_HEADER + KS_FRAME_INFO (128) for video. frames() sends headers of
+   * this size; AVStream refuses any other.
+   */
+  streamHeaderSize(): number {
+    return streamHeaderSize(this.#captureFacts());
+  }
+
+  /**
+   * Where frames() takes its defaults from: ALLOCATORFRAMING_EX's first item,
+   * else the legacy ALLOCATORFRAMING, else documented defaults (`source`
+   * says which); frames / frameSize 0 mean "no requirement".
+   */
+  captureFraming(): CaptureFraming {
+    return captureFraming(this.#captureFacts());
+  }
+
+  #captureFacts(): CapturePinFacts {
+    return {
+      dataFormat: this.dataFormat,
+      allocatorFramingEx: () => this.allocatorFramingEx(),
+      allocatorFraming: () => this.allocatorFraming(),
+      headerSizeProperty: () => {
+        const reply = this.getProperty(KSPROPSETID.StreamInterface, KSPROPERTY_STREAMINTERFACE.HEADERSIZE, { size: 4 });
+        if (reply.length < 4) throw new KsError('ERR_MALFORMED_REPLY', 'get stream header size', `HEADERSIZE is a ULONG (4 bytes), got ${reply.length}`);
+        return reply.readUInt32LE(0);
+      },
+    };
+  }
+
+  private captureOptions(options: CaptureOptions): CaptureSetup {
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
-    let framing: AllocatorFraming | undefined;
-    const framingOf = () => (framing ??= this.allocatorFraming());
-    const packets = checkInteger(options.packets ?? Math.max(framingOf().frames, 4), 'packets', 1, 4096);
-    const frameSize = checkInteger(options.frameSize ?? framingOf().frameSize, 'frameSize', 1, 0x40000000);
-    const alignment = checkInteger(options.alignment ?? Math.max(framingOf().alignmentBytes, 8), 'alignment', 1, 4096);
+    let framing: CaptureFraming | undefined;
+    const framingOf = () => (framing ??= this.captureFraming());
+    const packets = checkInteger(options.packets ?? (framingOf().frames || DEFAULT_PACKETS), 'packets', 1, 4096);
+    let frameSize = options.frameSize;
+    if (frameSize === undefined) {
+      const documented = documentedFrameSize(this.dataFormat);
+      frameSize = framingOf().frameSize || documented;
+      // A video buffer holds a whole picture, whatever the framing says.
+      if (isVideo(this.dataFormat)) frameSize = Math.max(frameSize, documented);
+      if (frameSize === 0) {
+        throw new RangeError('frameSize: the pin states no frame size (no framing property, no sample size in its format); give frameSize in 1..0x40000000');
+      }
+    }
+    frameSize = checkInteger(frameSize, 'frameSize', 1, 0x40000000);
+    const alignment = checkInteger(options.alignment ?? Math.max(framingOf().alignment, DEFAULT_ALIGNMENT), 'alignment', 1, 4096);
     if ((alignment & (alignment - 1)) !== 0) throw new RangeError(`alignment must be a power of two in 1..4096, got ${alignment}`);
     const overflow = options.overflow ?? 'pause';
     if (overflow !== 'pause' && overflow !== 'drop-oldest') throw new RangeError(`overflow must be "pause" or "drop-oldest", got ${JSON.stringify(overflow)}`);
     const spinMicroseconds = checkInteger(options.spinMicroseconds ?? 0, 'spinMicroseconds', 0, 1_000_000);
-    return { packets, frameSize, alignment, overflow, spinMicroseconds };
+    const headerSize = this.streamHeaderSize();
+    const frameInfo = isVideo(this.dataFormat) && headerSize >= VIDEO_STREAM_HEADER_SIZE;
+    return { packets, frameSize, alignment, overflow, spinMicroseconds, headerSize, frameInfo };
   }
 
   /** frames() on a WaveRT pin: the engine allocates, registers and runs the pin itself, and takes it back to STOP. */
@@ -509,7 +565,7 @@ export class KsPin extends KsHandle {
     if (overflow !== 'pause' && overflow !== 'drop-oldest') throw new RangeError(`overflow must be "pause" or "drop-oldest", got ${JSON.stringify(overflow)}`);
     const spinMicroseconds = checkInteger(options.spinMicroseconds ?? 0, 'spinMicroseconds', 0, 1_000_000);
     let stream: CaptureStream;
-    stream = new CaptureStream(id, { packets, frameSize, alignment, overflow, spinMicroseconds }, () => this.#captures.delete(stream), (...args) => {
+    stream = new CaptureStream(id, { packets, frameSize, alignment, overflow, spinMicroseconds, headerSize: 0, frameInfo: false }, () => this.#captures.delete(stream), (...args) => {
       const [pool, control, records, slots, slotSize, , align, dropOldest, ready] = args;
       const started = callNative('start WaveRT capture', () =>
         native.waveRtOpen(id, true, pool, control, records, slots, slotSize, align, dropOldest, ready, start.mode, start.fallbackToPolled, start.bufferBytes, start.notificationCount, start.sampleRate, start.blockAlign),

@@ -9,14 +9,32 @@ import { KsError, StatusKind, statusCancelled, statusOk, statusStopped } from '.
 import { native } from '../addon/binding';
 import { ARMED, FREE_HEAD, FREE_RING, FREE_TAIL, IN_FLIGHT, KSSTREAM_HEADER_OPTIONSF, RECORD, RECORD_HEAD, RECORD_TAIL } from './stream-control';
 
+/** KS_VIDEO_FLAG_* (KS_FRAME_INFO.dwFrameFlags, ksmedia.h). FRAME and I_FRAME are 0: an uncompressed whole frame has no flag set. */
+export const KS_VIDEO_FLAG = {
+  FRAME: 0x0,
+  FIELD1: 0x1,
+  FIELD2: 0x2,
+  I_FRAME: 0x0,
+  P_FRAME: 0x10,
+  B_FRAME: 0x20,
+} as const;
+
 export { KSSTREAM_HEADER_OPTIONSF };
 
 export type OverflowPolicy = 'pause' | 'drop-oldest';
 
 export interface CaptureOptions {
-  /** Packets in flight (the pool's slots). Default: the pin's framing Frames, at least 4. */
+  /**
+   * Packets in flight (the pool's slots). Default: the pin's framing Frames
+   * (ALLOCATORFRAMING_EX's first item, else the legacy ALLOCATORFRAMING), or
+   * 4 where neither states one. More than the framing's Frames only when asked.
+   */
   packets?: number;
-  /** Bytes per packet. Default: the pin's framing FrameSize. */
+  /**
+   * Bytes per packet (FrameExtent). Default: the framing's frame size (_EX:
+   * MaxFrameSize), else 10 ms of audio or one picture of video; a video
+   * default is never below the picture size.
+   */
   frameSize?: number;
   /** Buffer alignment in bytes (a power of two). Default: the framing's FileAlignment + 1, at least 8. */
   alignment?: number;
@@ -52,6 +70,16 @@ export class Frame {
   index = 0;
   /** When the native engine saw the packet complete (ns, the clock of process.hrtime.bigint()). */
   completedAtNs = 0;
+  /**
+   * KS_FRAME_INFO.PictureNumber (video pins): pictures the device has
+   * captured since RUN, dropped ones included, counting from 0. Undefined when
+   * the packets carry no KS_FRAME_INFO (audio).
+   */
+  pictureNumber: number | undefined = undefined;
+  /** KS_FRAME_INFO.DropCount (video pins): pictures the device dropped since RUN. */
+  dropCount: number | undefined = undefined;
+  /** KS_FRAME_INFO.dwFrameFlags (video pins): KS_VIDEO_FLAG_* (see KS_VIDEO_FLAG). */
+  frameFlags: number | undefined = undefined;
   /** @internal */ readonly slot: number;
   /** @internal */ released = true;
   /** @internal */ held = false;
@@ -67,7 +95,12 @@ export class Frame {
   }
 
   /** @internal */
-  fill(records: Float64Array, at: number, index: number): void {
+  fill(records: Float64Array, at: number, index: number, frameInfo: boolean): void {
+    if (frameInfo) {
+      this.pictureNumber = records[at + 10];
+      this.dropCount = records[at + 11];
+      this.frameFlags = records[at + 12];
+    }
     this.dataUsed = Math.min(records[at + 3], this.#slotView.length);
     this.data = this.dataUsed === this.#slotView.length ? this.#slotView : this.#slotView.subarray(0, this.dataUsed);
     this.flags = records[at + 4];
@@ -130,6 +163,14 @@ export type CaptureOpener = (
   ready: () => void,
 ) => [number, number];
 
+/** @internal CaptureOptions resolved, with the pin's stream header layout. */
+export interface CaptureSetup extends Required<CaptureOptions> {
+  /** Bytes per stream header (the pin's StreamHeaderSize). */
+  headerSize: number;
+  /** Whether each header carries a KS_FRAME_INFO (video pins). */
+  frameInfo: boolean;
+}
+
 type Waiter = { resolve: (r: IteratorResult<Frame>) => void; reject: (e: unknown) => void };
 
 /**
@@ -140,6 +181,9 @@ type Waiter = { resolve: (r: IteratorResult<Frame>) => void; reject: (e: unknown
 export class CaptureStream implements AsyncIterableIterator<Frame> {
   readonly packets: number;
   readonly frameSize: number;
+  /** Bytes per stream header sent with each packet (the pin's StreamHeaderSize). */
+  readonly headerSize: number;
+  readonly #frameInfo: boolean;
   readonly #streamId: number;
   readonly #frames: Frame[] = [];
   readonly #records: Float64Array;
@@ -160,12 +204,14 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
   readonly #onEnd: () => void;
 
   /** @internal use KsPin.frames() */
-  constructor(pinId: number, options: Required<CaptureOptions>, onEnd: () => void, open?: CaptureOpener) {
+  constructor(pinId: number, options: CaptureSetup, onEnd: () => void, open?: CaptureOpener) {
     const { packets, frameSize, alignment } = options;
     const slotSize = Math.ceil(frameSize / alignment) * alignment;
     const pool = new ArrayBuffer(packets * slotSize + alignment);
     this.packets = packets;
     this.frameSize = frameSize;
+    this.headerSize = options.headerSize;
+    this.#frameInfo = options.frameInfo;
     this.#onEnd = onEnd;
     // Shared with the engine, which keeps raw pointers: explicit ArrayBuffers
     // are never on the V8 heap, so their memory cannot move.
@@ -182,7 +228,9 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     this.#freeTail = packets;
     Atomics.store(this.#control, FREE_TAIL, packets);
     const opener: CaptureOpener =
-      open ?? ((...args) => native.streamOpen(pinId, args[0], args[1], args[2], args[3], args[4], args[5], args[6], false, args[7], args[8]));
+      open ??
+      ((...args) =>
+        native.streamOpen(pinId, args[0], args[1], args[2], args[3], args[4], args[5], args[6], false, args[7], args[8], undefined, options.headerSize, options.frameInfo));
     const [streamId, offset] = opener(pool, this.#control, this.#records, packets, slotSize, frameSize, alignment, this.#dropOldest, () => this.#onReady());
     this.#streamId = streamId;
     for (let slot = 0; slot < packets; slot++) this.#frames.push(new Frame(this, slot, new Uint8Array(pool, offset + slot * slotSize, frameSize)));
@@ -375,7 +423,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
         return;
       }
       const frame = this.#frames[source[at]];
-      frame.fill(source, at, this.#delivered++);
+      frame.fill(source, at, this.#delivered++, this.#frameInfo);
       this.#ready.push(frame.slot);
     }
     if (!this.#dropOldest) {

@@ -4,8 +4,11 @@
  * RECORD doubles, and for render a descriptor of DESCRIPTOR doubles per slot.
  */
 
-/** Doubles per completion record: slot, status, statusKind, dataUsed, optionsFlags, presentationTime, numerator, denominator, duration, completedAtNs. */
-export const RECORD = 10;
+/**
+ * Doubles per completion record: slot, status, statusKind, dataUsed, optionsFlags, presentationTime, numerator,
+ * denominator, duration, completedAtNs, then KS_FRAME_INFO's pictureNumber, dropCount and dwFrameFlags (0 without one).
+ */
+export const RECORD = 13;
 /** Doubles per render slot descriptor: DataUsed, OptionsFlags, PresentationTime, reserved. */
 export const DESCRIPTOR = 4;
 

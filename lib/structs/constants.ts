@@ -64,6 +64,7 @@ export const KSPROPSETID = {
   /** KSPROPSETID_Connection */ Connection: '{1D58C920-AC9B-11CF-A5D6-28DB04C10000}',
   /** KSPROPSETID_Stream */ Stream: '{65AABA60-98AE-11CF-A10D-0020AFD156E4}',
   /** KSPROPSETID_StreamAllocator */ StreamAllocator: '{CF6E4342-EC87-11CF-A130-0020AFD156E4}',
+  /** KSPROPSETID_StreamInterface: the pin's stream header size */ StreamInterface: '{1FDD8EE1-9CD3-11D0-82AA-0000F822FE8A}',
   /** KSPROPSETID_Topology */ Topology: '{720D4AC0-7533-11D0-A5D6-28DB04C10000}',
   /** KSPROPSETID_General */ General: '{1464EDA5-6A8F-11D1-9AA7-00A0C9223196}',
   /** KSPROPSETID_Clock */ Clock: '{DF12A4C0-AC17-11CF-A5D6-28DB04C10000}',
@@ -147,6 +148,10 @@ export const KSNODETYPE = {
   PEAKMETER: '{A085651E-5F0D-4B36-A869-D195D6AB4B9E}',
   SPEAKER: '{DFF21CE1-F70F-11D0-B917-00A0C9223196}',
   MICROPHONE: '{DFF21BE1-F70F-11D0-B917-00A0C9223196}',
+  /** A UVC processing unit (brightness, contrast, ...: PROPSETID_VIDCAP_VIDEOPROCAMP), as usbvideo.sys names it. */
+  VIDEO_PROCESSING: '{DFF229E5-F70F-11D0-B917-00A0C9223196}',
+  /** A UVC camera terminal (zoom, exposure, focus, ...: PROPSETID_VIDCAP_CAMERACONTROL). */
+  VIDEO_CAMERA_TERMINAL: '{DFF229E6-F70F-11D0-B917-00A0C9223196}',
 } as const satisfies Record<string, Guid>;
 
 /** KSFILTER_NODE: a topology connection end that is one of the filter's own pins. */
@@ -202,6 +207,9 @@ export const KSPROPERTY_PIN = {
 } as const;
 
 /** KSPROPERTY_CONNECTION_* ids. */
+/** KSPROPERTY_STREAMINTERFACE_* (KSPROPSETID_StreamInterface): HEADERSIZE, a ULONG, GET on a pin (KSPIN.StreamHeaderSize). */
+export const KSPROPERTY_STREAMINTERFACE = { HEADERSIZE: 0 } as const;
+
 export const KSPROPERTY_CONNECTION = {
   STATE: 0,
   PRIORITY: 1,

@@ -2,6 +2,8 @@
 
 #include "audio_node_controls.h"
 #include "wavert_devices.h"
+#include "../ks_frame_info.h"
+#include "camera_controls.h"
 
 #include <cstring>
 #include <mutex>
@@ -70,20 +72,12 @@ void DeleteDeviceAllocator(void* context) {
   delete allocator;
 }
 
-std::vector<uint8_t> PcmRange(uint32_t maxChannels, uint32_t minBits, uint32_t maxBits, uint32_t minRate,
-                              uint32_t maxRate) {
-  std::vector<uint8_t> range(88, 0);
-  KSDATARANGE head{};
-  head.FormatSize = 88;
-  head.MajorFormat = KSDATAFORMAT_TYPE_AUDIO;
-  head.SubFormat = KSDATAFORMAT_SUBTYPE_PCM;
-  head.Specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
-  std::memcpy(range.data(), &head, sizeof head);
-  uint32_t limits[5] = {maxChannels, minBits, maxBits, minRate, maxRate};
-  std::memcpy(range.data() + sizeof head, limits, sizeof limits);
-  return range;
-}
 
+// A model of a portcls WaveCyclic capture filter (an HD Audio or onboard codec
+// driven through standard streaming): its pins answer the legacy
+// KSPROPERTY_CONNECTION_ALLOCATORFRAMING, as WaveCyclic pins do ("framing size
+// query only valid for WaveCyclic", PortAudio's pa_win_wdmks.c), and take
+// plain 56-byte KSSTREAM_HEADERs.
 VirtualDevice AudioCaptureDevice() {
   auto memory = std::make_shared<DeviceMemory>();
   auto descriptor = std::make_shared<FilterDescriptor>();
@@ -171,8 +165,9 @@ std::vector<uint8_t> FramingEx(uint32_t frames, uint32_t minFrame, uint32_t maxF
 }
 
 // A render device: one streaming pin data flows into, and behind it a volume,
-// a mute and a DAC node on the way to the bridge pin (the analog output), as
-// a WaveRT render filter with its topology folded in.
+// a mute and a DAC node on the way to the bridge pin (the analog output): a
+// model of a portcls WaveCyclic render filter with its topology folded in. Its
+// pin answers the legacy ALLOCATORFRAMING (WaveCyclic does) and, here, _EX too.
 VirtualDevice AudioRenderDevice() {
   constexpr uint32_t kVolumeNode = 0, kMuteNode = 1, kDacNode = 2;
   constexpr uint32_t kRenderPin = 0, kBridgePin = 1;
@@ -279,11 +274,18 @@ std::vector<uint8_t> VideoRange(const Guid& subtype, int32_t width, int32_t heig
   return Bytes(range);
 }
 
-// A camera: one capture pin offering 640x480 and 1280x720 in YUY2 and NV12.
+// A camera as usbvideo.sys (AVStream) presents it: one capture pin offering
+// 640x480 and 1280x720 in YUY2 and NV12. Its stream headers are
+// KSSTREAM_HEADER + KS_FRAME_INFO (128 bytes), told through
+// KSPROPERTY_STREAMINTERFACE_HEADERSIZE and enforced as KsProbeStreamIrp does;
+// it answers ALLOCATORFRAMING_EX only.
 VirtualDevice VideoCaptureDevice() {
   auto descriptor = std::make_shared<FilterDescriptor>();
   PinDescriptor capture;
   capture.name = "Video Capture";
+  capture.model = DriverModel::AVStream;
+  capture.streamHeaderSize = kVideoStreamHeaderSize;
+  capture.answersHeaderSize = true;
   capture.dataFlow = KSPIN_DATAFLOW_OUT;
   capture.communication = KSPIN_COMMUNICATION_SINK;
   capture.category = PINNAME_CAPTURE;  // PINNAME_VIDEO_CAPTURE is the same GUID
@@ -295,13 +297,12 @@ VirtualDevice VideoCaptureDevice() {
   }
   // Only the frame sizes the sensor delivers without scaling.
   capture.constrainedDataRanges = {capture.dataRanges[1], capture.dataRanges[3]};
-  // Room for the largest frame (1280x720 YUY2).
-  capture.framing = KSALLOCATOR_FRAMING{
-      KSALLOCATOR_REQUIREMENTF_SYSTEM_MEMORY | KSALLOCATOR_REQUIREMENTF_PREFERENCES_ONLY, NonPagedPool, 4,
-      1280 * 720 * 2, FILE_QUAD_ALIGNMENT, 0};
+  // Four frames in flight; room for the smallest to the largest picture
+  // (640x480 NV12 .. 1280x720 YUY2). No legacy framing: AVStream.
   capture.framingEx = FramingEx(4, 640 * 480 * 3 / 2, 1280 * 720 * 2, FILE_QUAD_ALIGNMENT, 0);
   descriptor->pins.push_back(capture);
   descriptor->categories = {KSCATEGORY_VIDEO, KSCATEGORY_CAPTURE, KSCATEGORY_VIDEO_CAMERA};
+  AddCameraControls(*descriptor, 0);  // brightness, contrast, ... on the filter and two nodes
 
   VirtualDevice device;
   device.info.path = "\\\\?\\ROOT#KSEMULATOR#0002#{e5323777-f976-4f5b-9b55-b94699c46e44}\\camera";
@@ -312,7 +313,54 @@ VirtualDevice VideoCaptureDevice() {
   return device;
 }
 
+// A USB Audio 1.0 microphone as usbaudio.sys (AVStream) presents it: one
+// capture pin whose ranges are the device's discrete sample rates (one
+// KSDATARANGE_AUDIO per rate, as usbaudio.sys builds them from a Type I format
+// descriptor), plain 56-byte stream headers (StreamHeaderSize 0), and
+// ALLOCATORFRAMING_EX only. It does not answer HEADERSIZE (the emulator's
+// choice: a client must fall back to the documented size for audio).
+VirtualDevice UsbAudioCaptureDevice() {
+  auto descriptor = std::make_shared<FilterDescriptor>();
+  PinDescriptor capture;
+  capture.name = "Microphone";
+  capture.model = DriverModel::AVStream;
+  capture.dataFlow = KSPIN_DATAFLOW_OUT;
+  capture.communication = KSPIN_COMMUNICATION_SINK;
+  capture.category = PINNAME_CAPTURE;
+  capture.possibleInstances = 1;
+  capture.dataRanges.push_back(PcmRange(2, 16, 16, 48000, 48000));
+  capture.dataRanges.push_back(PcmRange(2, 16, 16, 44100, 44100));
+  // Eight 10 ms packets of 44.1 kHz .. 48 kHz stereo 16-bit.
+  capture.framingEx = FramingEx(8, 1764, 1920, FILE_LONG_ALIGNMENT, 0);
+  descriptor->pins.push_back(capture);
+  descriptor->categories = {KSCATEGORY_AUDIO, KSCATEGORY_CAPTURE};
+
+  VirtualDevice device;
+  // Under ROOT#KSEMULATOR# like every emulated device (EMULATED_PATH_PREFIX routes paths to the emulator).
+  device.info.path = "\\\\?\\ROOT#KSEMULATOR#0004#{6994ad04-93ef-11d0-a3cc-00a0c9223196}\\usbaudio";
+  device.info.friendlyName = "KS Emulator USB PnP Sound Device";
+  device.info.instanceId = "ROOT\\KSEMULATOR\\0004";
+  device.info.categories = {KSCATEGORY_AUDIO, KSCATEGORY_CAPTURE};
+  device.descriptor = descriptor;
+  return device;
+}
+
 }  // namespace
+
+std::vector<uint8_t> PcmRange(uint32_t maxChannels, uint32_t minBits, uint32_t maxBits, uint32_t minRate,
+                              uint32_t maxRate, uint32_t flags) {
+  std::vector<uint8_t> range(88, 0);
+  KSDATARANGE head{};
+  head.FormatSize = 88;
+  head.Flags = flags;
+  head.MajorFormat = KSDATAFORMAT_TYPE_AUDIO;
+  head.SubFormat = KSDATAFORMAT_SUBTYPE_PCM;
+  head.Specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
+  std::memcpy(range.data(), &head, sizeof head);
+  uint32_t limits[5] = {maxChannels, minBits, maxBits, minRate, maxRate};
+  std::memcpy(range.data() + sizeof head, limits, sizeof limits);
+  return range;
+}
 
 // A clock device, as the kernel's system clock is: no pins, and clock create
 // requests on the filter itself for a clock that always runs.
@@ -335,6 +383,7 @@ std::vector<VirtualDevice> BuildDeviceCatalog() {
   devices.push_back(VideoCaptureDevice());
   devices.push_back(ClockDevice());
   devices.push_back(ModeAwareMicrophoneDevice());
+  devices.push_back(UsbAudioCaptureDevice());
   for (auto& device : BuildWaveRtEndpoints()) devices.push_back(std::move(device));
   return devices;
 }

@@ -22,6 +22,11 @@ std::vector<VirtualDevice> BuildDeviceCatalog();
 // mode_aware_microphone.cpp: ranges with signal-processing-mode attribute lists.
 VirtualDevice ModeAwareMicrophoneDevice();
 
+// A KSDATARANGE_AUDIO for PCM (88 bytes); `flags` is KSDATARANGE.Flags (KSDATARANGE_ATTRIBUTES when an attribute
+// list follows the range).
+std::vector<uint8_t> PcmRange(uint32_t maxChannels, uint32_t minBits, uint32_t maxBits, uint32_t minRate,
+                              uint32_t maxRate, uint32_t flags = 0);
+
 // KSPROPSETID_EmulatorDiagnostics is declared in emu_object.h.
 constexpr uint32_t KSPROPERTY_EMULATOR_DEVICE_MEMORY = 0;
 

@@ -1,5 +1,7 @@
 #include "emu_object.h"
 
+#include "../ks_camera_controls.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -9,8 +11,8 @@ namespace ks::emu {
 
 namespace {
 
-constexpr uint32_t kPropertyTypeMask =
-    KSPROPERTY_TYPE_GET | KSPROPERTY_TYPE_SET | KSPROPERTY_TYPE_SETSUPPORT | KSPROPERTY_TYPE_BASICSUPPORT;
+constexpr uint32_t kPropertyTypeMask = KSPROPERTY_TYPE_GET | KSPROPERTY_TYPE_SET | KSPROPERTY_TYPE_SETSUPPORT |
+                                       KSPROPERTY_TYPE_BASICSUPPORT | KSPROPERTY_TYPE_DEFAULTVALUES;
 
 // KSPROPERTY_TYPE_BASICSUPPORT answered with just the access flags (a ULONG),
 // which KS accepts as the short form of KSPROPERTY_DESCRIPTION.
@@ -97,6 +99,9 @@ uint32_t Object::DispatchProperty(Irp& irp) {
       }
       return ReturnValue(request, &access, sizeof access);
     }
+    case KSPROPERTY_TYPE_DEFAULTVALUES:
+      if (!item->defaultValues) return STATUS_INVALID_PARAMETER;
+      return item->defaultValues(request);
     default:
       return STATUS_INVALID_PARAMETER;
   }

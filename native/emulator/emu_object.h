@@ -71,6 +71,10 @@ struct PropertyItem {
   // Optional: answers KSPROPERTY_TYPE_BASICSUPPORT itself (value ranges,
   // a driver's own form); empty: the standard answer from get and set_.
   Handler support = nullptr;
+  // Optional: answers KSPROPERTY_TYPE_DEFAULTVALUES (a KSPROPERTY_DESCRIPTION
+  // and the default-value member lists); empty: the request is refused as an
+  // unknown type.
+  Handler defaultValues = nullptr;
 };
 
 struct MethodItem {

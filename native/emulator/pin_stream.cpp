@@ -4,6 +4,7 @@
 
 #include "caller_memory.h"
 #include "device_catalog.h"
+#include "../ks_frame_info.h"
 #include "../plant_faults.h"
 
 namespace ks::emu {
@@ -22,7 +23,8 @@ int64_t ToHundredNs(uint64_t frames, uint32_t rate) {
 
 }  // namespace
 
-PinStream::PinStream(bool capture, const std::vector<uint8_t>& format) : capture_(capture) {
+PinStream::PinStream(bool capture, const std::vector<uint8_t>& format, uint32_t avstreamHeaderSize)
+    : capture_(capture), avstreamHeaderSize_(avstreamHeaderSize) {
   KSDATAFORMAT head{};
   if (format.size() >= sizeof head) std::memcpy(&head, format.data(), sizeof head);
   if (capture_ && head.MajorFormat == KSDATAFORMAT_TYPE_VIDEO) {
@@ -81,6 +83,17 @@ void PinStream::AddProperties(std::vector<PropertyItem>& properties) {
         wake_.notify_all();
         return STATUS_SUCCESS;
       }});
+  properties.push_back(PropertyItem{KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_STREAM_HEADERS,
+                                    sizeof(KSPROPERTY), sizeof(EmulatorStreamHeaders),
+                                    [this](Request& r) {
+                                      EmulatorStreamHeaders copy;
+                                      {
+                                        std::lock_guard<std::mutex> lock(mutex_);
+                                        copy = headersSeen_;
+                                      }
+                                      return ReturnValue(r, &copy, sizeof copy);
+                                    },
+                                    nullptr});
   if (capture_ && !video_) {
     properties.push_back(PropertyItem{
         KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_CAPTURE_SIGNAL, sizeof(KSPROPERTY), sizeof(uint32_t),
@@ -117,8 +130,52 @@ void PinStream::AddProperties(std::vector<PropertyItem>& properties) {
   }
 }
 
+// The emulator's diagnostics of what clients send: every whole 56-byte
+// header's time scale, before any check refuses the request.
+void PinStream::CountHeaders(const Irp& irp) {
+  if (irp.output == nullptr || irp.outputLength < sizeof(KSSTREAM_HEADER)) return;
+  uint32_t size;
+  std::memcpy(&size, irp.output, sizeof size);
+  if (size < sizeof(KSSTREAM_HEADER)) size = sizeof(KSSTREAM_HEADER);
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (uint32_t offset = 0; offset + sizeof(KSSTREAM_HEADER) <= irp.outputLength; offset += size) {
+    KSTIME time;
+    std::memcpy(&time, irp.output + offset + offsetof(KSSTREAM_HEADER, PresentationTime), sizeof time);
+    headersSeen_.Headers++;
+    if (time.Numerator == 0 || time.Denominator == 0) headersSeen_.UnscaledTimes++;
+  }
+}
+
+// AVStream probes every stream IRP with KsProbeStreamIrp(Irp, flags,
+// Pin->StreamHeaderSize) before the minidriver sees it. ReactOS's
+// implementation (drivers/ksfilter/ks/irp.c) raises STATUS_INVALID_BUFFER_SIZE
+// for a header whose Size is not HeaderSize, for a buffer too short for the
+// header, and, on reads, for a nonzero DataUsed; nonzero OptionsFlags on a
+// read is STATUS_INVALID_PARAMETER. Microsoft's documentation: "it is assumed
+// that the entire buffer passed is a multiple of this header size", so a
+// buffer that is not is refused the same way. A 56-byte header sent to a video
+// pin whose headers are 128 bytes fails here.
+uint32_t PinStream::ProbeAvStreamHeaders(const Irp& irp) const {
+  const uint32_t size = avstreamHeaderSize_;
+  if (irp.output == nullptr || irp.outputLength == 0 || irp.outputLength % size != 0) return STATUS_INVALID_BUFFER_SIZE;
+  for (uint32_t offset = 0; offset < irp.outputLength; offset += size) {
+    KSSTREAM_HEADER header;
+    std::memcpy(&header, irp.output + offset, sizeof header);
+    if (header.Size != size) return STATUS_INVALID_BUFFER_SIZE;
+    if (capture_ && header.DataUsed != 0) return STATUS_INVALID_BUFFER_SIZE;
+    if (capture_ && header.OptionsFlags != 0) return STATUS_INVALID_PARAMETER;
+    if (!capture_ && header.DataUsed > header.FrameExtent) return STATUS_INVALID_BUFFER_SIZE;
+  }
+  return STATUS_SUCCESS;
+}
+
 uint32_t PinStream::Queue(Irp& irp) {
   if (irp.code != (capture_ ? IOCTL_KS_READ_STREAM : IOCTL_KS_WRITE_STREAM)) return STATUS_INVALID_DEVICE_REQUEST;
+  CountHeaders(irp);
+  if (avstreamHeaderSize_ != 0) {
+    const uint32_t probed = ProbeAvStreamHeaders(irp);
+    if (probed != STATUS_SUCCESS) return probed;
+  }
   if (irp.output == nullptr || irp.outputLength < sizeof(KSSTREAM_HEADER)) return STATUS_INVALID_PARAMETER;
   uint32_t size;
   std::memcpy(&size, irp.output, sizeof size);
@@ -145,7 +202,7 @@ uint32_t PinStream::Queue(Irp& irp) {
     if (quit_) return STATUS_DEVICE_NOT_CONNECTED;
     // A stopped pin takes no I/O; ACQUIRE and PAUSE queue it until RUN.
     if (stopped_) return STATUS_INVALID_DEVICE_STATE;
-    queue_.push_back(Pending{irp.output, irp.outputLength, std::move(irp.complete)});
+    queue_.push_back(Pending{irp.output, irp.outputLength, std::move(irp.complete), std::chrono::steady_clock::now()});
   }
   wake_.notify_one();
   return STATUS_PENDING;
@@ -164,6 +221,7 @@ void PinStream::StateChanged(uint32_t state) {
     // STOP flushes the queue and rewinds the stream.
     CancelQueued(lock);
     position_ = 0;
+    droppedPictures_ = 0;
     discontinuity_ = true;
     return;
   }
@@ -202,6 +260,9 @@ void PinStream::Worker() {
       // Complete each buffer when its last sample would have been captured or played.
       const auto duration = RealTimeDuration(irp);
       const auto now = std::chrono::steady_clock::now();
+      // Pictures due before this buffer was sent are lost (a worker that is
+      // merely late, on a loaded machine, drops nothing).
+      if (video_) CountDroppedPictures(irp.queuedAt);
       // A stream starved of buffers does not catch up in a burst.
       if (due_ < now - std::chrono::milliseconds(50)) due_ = now;
       const auto target = due_ + duration;
@@ -230,6 +291,18 @@ void PinStream::Worker() {
     busy_ = false;
     idle_.notify_all();
   }
+}
+
+// A camera captures on its own clock: a picture that falls due while no
+// buffer is queued is lost, and the next buffer gets a later picture with a
+// larger PictureNumber and DropCount (KS_FRAME_INFO).
+void PinStream::CountDroppedPictures(std::chrono::steady_clock::time_point queuedAt) {
+  const auto interval = std::chrono::nanoseconds(static_cast<uint64_t>(videoLayout_.avgTimePerFrame) * 100);
+  if (interval.count() <= 0 || queuedAt <= due_ + interval) return;
+  const uint64_t missed = static_cast<uint64_t>((queuedAt - due_) / interval);
+  position_ += missed;
+  droppedPictures_ += missed;
+  due_ += interval * static_cast<int64_t>(missed);
 }
 
 std::chrono::nanoseconds PinStream::RealTimeDuration(const Pending& irp) const {
@@ -272,6 +345,19 @@ uint32_t PinStream::Process(Pending& irp, bool discontinuity, CaptureSignal sign
       }
       return STATUS_ACCESS_VIOLATION;
     }
+    if (video_ && size >= kVideoStreamHeaderSize) {
+      // The picture's KS_FRAME_INFO after the header, as usbvideo.sys fills
+      // it: PictureNumber and DropCount since RUN (FillVideoCapture has moved
+      // position_ past this picture), an uncompressed whole frame (flags
+      // KS_VIDEO_FLAG_FRAME | KS_VIDEO_FLAG_I_FRAME, both 0). The client's
+      // ExtendedHeaderSize and the DirectDraw fields are left as sent.
+      KS_FRAME_INFO info;
+      std::memcpy(&info, irp.headers + offset + sizeof header, sizeof info);
+      info.dwFrameFlags = KS_VIDEO_FLAG_FRAME | KS_VIDEO_FLAG_I_FRAME;
+      info.PictureNumber = static_cast<int64_t>(position_ - 1);
+      info.DropCount = static_cast<int64_t>(droppedPictures_);
+      std::memcpy(irp.headers + offset + sizeof header, &info, sizeof info);
+    }
     std::memcpy(irp.headers + offset, &header, sizeof header);
     discontinuity = false;
   }
@@ -299,6 +385,7 @@ bool PinStream::FillVideoCapture(KSSTREAM_HEADER& header, bool discontinuity) {
   // drawn here, then copied out through the checked copy.
   scratch_.resize(videoLayout_.imageBytes);
   FillVideoTestFrame(videoLayout_, KS_FAULT(VIDEO_REPEATS_FRAME) ? position_ / 2 : position_, scratch_.data());
+  if (videoEffects_) videoEffects_(videoLayout_, scratch_.data());
   if (!CopyToCaller(header.Data, scratch_.data(), scratch_.size())) return false;
   const int64_t interval = videoLayout_.avgTimePerFrame;
   header.DataUsed = videoLayout_.imageBytes;

@@ -27,6 +27,14 @@ namespace ks::emu {
 constexpr uint32_t KSPROPERTY_EMULATOR_RENDER_STATS = 1;  // GET: EmulatorRenderStats
 constexpr uint32_t KSPROPERTY_EMULATOR_PACING = 2;        // GET/SET ULONG: 1 real time (default), 0 unthrottled
 constexpr uint32_t KSPROPERTY_EMULATOR_CAPTURE_SIGNAL = 3;  // GET/SET ULONG CaptureSignal (audio capture pins)
+constexpr uint32_t KSPROPERTY_EMULATOR_STREAM_HEADERS = 5;  // GET: EmulatorStreamHeaders
+
+// What the pin saw of the stream headers it was sent (since it was created).
+struct EmulatorStreamHeaders {
+  uint64_t Headers;         // headers queued
+  uint64_t UnscaledTimes;   // of them, with PresentationTime.Numerator or Denominator 0 (clients should send 1/1)
+};
+static_assert(sizeof(EmulatorStreamHeaders) == 16, "EmulatorStreamHeaders");
 
 struct EmulatorRenderStats {
   uint64_t Frames;
@@ -40,8 +48,10 @@ static_assert(sizeof(EmulatorRenderStats) == 32, "EmulatorRenderStats");
 class PinStream {
  public:
   // `format` is the pin's KSDATAFORMAT (a WAVEFORMATEX one for audio, a
-  // VIDEOINFO/VIDEOINFO2 one for video).
-  PinStream(bool capture, const std::vector<uint8_t>& format);
+  // VIDEOINFO/VIDEOINFO2 one for video). `avstreamHeaderSize`: 0 for a
+  // portcls-style pin (any KSSTREAM_HEADER.Size of at least 56); otherwise the
+  // AVStream pin's StreamHeaderSize, which KsProbeStreamIrp enforces.
+  PinStream(bool capture, const std::vector<uint8_t>& format, uint32_t avstreamHeaderSize = 0);
   ~PinStream();
   PinStream(const PinStream&) = delete;
   PinStream& operator=(const PinStream&) = delete;
@@ -57,12 +67,15 @@ class PinStream {
   // Runs on the worker after a packet flagged end-of-stream has completed
   // (the pin generates KSEVENT_CONNECTION_ENDOFSTREAM from it).
   void OnEndOfStream(std::function<void()> handler) { endOfStream_ = std::move(handler); }
+  // What a camera's controls do to each frame after the pattern is drawn; set before RUN.
+  void OnVideoFrame(std::function<void(const VideoLayout&, uint8_t*)> effects) { videoEffects_ = std::move(effects); }
 
  private:
   struct Pending {
     uint8_t* headers;
     uint32_t length;
     IoCompletion complete;
+    std::chrono::steady_clock::time_point queuedAt;  // when the client sent it
   };
 
   void Worker();
@@ -77,8 +90,16 @@ class PinStream {
   std::chrono::nanoseconds RealTimeDuration(const Pending& irp) const;
   bool ConsumeRender(KSSTREAM_HEADER& header);
   void CancelQueued(std::unique_lock<std::mutex>& lock);
+  void CountHeaders(const Irp& irp);
+  // KsProbeStreamIrp's checks of an AVStream pin's headers (ReactOS ks/irp.c).
+  uint32_t ProbeAvStreamHeaders(const Irp& irp) const;
+  // Video: pictures the device skipped because no buffer was queued when
+  // they were due (real-time pacing only): the next buffer was sent at
+  // `queuedAt`, after them. They count in DropCount.
+  void CountDroppedPictures(std::chrono::steady_clock::time_point queuedAt);
 
   const bool capture_;
+  const uint32_t avstreamHeaderSize_;
   // Video capture: one frame per buffer, position_ counts frames.
   bool video_ = false;
   // A video format the test pattern cannot lay out: reads are refused.
@@ -89,6 +110,7 @@ class PinStream {
   uint32_t blockAlign_ = 4;
   uint32_t channels_ = 2;
   uint32_t bitsPerSample_ = 16;
+  std::function<void(const VideoLayout&, uint8_t*)> videoEffects_;
   std::vector<uint8_t> scratch_;  // the worker's: a video frame drawn, or render bytes read, before the checked copy
   std::unique_ptr<AudioTestSignal> signalSource_;  // the worker's own (audio capture)
 
@@ -104,9 +126,11 @@ class PinStream {
   bool realTime_ = true;
   bool discontinuity_ = true;  // the next buffer begins a new run (set on RUN, taken by the worker with the IRP)
   CaptureSignal signal_ = CaptureSignal::Index;
-  uint64_t position_ = 0;  // sample frames (audio) or video frames produced or consumed since the stream began
+  uint64_t position_ = 0;  // sample frames (audio) or pictures (video, dropped ones included) since the stream began
+  uint64_t droppedPictures_ = 0;  // video: KS_FRAME_INFO.DropCount since the stream began
   std::chrono::steady_clock::time_point due_;
   EmulatorRenderStats stats_{0, 0, 0xcbf29ce484222325ull, 0, 0};
+  EmulatorStreamHeaders headersSeen_{0, 0};
   std::function<void()> endOfStream_;
   bool endOfStreamSeen_ = false;  // the worker's own: the packet in hand carried end-of-stream
   std::thread worker_;

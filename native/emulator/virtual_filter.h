@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "default_allocator.h"
 #include "emu_object.h"
+#include "video_test_pattern.h"
 
 namespace ks::emu {
 
@@ -24,8 +25,26 @@ struct ExternalAllocator {
   PFNKSDELETEALLOCATOR deleteAllocator = nullptr;
 };
 
+// The driver family a pin models (docs/emulator.md).
+enum class DriverModel {
+  // portcls WaveCyclic (and the emulator's older idealized pins): answers the
+  // legacy KSPROPERTY_CONNECTION_ALLOCATORFRAMING (and _EX where framingEx is
+  // set); takes any KSSTREAM_HEADER.Size of at least 56.
+  PortClsWaveCyclic,
+  // AVStream (ks.sys with a minidriver: usbvideo.sys, usbaudio.sys): answers
+  // ALLOCATORFRAMING_EX only ("AVStream minidrivers should use _EX"), and
+  // probes stream IRPs with the pin's StreamHeaderSize as KsProbeStreamIrp does.
+  AVStream,
+};
+
 struct PinDescriptor {
   std::string name;  // KSPROPERTY_PIN_NAME
+  DriverModel model = DriverModel::PortClsWaveCyclic;
+  // AVStream: KSPIN_DESCRIPTOR_EX's StreamHeaderSize; 0 is sizeof(KSSTREAM_HEADER).
+  uint32_t streamHeaderSize = 0;
+  // AVStream: whether the pin answers KSPROPSETID_StreamInterface /
+  // KSPROPERTY_STREAMINTERFACE_HEADERSIZE (KSPIN.StreamHeaderSize).
+  bool answersHeaderSize = false;
   uint32_t dataFlow = KSPIN_DATAFLOW_OUT;
   uint32_t communication = KSPIN_COMMUNICATION_SINK;
   Guid category = kNullGuid;  // KSPROPERTY_PIN_CATEGORY
@@ -58,6 +77,9 @@ struct PinDescriptor {
   // they can replace them), and events the instances can enable.
   std::vector<PropertyItem> properties;
   std::vector<EventItem> events;
+  // A capture pin's camera: what its controls do to each video frame after the
+  // test pattern is drawn (camera_controls.cpp); empty: nothing.
+  std::function<void(const VideoLayout&, uint8_t*)> videoFrameEffects;
   // A portcls WaveRT host pin (wavert_pin.h): created with
   // KSINTERFACE_STANDARD_LOOPED_STREAMING (list it in `interfaces`) and a
   // WAVEFORMATEXTENSIBLE format; streams through a mapped cyclic buffer.

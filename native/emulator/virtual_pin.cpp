@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "pin_stream.h"
+#include "../ks_frame_info.h"
 
 #include <cstring>
 
@@ -28,19 +29,40 @@ class VirtualPin final : public Object {
         pinId_(pinId),
         descriptor_(descriptor),
         format_(std::move(format)),
-        stream_(descriptor.dataFlow == KSPIN_DATAFLOW_OUT, format_) {
+        stream_(descriptor.dataFlow == KSPIN_DATAFLOW_OUT, format_,
+                descriptor.model == DriverModel::AVStream
+                    ? (descriptor.streamHeaderSize != 0 ? descriptor.streamHeaderSize
+                                                        : static_cast<uint32_t>(sizeof(KSSTREAM_HEADER)))
+                    : 0) {
     stream_.AddProperties(properties_);
     eventItems_.push_back(EventItem{KSEVENTSETID_Connection, KSEVENT_CONNECTION_ENDOFSTREAM, sizeof(KSEVENT),
                                     sizeof(KSEVENTDATA), nullptr});
     stream_.OnEndOfStream([this] { GenerateEvents(KSEVENTSETID_Connection, KSEVENT_CONNECTION_ENDOFSTREAM); });
+    stream_.OnVideoFrame(descriptor_.videoFrameEffects);
     eventItems_.insert(eventItems_.end(), descriptor_.events.begin(), descriptor_.events.end());
     AddEventListProperty();
-    properties_.push_back(PropertyItem{KSPROPSETID_Connection, KSPROPERTY_CONNECTION_ALLOCATORFRAMING,
-                                       sizeof(KSPROPERTY), sizeof(KSALLOCATOR_FRAMING),
-                                       [this](Request& r) {
-                                         return ReturnValue(r, &descriptor_.framing, sizeof descriptor_.framing);
-                                       },
-                                       nullptr});
+    if (descriptor_.model != DriverModel::AVStream) {
+      // portcls WaveCyclic answers the legacy framing; AVStream does not (its
+      // pins answer ALLOCATORFRAMING_EX only, below).
+      properties_.push_back(PropertyItem{KSPROPSETID_Connection, KSPROPERTY_CONNECTION_ALLOCATORFRAMING,
+                                         sizeof(KSPROPERTY), sizeof(KSALLOCATOR_FRAMING),
+                                         [this](Request& r) {
+                                           return ReturnValue(r, &descriptor_.framing, sizeof descriptor_.framing);
+                                         },
+                                         nullptr});
+    }
+    if (descriptor_.model == DriverModel::AVStream && descriptor_.answersHeaderSize) {
+      // KSPROPERTY_STREAMINTERFACE_HEADERSIZE: KSPIN.StreamHeaderSize (GET only, a ULONG).
+      properties_.push_back(PropertyItem{KSPROPSETID_StreamInterface, KSPROPERTY_STREAMINTERFACE_HEADERSIZE,
+                                         sizeof(KSPROPERTY), sizeof(uint32_t),
+                                         [this](Request& r) {
+                                           uint32_t size = descriptor_.streamHeaderSize != 0
+                                                               ? descriptor_.streamHeaderSize
+                                                               : static_cast<uint32_t>(sizeof(KSSTREAM_HEADER));
+                                           return ReturnValue(r, &size, sizeof size);
+                                         },
+                                         nullptr});
+    }
     properties_.push_back(PropertyItem{
         KSPROPSETID_Connection, KSPROPERTY_CONNECTION_DATAFORMAT, sizeof(KSPROPERTY), sizeof(KSDATAFORMAT),
         [this](Request& r) { return ReturnValue(r, format_.data(), static_cast<uint32_t>(format_.size())); },

@@ -49,9 +49,10 @@ StreamEntry& Addon::OpenStream(const Napi::CallbackInfo& info) {
 }
 
 // streamOpen(pinId, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots, slotSize, frameSize,
-//            alignment, write, dropOldest, ready: () => void, descriptors?: Float64Array)
+//            alignment, write, dropOldest, ready: () => void, descriptors?: Float64Array, headerSize?, frameInfo?: boolean)
 //   -> [streamId, byteOffset of slot 0 in the pool]
 // `control`, `records` and (render) `descriptors` are the memory shared with the engine (stream_engine.h).
+// headerSize: the pin's stream header size (default sizeof(KSSTREAM_HEADER)); frameInfo: headers carry a KS_FRAME_INFO.
 Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   double pinId = IdArg(info, 0);
@@ -80,6 +81,12 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   }
   if (slots == 0 || slotSize == 0) throw Napi::RangeError::New(env, "slots and slotSize must be at least 1");
   if (frameSize == 0 || frameSize > slotSize) throw Napi::RangeError::New(env, "frameSize must be in 1..slotSize");
+  uint32_t headerSize = static_cast<uint32_t>(sizeof(KSSTREAM_HEADER));
+  if (info.Length() > 12 && !info[12].IsUndefined()) headerSize = Uint32Arg(info, 12, "headerSize");
+  if (headerSize < sizeof(KSSTREAM_HEADER) || headerSize % 8 != 0 || headerSize > 4096) {
+    throw Napi::RangeError::New(env, "headerSize must be a multiple of 8 in 56..4096");
+  }
+  const bool frameInfo = info.Length() > 13 && info[13].ToBoolean();
   if (alignment == 0 || (alignment & (alignment - 1)) != 0 || slotSize % alignment != 0) {
     throw Napi::RangeError::New(env, "alignment must be a power of two dividing slotSize");
   }
@@ -108,8 +115,14 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   entry.records = Napi::Persistent(records);
   if (hasDescriptors) entry.descriptors = Napi::Persistent(descriptors);
   ReadySignal ready = entry.ready;
+  StreamLayout layout;
+  layout.slots = slots;
+  layout.slotSize = slotSize;
+  layout.frameSize = frameSize;
+  layout.headerSize = headerSize;
+  layout.frameInfo = frameInfo;
   entry.engine = std::make_unique<StreamEngine>(
-      pin.backend, pin.handle, write, static_cast<uint8_t*>(pool.Data()) + offset, slots, slotSize, frameSize,
+      pin.backend, pin.handle, write, static_cast<uint8_t*>(pool.Data()) + offset, layout,
       dropOldest ? OverflowPolicy::DropOldest : OverflowPolicy::Pause, [ready]() mutable { ready.NonBlockingCall(); },
       control.Data(), records.Data(), hasDescriptors ? descriptors.Data() : nullptr);
   Napi::Array result = Napi::Array::New(env, 2);
@@ -209,7 +222,11 @@ Napi::Value Addon::StreamNativeSink(const Napi::CallbackInfo& info) {
   std::vector<uint8_t> memory(uint64_t{slots} * slotSize + alignment);
   auto base = reinterpret_cast<uintptr_t>(memory.data());
   uint8_t* pool = memory.data() + (alignment - base % alignment) % alignment;
-  StreamEngine engine(pin.backend, pin.handle, write, pool, slots, slotSize, slotSize, OverflowPolicy::Pause, nullptr);
+  StreamLayout layout;
+  layout.slots = slots;
+  layout.slotSize = slotSize;
+  layout.frameSize = slotSize;
+  StreamEngine engine(pin.backend, pin.handle, write, pool, layout, OverflowPolicy::Pause, nullptr);
   auto start = std::chrono::steady_clock::now();
   engine.RunNativeSink();
   std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
