@@ -47,6 +47,7 @@
       'native/windows/sdk_frame_info_checks.cpp',
       'native/windows/sdk_lib_checks.cpp',
       'native/windows/sdk_control_checks.cpp',
+      'native/windows/sdk_status_checks.cpp',
     ],
   },
 }

@@ -147,10 +147,16 @@ bool WaveRtEngine::ServiceCapturePackets() {
       return false;
     }
     if (static_cast<int64_t>(packet.PacketNumber) != lastPacket_ + 1) {
-      // Packets the driver overwrote before we asked.
-      std::lock_guard<std::mutex> lock(mutex_);
-      info_.glitches += static_cast<uint64_t>(static_cast<int64_t>(packet.PacketNumber) - lastPacket_ - 1);
-      discontinuity_ = true;
+      // Packets the driver overwrote before we asked: their audio is gone.
+      // The presentation times jump over it (as drop-oldest's do), so the
+      // loss is visible in the data's times, not only in a counter.
+      const uint64_t lost = static_cast<uint64_t>(static_cast<int64_t>(packet.PacketNumber) - lastPacket_ - 1);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        info_.glitches += lost;
+        info_.lostBytes += lost * packetBytes_;
+      }
+      SkipCapture(lost * packetBytes_);
     }
     lastPacket_ = packet.PacketNumber;
     CopyOutOfBuffer((packet.PacketNumber % config_.notificationCount) * packetBytes_, packetBytes_);
@@ -214,17 +220,26 @@ void WaveRtEngine::PushCapture(const uint8_t* source, uint32_t bytes) {
   }
 }
 
-// A full slot becomes a completion record, as StreamEngine writes them:
+// Audio the device lost: the slot being filled goes out as it is (a short
+// DataUsed), and the next one starts `bytes` later in presentation time,
+// marked as a discontinuity.
+void WaveRtEngine::SkipCapture(uint64_t bytes) {
+  if (slot_ >= 0 && fill_ > 0) Publish();
+  publishedFrames_ += bytes / config_.blockAlign;
+  discontinuity_ = true;
+}
+
+// A slot becomes a completion record (full, or short before a gap), as StreamEngine writes them:
 // slot, status, kind, DataUsed, OptionsFlags, PresentationTime (100 ns,
 // from the stream's first frame), 1, 1, Duration, completedAtNs.
 void WaveRtEngine::Publish() {
-  const uint64_t frames = shared_.slotSize / config_.blockAlign;
+  const uint64_t frames = fill_ / config_.blockAlign;
   const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
   double* d = shared_.records + static_cast<size_t>(tail % shared_.slots) * kStreamRecordDoubles;
   d[0] = static_cast<double>(slot_);
   d[1] = 0;
   d[2] = 0;
-  d[3] = shared_.slotSize;
+  d[3] = fill_;
   d[4] = kTimeValid | kDurationValid | (discontinuity_ ? kDiscontinuity : 0);
   d[5] = static_cast<double>(publishedFrames_ * 10'000'000 / config_.sampleRate);
   d[6] = 1;

@@ -68,3 +68,14 @@ describe('SDK checks of lib/ (native/windows/sdk_lib_checks.cpp)', () => {
     }
   });
 });
+
+describe('native/windows/sdk_status_checks.cpp', () => {
+  it('checks every NTSTATUS constant native/ks_status.h names against ntstatus.h', () => {
+    const header = fs.readFileSync(path.join(root, 'native', 'ks_status.h'), 'utf8');
+    const statusChecks = fs.readFileSync(path.join(root, 'native', 'windows', 'sdk_status_checks.cpp'), 'utf8');
+    const named = [...header.matchAll(/^constexpr uint32_t (STATUS_\w+) = /gm)].map((m) => m[1]).sort();
+    const checked = [...statusChecks.matchAll(/^ {2}X\((STATUS_\w+)\)/gm)].map((m) => m[1]).sort();
+    expect(named.length).toBeGreaterThan(20);
+    expect(checked).toEqual(named);
+  });
+});

@@ -1,7 +1,7 @@
 // Streaming on the emulated WaveRT endpoints through the public API: one
 // streaming API whatever the pin (frames(), write(), writable()), in event,
-// polled and packet mode. Capture is checked sample by sample against the
-// tone's formula written out here; render by the endpoint's checksum of
+// polled and packet mode. Capture is checked byte by byte against the index
+// signal's formula written out here (and the tone's, on request); render by the endpoint's checksum of
 // what it played, computed here over what was written. Every streaming case
 // also checks that the endpoint counted no glitch. Buffers of 100 ms keep a
 // loaded machine's scheduling out of the glitch counts (200 ms for render).
@@ -18,6 +18,7 @@ import {
   openFilter,
   openHandleCount,
   setEmulatorAudioEngineHold,
+  setEmulatorCaptureSignal,
   type KsFilter,
   type WaveRtMode,
 } from '../lib/index';
@@ -37,9 +38,14 @@ const openMicrophone = () => open('KS Emulator WaveRT Microphone');
 const openSpeakers = () => open('KS Emulator WaveRT Speakers');
 const format16 = () => extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
 
-/** The emulator's tone, from its definition: 1 kHz at half the valid bits' full scale. */
+/** The emulator's tone, from its definition: 1 kHz, amplitude 2·⌊(2^(bits−1) − 1) / 4⌋ at the valid bits. */
 function tone(n: number, validBits: number): number {
-  return Math.round(Math.sin((2 * Math.PI * ((n * 1000) % 48000)) / 48000) * Math.floor((2 ** (validBits - 1) - 1) / 2));
+  return Math.round(Math.sin((2 * Math.PI * ((n * 1000) % 48000)) / 48000) * 2 * Math.floor((2 ** (validBits - 1) - 1) / 4));
+}
+
+/** The index signal: byte k of sample frame n (counted from the last STOP) is byte k mod 8 of n. */
+function indexByte(n: number, k: number): number {
+  return Number((BigInt(n) >> BigInt(8 * (k % 8))) & 0xffn);
 }
 
 /** FNV-1a 64 over 8-byte little-endian words, as the endpoint keeps it. */
@@ -60,17 +66,15 @@ describe('WaveRT pins through the public API', () => {
     expect(pin.presentationPosition().positionInBlocks).toBe(0n);
   });
 
-  it.each(MODES)('captures every sample of the tone in %s mode, nothing lost or repeated, times continuous', async (mode) => {
+  it.each(MODES)('captures every sample frame in %s mode, nothing lost, stale or repeated, times continuous', async (mode) => {
     using filter = openMicrophone();
     using pin = filter.createPin({ pinId: 0, dataFormat: format16() });
     let n = 0;
     let mismatches = 0;
     for await (const frame of pin.frames({ mode, latencyMs: 100, frameSize: 1920 })) {
       expect(frame.presentationTime).toBe(Math.floor((n * 10_000_000) / 48000));
-      const view = new DataView(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
       for (let i = 0; i < frame.data.byteLength; i += 4, n++) {
-        const want = tone(n, 16);
-        if (view.getInt16(i, true) !== want || view.getInt16(i + 2, true) !== want) mismatches++;
+        for (let k = 0; k < 4; k++) if (frame.data[i + k] !== indexByte(n, k)) mismatches++;
       }
       if (n >= 48000 * 0.3) break;
     }
@@ -80,9 +84,10 @@ describe('WaveRT pins through the public API', () => {
     expect(emulatorWaveRtStats(pin).glitches).toBe(0);
   });
 
-  it('captures 24 valid bits in a 32-bit container, left-justified', async () => {
+  it('captures the tone on request, 24 valid bits in a 32-bit container, left-justified', async () => {
     using filter = openMicrophone();
     using pin = filter.createPin({ pinId: 0, dataFormat: extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 32, validBitsPerSample: 24 }) });
+    setEmulatorCaptureSignal(pin, 'tone');
     let n = 0;
     let mismatches = 0;
     for await (const frame of pin.frames({ latencyMs: 100 })) {

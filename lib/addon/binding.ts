@@ -54,8 +54,8 @@ export interface NativeBinding {
     pin: number, capture: boolean, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots: number, slotSize: number, alignment: number,
     dropOldest: boolean, ready: () => void, mode: number, fallbackToPolled: boolean, bufferBytes: number, notificationCount: number, sampleRate: number, blockAlign: number,
   ): [number, number, number, number, number, number, number];
-  /** [glitches, silenceBytes, droppedBytes, wakeups, services, movedBytes, failureKind, failureValue] */
-  waveRtInfo(stream: number): [number, number, number, number, number, number, number, number];
+  /** [glitches, silenceBytes, droppedBytes, wakeups, services, movedBytes, failureKind, failureValue, lostBytes] */
+  waveRtInfo(stream: number): [number, number, number, number, number, number, number, number, number];
   /** [inFlight, dropped, wake-ups, kicks, starved] */
   streamInfo(stream: number): [number, number, number, number, number];
   streamRef(stream: number, ref: boolean): void;

@@ -175,7 +175,7 @@ export async function capture(device: DeviceInfo, options: CaptureCommand, io: S
     }
     using _pin = pin;
     if (options.unthrottled && device.emulated && !pin.waveRt) setEmulatorPacing(pin, 'unthrottled');
-    if (options.tone && device.emulated && !format.video && !pin.waveRt) setEmulatorCaptureSignal(pin, 'tone');
+    if (options.tone && device.emulated && !format.video) setEmulatorCaptureSignal(pin, 'tone');
     const bounded = options.frames !== undefined || options.packets !== undefined || options.seconds !== undefined;
     io.err(`capturing from "${device.friendlyName}" pin ${info.pinId} (${describeFormat(format)}) ${bounded ? 'for ' + describeLength(options, format) : 'until Ctrl-C (SIGINT) or SIGTERM'} → ${describeTarget(options.out)}`);
     const summary = format.video ? await captureVideo(pin, format, format.video, writer, options, stop, io) : await captureAudio(pin, format, writer, options, stop, io);
@@ -225,6 +225,7 @@ async function captureAudio(pin: KsPin, format: DataFormat, writer: Sink, option
   const stream = pin.frames(pin.waveRt ? { ...options.waveRt } : {});
   stop.watch(stream);
   let dropped = 0;
+  let overruns = 0;
   try {
     for await (const packet of stream) {
       const room = wantBytes - writer.bytes;
@@ -235,14 +236,17 @@ async function captureAudio(pin: KsPin, format: DataFormat, writer: Sink, option
     }
   } finally {
     dropped = stream.dropped;
+    overruns = stream.overruns;
     stream.close();
     writer.close();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // A WaveRT device overwrites what is read too late: say so, the file has a gap.
+  const lost = pin.waveRt ? `, ${overruns} overruns (audio the device overwrote before it was read)` : '';
   const audioSeconds = writer.bytes / wave.avgBytesPerSec;
   return (
     `captured ${writer.bytes / wave.blockAlign} sample frames (${audioSeconds.toFixed(3)} s of ${describeFormat(format)}), ${writer.bytes} bytes in ${packets} packets, ` +
-    `in ${seconds.toFixed(3)} s (${(audioSeconds / seconds).toFixed(2)}× real time), ${dropped} packets dropped`
+    `in ${seconds.toFixed(3)} s (${(audioSeconds / seconds).toFixed(2)}× real time), ${dropped} packets dropped${lost}`
   );
 }
 

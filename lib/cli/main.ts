@@ -48,9 +48,20 @@ const DEVICE_HELP = 'a device path from `list`, its number in that list, or (par
 
 /**
  * The device a command names: its number in `list`, its path, or its name;
- * a name that matches several devices lists them.
+ * a name that matches several devices lists them. `capture` and `render` look
+ * for a name among CAPTURE or RENDER filters first: an audio device is a wave
+ * filter beside a topology filter of much the same name (portcls), and only
+ * the wave filter streams.
  */
-function resolveDevice(spec: string, backend: BackendName | undefined): DeviceInfo {
+function resolveDevice(spec: string, backend: BackendName | undefined, streaming?: 'CAPTURE' | 'RENDER'): DeviceInfo {
+  if (streaming && !/^\d+$/.test(spec)) {
+    try {
+      return findDevice(spec, { backend, category: streaming });
+    } catch (e) {
+      if (!(e instanceof KsError && e.code === 'ERR_DEVICE_NOT_FOUND')) throw e;
+      // Not among them: the search over every device below says what there is.
+    }
+  }
   if (/^\d+$/.test(spec)) {
     const devices = listDevices({ backend });
     const index = Number(spec);
@@ -133,7 +144,7 @@ function program(io: Output & { progress?(line: string): void }, result: { code:
     .addHelpText('after', '\nWithout --seconds, --frames or --packets it records until Ctrl-C (SIGINT) or SIGTERM, then finalizes the file.\nThe summary goes to standard error, so --out - can be piped.')
     .action(async (spec: string, options: { out: string; format?: string; seconds?: number; frames?: number; packets?: number; pin?: number; raw?: boolean; unthrottled?: boolean; tone?: boolean; mode?: WaveRtMode; latency?: number; backend?: BackendName }) => {
       checkOutputPath(options.out);
-      const device = resolveDevice(spec, options.backend);
+      const device = resolveDevice(spec, options.backend, 'CAPTURE');
       const waveRt = { mode: options.mode, latencyMs: options.latency };
       result.code = await capture(device, { ...options, raw: options.raw ?? false, unthrottled: options.unthrottled ?? false, tone: options.tone ?? false, waveRt }, io);
     });
@@ -150,7 +161,7 @@ function program(io: Output & { progress?(line: string): void }, result: { code:
     .action(async (spec: string, file: string, options: { pin?: number; unthrottled?: boolean; mode?: WaveRtMode; latency?: number; backend?: BackendName }) => {
       if (!fs.existsSync(file)) throw new UsageError(`no file ${file}`);
       if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; give a WAV file`);
-      const device = resolveDevice(spec, options.backend);
+      const device = resolveDevice(spec, options.backend, 'RENDER');
       result.code = await render(device, file, { ...options, waveRt: { mode: options.mode, latencyMs: options.latency } }, io);
     });
 

@@ -1,7 +1,7 @@
 /** `kernel-streaming render`: plays a PCM or float WAV file to a render pin. */
 import { openFilter } from '../objects/filter';
 import { pcmFormat } from '../formats/audio-format';
-import { setEmulatorPacing } from '../emulator/controls';
+import { emulatorWaveRtStats, setEmulatorPacing } from '../emulator/controls';
 import type { DeviceInfo } from '../objects/devices';
 import { readWav } from '../media/wav';
 import { asExtensible, isWaveRtPin, streamingPin, type StreamOutput } from './capture-command';
@@ -20,7 +20,12 @@ export async function render(device: DeviceInfo, file: string, options: { pin?: 
     const started = process.hrtime.bigint();
     await pin.write(data, { endOfStream: true, waveRt: options.waveRt });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    io.err(`rendered ${data.length / format.wave!.blockAlign} sample frames (${(data.length / format.wave!.avgBytesPerSec).toFixed(3)} s) to a WaveRT pin in ${pin.streamingKind.slice(7)} mode, in ${seconds.toFixed(3)} s`);
+    // An emulated endpoint counts what its DMA met unwritten: say it, as a real device cannot.
+    const played = device.emulated ? emulatorWaveRtStats(pin) : undefined;
+    const endpoint = played ? `; the emulated endpoint played ${played.bytes} bytes with ${played.glitches} glitches` : '';
+    io.err(
+      `rendered ${data.length / format.wave!.blockAlign} sample frames (${(data.length / format.wave!.avgBytesPerSec).toFixed(3)} s) to a WaveRT pin in ${pin.streamingKind.slice(7)} mode, in ${seconds.toFixed(3)} s${endpoint}`,
+    );
     return 0;
   }
   if (options.unthrottled && device.emulated) setEmulatorPacing(pin, 'unthrottled');

@@ -202,6 +202,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
   #ended = false;
   #error: KsError | null = null;
   readonly #onEnd: () => void;
+  readonly #waveRt: boolean;
 
   /** @internal use KsPin.frames() */
   constructor(pinId: number, options: CaptureSetup, onEnd: () => void, open?: CaptureOpener) {
@@ -213,6 +214,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     this.headerSize = options.headerSize;
     this.#frameInfo = options.frameInfo;
     this.#onEnd = onEnd;
+    this.#waveRt = open !== undefined;
     // Shared with the engine, which keeps raw pointers: explicit ArrayBuffers
     // are never on the V8 heap, so their memory cannot move.
     this.#records = new Float64Array(new ArrayBuffer(packets * RECORD * 8));
@@ -247,6 +249,20 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     return this.#ended ? this.#droppedAtEnd : native.streamInfo(this.#streamId)[1];
   }
   #droppedAtEnd = 0;
+
+  /**
+   * WaveRT pins: how often the device overwrote audio before the engine read
+   * it (packet mode: packets lost; event and polled mode: passes that came
+   * later than the device buffer lasts). The frame after a loss carries
+   * `discontinuity`, and in packet mode its presentation time jumps over the
+   * lost audio. Always 0 on standard pins, whose driver-side losses show as
+   * discontinuities.
+   */
+  get overruns(): number {
+    if (!this.#waveRt) return 0;
+    return this.#ended ? this.#overrunsAtEnd : native.waveRtInfo(this.#streamId)[0];
+  }
+  #overrunsAtEnd = 0;
 
   /** Packets now with the device. */
   get inFlight(): number {
@@ -437,6 +453,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     try {
       const info = native.streamInfo(this.#streamId);
       this.#droppedAtEnd = info[1];
+      if (this.#waveRt) this.#overrunsAtEnd = native.waveRtInfo(this.#streamId)[0];
       this.#statsAtEnd = { wakeups: info[2], kicks: info[3], starved: info[4] };
     } catch {
       // already closed natively

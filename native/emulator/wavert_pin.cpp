@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "device_catalog.h"
+#include "pin_stream.h"  // KSPROPERTY_EMULATOR_CAPTURE_SIGNAL, shared with the standard pins
 
 namespace ks::emu {
 
@@ -89,6 +90,20 @@ class WaveRtPin final : public Object {
           return ReturnValue(r, &stats, sizeof stats);
         },
         nullptr);
+    if (stream_.capture()) {
+      Add(KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_CAPTURE_SIGNAL, sizeof(KSPROPERTY), sizeof(uint32_t),
+          [this](Request& r) {
+            uint32_t value = stream_.captureSignal();
+            return ReturnValue(r, &value, sizeof value);
+          },
+          [this](Request& r) {
+            uint32_t value;
+            std::memcpy(&value, r.data, sizeof value);
+            if (value > 1) return STATUS_INVALID_PARAMETER;  // 0 index, 1 tone
+            stream_.SetCaptureSignal(value);  // from the DMA's next step
+            return STATUS_SUCCESS;
+          });
+    }
   }
 
   // BUFFER and BUFFER_WITH_NOTIFICATION: only in STOP; RequestedBufferSize 0

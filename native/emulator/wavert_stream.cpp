@@ -38,14 +38,15 @@ uint64_t SplitMix(uint64_t x) {
 
 WaveRtStream::WaveRtStream(bool capture, WaveRtFormat format, WaveRtHardware hardware)
     : capture_(capture), format_(format), hardware_(hardware), packetTimes_(kPacketTimes, 0) {
-  // The tone: 1 kHz at half the valid bits' full scale, the same on every
-  // channel, left-justified in its container (WAVEFORMATEXTENSIBLE's rule
-  // for wValidBitsPerSample < wBitsPerSample). Integer amplitudes keep every
-  // sample clear of rounding ties, so any implementation of the formula
-  // reproduces the bytes.
+  // The tone: the standard pins' formula (audio_test_signal.h, lib's
+  // emulatorToneSample) at the valid bits, the same on every channel,
+  // left-justified in its container (WAVEFORMATEXTENSIBLE's rule for
+  // wValidBitsPerSample < wBitsPerSample). The amplitude 2·⌊(2^(bits−1) − 1) / 4⌋
+  // is even, so the samples where the sine is ±½ are whole numbers rather
+  // than rounding ties any implementation of the formula could break otherwise.
   tonePeriodFrames_ = format_.sampleRate / Gcd(format_.sampleRate, kToneHz);
   const uint32_t bytesPerSample = format_.containerBits / 8;
-  const double amplitude = std::floor((std::ldexp(1.0, static_cast<int>(format_.validBits) - 1) - 1) / 2);
+  const double amplitude = 2 * std::floor((std::ldexp(1.0, static_cast<int>(format_.validBits) - 1) - 1) / 4);
   tone_.assign(static_cast<size_t>(tonePeriodFrames_) * format_.blockAlign, 0);
   for (uint32_t n = 0; n < tonePeriodFrames_; ++n) {
     const double phase =
@@ -263,10 +264,28 @@ std::vector<std::shared_ptr<EventSink>> WaveRtStream::AdvanceLocked(Clock::time_
   return signal;
 }
 
+uint32_t WaveRtStream::captureSignal() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return captureSignal_;
+}
+
+void WaveRtStream::SetCaptureSignal(uint32_t signal) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  captureSignal_ = signal;
+}
+
 void WaveRtStream::WriteCapture(uint64_t fromFrame, uint64_t toFrame) {
   const uint32_t ba = format_.blockAlign;
   const uint64_t bufferFrames = bufferSize_ / ba;
   uint64_t f = fromFrame;
+  if (captureSignal_ == 0) {
+    // The index signal: byte k of frame n is byte (k mod 8) of n.
+    for (; f < toFrame; ++f) {
+      uint8_t* frame = buffer_ + (f % bufferFrames) * ba;
+      for (uint32_t k = 0; k < ba; ++k) frame[k] = static_cast<uint8_t>(f >> (8 * (k % 8)));
+    }
+    return;
+  }
   while (f < toFrame) {
     const uint64_t inBuffer = f % bufferFrames;
     const uint64_t inTone = f % tonePeriodFrames_;

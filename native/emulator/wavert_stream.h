@@ -3,9 +3,12 @@
 // plain memory), the position and wall-clock registers, and a DMA engine
 // that moves through the buffer at the format's rate on a thread of its own.
 //
-// Capture: the DMA writes the emulator's tone (the same formula as the
-// standard pins' signal, sample n counted from the last STOP) into the buffer
-// as the position passes. Render: the DMA fetches what is in the buffer
+// Capture: the DMA writes the emulator's capture signal into the buffer as
+// the position passes, sample frame n counted from the last STOP: the index
+// signal by default (audio_test_signal.h: byte k of frame n is byte k mod 8
+// of n, so a slot read from the wrong place or left stale cannot pass for the
+// right one), or the tone after KSPROPERTY_EMULATOR_CAPTURE_SIGNAL = 1 (the
+// standard pins' formula, at the format's valid bits, left-justified). Render: the DMA fetches what is in the buffer
 // FifoSize bytes ahead of the position (as an HD Audio controller's FIFO
 // does; PortAudio adds FifoSize to the render position for that reason) and
 // "plays" it into a checksum. The registers and counters advance in 1 ms
@@ -108,6 +111,10 @@ class WaveRtStream {
   uint32_t SetWritePacket(const KSRTAUDIO_SETWRITEPACKET_INFO& info);
   EmulatorWaveRtStats Stats();
 
+  // KSPROPERTY_EMULATOR_CAPTURE_SIGNAL: 0 index (the default), 1 tone.
+  uint32_t captureSignal();
+  void SetCaptureSignal(uint32_t signal);
+
  private:
   using Clock = std::chrono::steady_clock;
   void Worker();
@@ -127,6 +134,7 @@ class WaveRtStream {
   const Clock::time_point created_ = Clock::now();
   std::vector<uint8_t> tone_;  // one period of the tone, whole sample frames
   uint32_t tonePeriodFrames_ = 48;
+  uint32_t captureSignal_ = 0;  // under mutex_: 0 index, 1 tone
 
   std::mutex mutex_;
   std::condition_variable wake_;

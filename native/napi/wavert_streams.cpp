@@ -96,7 +96,7 @@ Napi::Value Addon::WaveRtOpen(const Napi::CallbackInfo& info) {
   return result;
 }
 
-// waveRtInfo(streamId) -> [glitches, silenceBytes, droppedBytes, wakeups, services, movedBytes, failureKind, failureValue]
+// waveRtInfo(streamId) -> [glitches, silenceBytes, droppedBytes, wakeups, services, movedBytes, failureKind, failureValue, lostBytes]
 Napi::Value Addon::WaveRtInfoJs(const Napi::CallbackInfo& info) {
   StreamEntry& entry = OpenStream(info);
   if (!entry.waveRt) throw Napi::TypeError::New(info.Env(), "not a WaveRT stream");
@@ -104,9 +104,10 @@ Napi::Value Addon::WaveRtInfoJs(const Napi::CallbackInfo& info) {
   const double values[] = {static_cast<double>(s.glitches), static_cast<double>(s.silenceBytes),
                            static_cast<double>(s.droppedBytes), static_cast<double>(s.wakeups),
                            static_cast<double>(s.services), static_cast<double>(s.movedBytes),
-                           static_cast<double>(static_cast<uint32_t>(s.failure.kind)), static_cast<double>(s.failure.value)};
-  Napi::Array result = Napi::Array::New(info.Env(), 8);
-  for (uint32_t i = 0; i < 8; ++i) result.Set(i, Napi::Number::New(info.Env(), values[i]));
+                           static_cast<double>(static_cast<uint32_t>(s.failure.kind)), static_cast<double>(s.failure.value),
+                           static_cast<double>(s.lostBytes)};
+  Napi::Array result = Napi::Array::New(info.Env(), 9);
+  for (uint32_t i = 0; i < 9; ++i) result.Set(i, Napi::Number::New(info.Env(), values[i]));
   return result;
 }
 

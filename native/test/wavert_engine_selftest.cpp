@@ -1,11 +1,13 @@
 // The WaveRT engine (native/wavert_engine.h) against the emulator's WaveRT
-// endpoints, in event, polled and packet mode: capture delivers the tone
-// sample by sample into the shared slots and records (as JavaScript reads
-// them), render plays the ring's bytes and then silence (checked by the
+// endpoints, in event, polled and packet mode: capture delivers the
+// emulator's index signal byte by byte into the shared slots and records (as
+// JavaScript reads them), a stalled engine's lost packets show as a gap in
+// presentation time, render plays the ring's bytes and then silence (checked by the
 // endpoint's checksum), and neither side counts a glitch. Also: fallback to
 // polled mode, the pin left in STOP with nothing registered after Close,
 // and Close while streaming, many times. Buffers of 100 ms keep a loaded
 // machine's scheduling out of the glitch counts.
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -75,10 +77,52 @@ std::vector<uint8_t> Connect16() {
   return p;
 }
 
-int16_t Tone(uint64_t n) {
-  const double phase = 2 * 3.14159265358979323846 * static_cast<double>(n * 1000 % 48000) / 48000;
-  return static_cast<int16_t>(std::llround(std::sin(phase) * std::floor((32768.0 - 1) / 2)));
+// The emulator's index signal: byte k of sample frame n is byte k mod 8 of n.
+bool IsIndexFrame(const uint8_t* frame, uint64_t n) {
+  for (uint32_t k = 0; k < 4; ++k)
+    if (frame[k] != static_cast<uint8_t>(n >> (8 * k))) return false;
+  return true;
 }
+
+// The emulator, with the engine's thread held up once: the Nth
+// GETREADPACKET first sleeps, as a descheduled thread would, so the device
+// overwrites packets the engine has not read.
+class StallingBackend : public Backend {
+ public:
+  StallingBackend(std::unique_ptr<Backend> inner, int stallAt, std::chrono::milliseconds stall)
+      : inner_(std::move(inner)), stallAt_(stallAt), stall_(stall) {}
+  BackendInfo Info() const override { return inner_->Info(); }
+  Status EnumerateInterfaces(const Guid& c, std::vector<DeviceInterface>* out) override { return inner_->EnumerateInterfaces(c, out); }
+  Status OpenFilter(const std::string& path, BackendHandle* out) override { return inner_->OpenFilter(path, out); }
+  Status CreateObject(BackendHandle parent, ObjectClass cls, const std::vector<uint8_t>& payload, uint32_t access, BackendHandle* out,
+                      bool* v2) override {
+    return inner_->CreateObject(parent, cls, payload, access, out, v2);
+  }
+  IoResult Ioctl(BackendHandle handle, const IoctlRequest& request) override {
+    KSPROPERTY p{};
+    if (request.code == IOCTL_KS_PROPERTY && request.inputLength >= sizeof p) {
+      std::memcpy(&p, request.input, sizeof p);
+      if (p.Set == KSPROPSETID_RtAudio && p.Id == KSPROPERTY_RTAUDIO_GETREADPACKET && ++reads_ == stallAt_) std::this_thread::sleep_for(stall_);
+    }
+    return inner_->Ioctl(handle, request);
+  }
+  void IoctlAsync(BackendHandle h, const IoctlRequest& r, IoCompletion done) override { inner_->IoctlAsync(h, r, std::move(done)); }
+  void CancelIo(BackendHandle h) override { inner_->CancelIo(h); }
+  void Close(BackendHandle h) override { inner_->Close(h); }
+  Status EnableEvent(BackendHandle h, const std::vector<uint8_t>& r, const std::vector<uint8_t>& d, EventSignal s, uint64_t* reg) override {
+    return inner_->EnableEvent(h, r, d, std::move(s), reg);
+  }
+  Status DisableEvent(BackendHandle h, uint64_t reg) override { return inner_->DisableEvent(h, reg); }
+  Status WatchDevices(const std::vector<Guid>& c, DeviceChangeCallback cb, uint64_t* w) override { return inner_->WatchDevices(c, std::move(cb), w); }
+  void UnwatchDevices(uint64_t w) override { inner_->UnwatchDevices(w); }
+  Status CreateWaitableEvent(std::unique_ptr<WaitableEvent>* out) override { return inner_->CreateWaitableEvent(out); }
+
+ private:
+  std::unique_ptr<Backend> inner_;
+  std::atomic<int> reads_{0};
+  const int stallAt_;
+  const std::chrono::milliseconds stall_;
+};
 
 emu::EmulatorWaveRtStats Stats(Backend& backend, BackendHandle pin) {
   KSPROPERTY p{emu::KSPROPSETID_EmulatorDiagnostics, emu::KSPROPERTY_EMULATOR_WAVERT_STATS, KSPROPERTY_TYPE_GET};
@@ -142,12 +186,7 @@ void Capture(WaveRtMode mode) {
       const uint32_t slot = static_cast<uint32_t>(r[0]);
       same = same && r[1] == 0 && r[3] == kSlotSize;
       timesRight = timesRight && r[5] == static_cast<double>(frame * 10'000'000 / 48000);
-      for (uint32_t i = 0; same && i < kSlotSize / 4; ++i, ++frame) {
-        int16_t left, right;
-        std::memcpy(&left, pool.data() + slot * kSlotSize + i * 4, 2);
-        std::memcpy(&right, pool.data() + slot * kSlotSize + i * 4 + 2, 2);
-        same = left == Tone(frame) && right == Tone(frame);
-      }
+      for (uint32_t i = 0; same && i < kSlotSize / 4; ++i, ++frame) same = IsIndexFrame(pool.data() + slot * kSlotSize + i * 4, frame);
       const uint32_t freeTail = words[sc::kFreeTail].load();
       words[sc::kFreeRing + freeTail % kSlots].store(slot);
       words[sc::kFreeTail].store(freeTail + 1);
@@ -163,6 +202,73 @@ void Capture(WaveRtMode mode) {
   CHECK(info.position == (mode == WaveRtMode::Packet ? WaveRtPositionSource::Packets : WaveRtPositionSource::Register));
   CHECK(Stats(*mic.backend, mic.pin).Glitches == 0);
   CHECK(PinState(*mic.backend, mic.pin) == KSSTATE_STOP);
+}
+
+// Packet mode with the engine stalled for 60 ms once, on a 10 ms buffer of
+// 2 × 5 ms packets: the device overwrites packets; the engine counts them,
+// sends the slot it was filling out short, and the next slot's presentation
+// time jumps over exactly the lost audio, with a discontinuity. Every byte
+// delivered is still the index signal at its own place.
+void CaptureLossInPacketMode() {
+  auto stalling = std::make_unique<StallingBackend>(CreateEmulatorBackend(), 20, std::chrono::milliseconds(60));
+  Backend& backend = *stalling;
+  BackendHandle filter = 0, pin = 0;
+  bool v2;
+  CHECK(backend.OpenFilter(PathOf(backend, "\\wavemicrophone"), &filter).ok());
+  CHECK(backend.CreateObject(filter, ObjectClass::Pin, Connect16(), 0, &pin, &v2).ok());
+  constexpr uint32_t kSlots = 64, kSlotSize = 1440;  // 7.5 ms: loss lands inside a slot
+  std::vector<uint8_t> pool(kSlots * kSlotSize);
+  std::vector<uint32_t> control(sc::Words(kSlots), 0);
+  std::vector<double> records(kSlots * kStreamRecordDoubles);
+  for (uint32_t i = 0; i < kSlots; ++i) control[sc::kFreeRing + i] = i;
+  control[sc::kFreeTail] = kSlots;
+  WaveRtConfig config;
+  config.capture = true;
+  config.mode = WaveRtMode::Packet;
+  config.bufferBytes = 1920;  // 10 ms
+  WaveRtShared shared{};
+  shared.pool = pool.data();
+  shared.slots = kSlots;
+  shared.slotSize = kSlotSize;
+  shared.control = control.data();
+  shared.records = records.data();
+  WaveRtEngine engine(&backend, pin, config, shared, nullptr);
+  CHECK(engine.Start().ok());
+  auto* words = reinterpret_cast<std::atomic<uint32_t>*>(control.data());
+  uint64_t expectedFrame = 0, lostFrames = 0, gaps = 0;
+  bool inPlace = true, timesAgree = true, gapFlagged = true;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+  while (std::chrono::steady_clock::now() < until) {
+    uint32_t head = words[sc::kRecordHead].load();
+    const uint32_t tail = words[sc::kRecordTail].load();
+    for (; head != tail; ++head) {
+      const double* r = records.data() + (head % kSlots) * kStreamRecordDoubles;
+      const uint32_t slot = static_cast<uint32_t>(r[0]);
+      const uint64_t first = static_cast<uint64_t>(std::llround(r[5] * 48000 / 10'000'000));
+      if (first != expectedFrame) {
+        ++gaps;
+        lostFrames += first - expectedFrame;
+        gapFlagged = gapFlagged && (static_cast<uint32_t>(r[4]) & 0x4) != 0;  // KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY
+      }
+      timesAgree = timesAgree && first >= expectedFrame;
+      const uint32_t used = static_cast<uint32_t>(r[3]);
+      for (uint32_t i = 0; inPlace && i < used / 4; ++i) inPlace = IsIndexFrame(pool.data() + slot * kSlotSize + i * 4, first + i);
+      expectedFrame = first + used / 4;
+      const uint32_t freeTail = words[sc::kFreeTail].load();
+      words[sc::kFreeRing + freeTail % kSlots].store(slot);
+      words[sc::kFreeTail].store(freeTail + 1);
+    }
+    words[sc::kRecordHead].store(head);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  engine.Close();
+  const WaveRtInfo info = engine.Info();
+  CHECK(inPlace && timesAgree && gapFlagged);
+  CHECK(info.glitches >= 1 && gaps >= 1);
+  CHECK(info.lostBytes == lostFrames * 4);  // every lost frame is a jump in presentation time, no more, no less
+  CHECK(info.lostBytes % 960 == 0);          // whole 5 ms packets
+  backend.Close(pin);
+  backend.Close(filter);
 }
 
 uint64_t Fnv(const std::vector<uint8_t>& stream, size_t bytes) {
@@ -263,6 +369,7 @@ int main() {
   }
   Fallback();
   CloseWhileStreaming();
+  CaptureLossInPacketMode();
   std::printf("native (WaveRT engine): %d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "../emulator/device_catalog.h"
+#include "../emulator/pin_stream.h"
 #include "../emulator/wavert_stream.h"
 #include "../ks_backend.h"
 #include "../ks_rtaudio.h"
@@ -133,7 +134,7 @@ struct Rt {
 // The tone's sample n, written out from its definition (not the emulator's code).
 int64_t ToneSample(uint64_t n, uint32_t rate, uint32_t validBits) {
   const double phase = 2 * 3.14159265358979323846 * static_cast<double>(n * 1000 % rate) / rate;
-  return std::llround(std::sin(phase) * std::floor((std::pow(2.0, validBits - 1) - 1) / 2));
+  return std::llround(std::sin(phase) * 2 * std::floor((std::pow(2.0, validBits - 1) - 1) / 4));
 }
 
 uint64_t Fnv(uint64_t h, const uint8_t* data, size_t bytes) {
@@ -307,12 +308,32 @@ void CaptureTone() {
   Rt rt{*backend, pin};
   KSRTAUDIO_BUFFER buffer{};
   CHECK(rt.Buffer(384000, 0, &buffer) == STATUS_SUCCESS);  // one second of 2 × 32-bit
+  const auto* data = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(buffer.BufferAddress));
+  KSAUDIO_POSITION pos{};
+  // The index signal by default: byte k of sample frame n is byte k mod 8 of n.
   CHECK(rt.State(KSSTATE_RUN) == STATUS_SUCCESS);
   Sleep(40);
   CHECK(rt.State(KSSTATE_PAUSE) == STATUS_SUCCESS);
-  KSAUDIO_POSITION pos{};
   rt.Get(KSPROPSETID_Audio, KSPROPERTY_AUDIO_POSITION, &pos);
-  const auto* data = reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(buffer.BufferAddress));
+  bool index = pos.PlayOffset >= 8 * 48 * 20;
+  for (uint64_t frame = 0; index && frame < pos.PlayOffset / 8; ++frame) {
+    for (uint32_t k = 0; k < 8; ++k) index = index && data[frame * 8 + k] == static_cast<uint8_t>(frame >> (8 * k));
+  }
+  CHECK(index);
+  // The tone on request (KSPROPERTY_EMULATOR_CAPTURE_SIGNAL 1), from the next STOP's rewind on.
+  CHECK(rt.State(KSSTATE_STOP) == STATUS_SUCCESS);
+  uint32_t signal = 2;
+  CHECK(rt.Property(emu::KSPROPSETID_EmulatorDiagnostics, emu::KSPROPERTY_EMULATOR_CAPTURE_SIGNAL, KSPROPERTY_TYPE_SET, {}, &signal, 4)
+            .status.value == STATUS_INVALID_PARAMETER);
+  signal = 1;
+  CHECK(rt.Property(emu::KSPROPSETID_EmulatorDiagnostics, emu::KSPROPERTY_EMULATOR_CAPTURE_SIGNAL, KSPROPERTY_TYPE_SET, {}, &signal, 4)
+            .status.value == STATUS_SUCCESS);
+  signal = 0;
+  CHECK(rt.Get(emu::KSPROPSETID_EmulatorDiagnostics, emu::KSPROPERTY_EMULATOR_CAPTURE_SIGNAL, &signal) == STATUS_SUCCESS && signal == 1);
+  CHECK(rt.State(KSSTATE_RUN) == STATUS_SUCCESS);
+  Sleep(40);
+  CHECK(rt.State(KSSTATE_PAUSE) == STATUS_SUCCESS);
+  rt.Get(KSPROPSETID_Audio, KSPROPERTY_AUDIO_POSITION, &pos);
   bool same = pos.PlayOffset >= 8 * 48 * 20;
   for (uint64_t frame = 0; same && frame < pos.PlayOffset / 8; ++frame) {
     for (int channel = 0; channel < 2; ++channel) {
