@@ -50,6 +50,7 @@ KS_STATUS_CODES(KS_CAPTURE)
 #define WIN32_NO_STATUS
 #include <windows.h>
 #undef WIN32_NO_STATUS
+#include <winternl.h>  // NTSTATUS, which ntstatus.h casts to
 #include <ntstatus.h>
 
 #define KS_CHECK(name) \
