@@ -3,6 +3,7 @@
 #include "addon.h"
 
 #include "args.h"
+#include "sanitizer_hooks.h"
 
 namespace ks {
 
@@ -43,6 +44,9 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   completions_ = CompletionQueue::New(env, "kernel-streaming:io", 0, 1, this);
   completions_.Unref(env);
   env.AddCleanupHook([this]() { Shutdown(); });
+#ifdef KS_SANITIZED_BUILD
+  AddSanitizerHooks(env, exports);
+#endif
 }
 
 Addon::~Addon() { Shutdown(); }
