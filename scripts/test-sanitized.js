@@ -14,6 +14,7 @@
 // Extra arguments go to vitest (a file name filters the list).
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
+const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
@@ -25,6 +26,11 @@ const started = Date.now();
 execFileSync(process.execPath, [path.join(__dirname, 'build-sanitized.js'), 'asan'], { cwd: root, stdio: 'inherit' });
 const built = Date.now();
 const libasan = execFileSync(process.env.CC || 'gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
+// gcc prints the bare name back when it has no such library (no libasan package).
+if (!path.isAbsolute(libasan) || !fs.existsSync(libasan)) {
+  console.error(`sanitize: gcc has no libasan.so to preload (got "${libasan}"): install gcc's libasan (Debian: libasan8)`);
+  process.exit(1);
+}
 const env = {
   ...process.env,
   LD_PRELOAD: libasan,
