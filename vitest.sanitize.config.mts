@@ -16,6 +16,7 @@ export const sanitizedFiles = [
   'test/events.test.ts',
   'test/clock.test.ts',
   'test/virtual-device.test.ts',
+  'test/win32-statuses.test.ts',
 ];
 
 export default defineConfig({

@@ -14,6 +14,7 @@
       'native/napi/device_watches.cpp',
       'native/napi/virtual_devices.cpp',
       'native/emulator/emulator_backend.cpp',
+      'native/emulator/win32_statuses.cpp',
       'native/emulator/emu_object.cpp',
       'native/emulator/default_allocator.cpp',
       'native/emulator/virtual_filter.cpp',

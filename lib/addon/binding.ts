@@ -73,6 +73,8 @@ export interface NativeBinding {
   emulatorSetPresent(path: string, present: boolean): void;
   emulatorRemoveDevice(path: string): void;
   emulatorGenerateEvent(path: string, set: Buffer, id: number): void;
+  /** Whether this environment's emulator reports Win32 codes as DeviceIoControl / KsCreatePin do (lib/emulator/status-reporting.ts). */
+  emulatorReportWin32Statuses(on: boolean): void;
 }
 
 /** A virtual device as native/virtual_devices.cpp takes it (lib/virtual-device.ts builds it). */

@@ -36,6 +36,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
                            InstanceMethod("emulatorSetPresent", &Addon::EmulatorSetPresent),
                            InstanceMethod("emulatorRemoveDevice", &Addon::EmulatorRemoveDevice),
                            InstanceMethod("emulatorGenerateEvent", &Addon::EmulatorGenerateEvent),
+                           InstanceMethod("emulatorReportWin32Statuses", &Addon::EmulatorReportWin32Statuses),
                        });
   handles_.beforeClose = [this](double id) {
     CloseStreamsOf(id);

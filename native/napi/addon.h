@@ -117,6 +117,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value EmulatorSetPresent(const Napi::CallbackInfo& info);
   Napi::Value EmulatorRemoveDevice(const Napi::CallbackInfo& info);
   Napi::Value EmulatorGenerateEvent(const Napi::CallbackInfo& info);
+  Napi::Value EmulatorReportWin32Statuses(const Napi::CallbackInfo& info);
 
   std::unordered_map<double, StreamEntry> streams_;
   double nextStream_ = 0;
