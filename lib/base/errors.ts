@@ -172,12 +172,19 @@ export function statusCancelled(kind: StatusKind, value: number): boolean {
   return value === 0x800703e3;
 }
 
-/** Whether a status says the pin refused I/O because it is stopped: STATUS_INVALID_DEVICE_STATE, ERROR_INVALID_STATE. */
+/**
+ * Whether a status says the pin refused I/O because it is stopped:
+ * STATUS_INVALID_DEVICE_STATE, or what DeviceIoControl reports for it,
+ * ERROR_BAD_COMMAND (RtlNtStatusToDosError; NTSTATUS_TO_WIN32 above), or its
+ * HRESULT. (It was ERROR_INVALID_STATE, 5023, which is not what DeviceIoControl gives for it: a
+ * capture stream on Windows ended with an error where it should have ended;
+ * test/win32-statuses.test.ts runs that path on the emulator.)
+ */
 export function statusStopped(kind: StatusKind, value: number): boolean {
   value >>>= 0;
   if (kind === StatusKind.NtStatus) return value === 0xc0000184;
-  if (kind === StatusKind.Win32) return value === 5023;
-  return value === 0x8007139f;
+  if (kind === StatusKind.Win32) return value === NTSTATUS_TO_WIN32[0xc0000184];
+  return value === (0x80070000 | NTSTATUS_TO_WIN32[0xc0000184]) >>> 0;
 }
 
 /** Whether a status value in its scheme means success. */
