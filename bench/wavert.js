@@ -18,11 +18,14 @@
 //   loop consuming frames (no blocking, which itself burns a core while it
 //   spins), for BENCH_WAVERT_CPU_SECONDS (default 10). Target ≤ 1 % of a core.
 //   The emulator's own DMA thread (a 1 ms tick) runs in the same process and
-//   is counted too: on Windows that work is the hardware's.
+//   is counted too (on Windows that work is the hardware's), so the row also
+//   splits it by thread (Linux /proc/self/task/*/schedstat): the library's
+//   WaveRT thread, the emulated DMA, and the rest (JavaScript, libuv).
 // - position-to-JavaScript latency: from the engine publishing a slot (just
 //   after it read the position or packet and copied the audio out) to the
 //   frame reaching the `for await` loop, p50 and p99, in the CPU run.
 'use strict';
+const fs = require('fs');
 const ks = require('../dist');
 
 const FORMAT = () => ks.extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
@@ -38,16 +41,44 @@ function openEndpoint(name) {
   return { filter, pin };
 }
 
-async function captureFor(pin, mode, seconds, onFrame) {
+/**
+ * CPU time (ns) per thread name of this process, from /proc (Linux only; {}
+ * elsewhere): the library's WaveRT thread is "ks-wavert", the emulator's
+ * modelled DMA "ks-emu-dma" (native/realtime_thread.h names them).
+ */
+function cpuByThread() {
+  const out = {};
+  let tids = [];
+  try {
+    tids = fs.readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const name = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      const ns = Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      out[name] = (out[name] ?? 0) + ns;
+    } catch {
+      // the thread ended while we looked
+    }
+  }
+  return out;
+}
+
+async function captureFor(pin, mode, seconds, onFrame, beforeClose) {
   const stream = pin.frames({ ...DEVICE, mode, packets: 32, frameSize: 1920 });
   const deadline = performance.now() + seconds * 1000;
   let frames = 0;
   for await (const frame of stream) {
     frames++;
     if (onFrame) onFrame(frame);
-    if (performance.now() >= deadline) break;
+    if (performance.now() >= deadline) {
+      // Leaving the loop ends the stream and its thread: look at the threads first.
+      if (beforeClose) beforeClose();
+      break;
+    }
   }
-  // Read before the stream's end takes the counters with it.
   const result = { frames, overruns: stream.overruns, dropped: stream.dropped, mode: pin.streamingKind };
   stream.close();
   return result;
@@ -93,13 +124,22 @@ async function cpuAndLatency(mode, seconds) {
   const samples = [];
   try {
     const before = process.cpuUsage();
+    const threadsBefore = cpuByThread();
+    let threadsAfter = {};
     const started = performance.now();
-    const capture = await captureFor(mic.pin, mode, seconds, (frame) => {
-      samples.push((Number(process.hrtime.bigint()) - frame.completedAtNs) / 1000);
-    });
+    const capture = await captureFor(
+      mic.pin,
+      mode,
+      seconds,
+      (frame) => {
+        samples.push((Number(process.hrtime.bigint()) - frame.completedAtNs) / 1000);
+      },
+      () => (threadsAfter = cpuByThread()),
+    );
     const wall = (performance.now() - started) / 1000;
     const used = process.cpuUsage(before);
     const audioSeconds = (capture.frames * 1920) / 192000;
+    const threadPercent = (name) => (threadsAfter[name] === undefined ? NaN : ((threadsAfter[name] - (threadsBefore[name] ?? 0)) / 1e9 / audioSeconds) * 100);
     samples.splice(0, 10); // start-up
     samples.sort((a, b) => a - b);
     const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
@@ -108,6 +148,9 @@ async function cpuAndLatency(mode, seconds) {
       audioSeconds,
       wallSeconds: wall,
       cpuPercentOfCore: ((used.user + used.system) / 1e6 / audioSeconds) * 100,
+      // Of that: the library's WaveRT thread, and the emulator's DMA (hardware on Windows).
+      engineThreadPercent: threadPercent('ks-wavert'),
+      emulatedDmaPercent: threadPercent('ks-emu-dma'),
       latency: { p50: at(0.5), p99: at(0.99), max: samples[samples.length - 1], frames: samples.length },
       overruns: capture.overruns,
     };
@@ -138,7 +181,8 @@ async function runWaveRt(fmt) {
     const r = await cpuAndLatency(mode, cpuSeconds);
     results.cpu.push(r);
     console.log(
-      `  ${mode.padEnd(6)} capture alone, ${fmt(r.audioSeconds, 1)} s: process CPU ${fmt(r.cpuPercentOfCore, 2)} % of a core per second of audio; ` +
+      `  ${mode.padEnd(6)} capture alone, ${fmt(r.audioSeconds, 1)} s: process CPU ${fmt(r.cpuPercentOfCore, 2)} % of a core per second of audio ` +
+        `(the library's WaveRT thread ${fmt(r.engineThreadPercent, 2)} %, the emulated DMA ${fmt(r.emulatedDmaPercent, 2)} %, JavaScript and the rest the remainder); ` +
         `publish-to-JavaScript latency p50 ${fmt(r.latency.p50, 1)} µs, p99 ${fmt(r.latency.p99, 1)} µs, max ${fmt(r.latency.max, 1)} µs (${r.latency.frames} frames); ${r.overruns} overruns`,
     );
   }

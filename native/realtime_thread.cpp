@@ -8,6 +8,9 @@
 #define NOMINMAX
 #endif
 #include <windows.h>
+#elif defined(__linux__)
+#include <pthread.h>
+#include <sched.h>
 #endif
 
 namespace ks {
@@ -19,13 +22,14 @@ using SetCharacteristics = HANDLE(WINAPI*)(LPCWSTR, LPDWORD);
 using RevertCharacteristics = BOOL(WINAPI*)(HANDLE);
 }  // namespace
 
-RealtimeThreadScope::RealtimeThreadScope() {
+RealtimeThreadScope::RealtimeThreadScope(const char*) {
   HMODULE avrt = LoadLibraryExW(L"avrt.dll", nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32);
   if (avrt == nullptr) return;
   library_ = avrt;
   auto set = reinterpret_cast<SetCharacteristics>(reinterpret_cast<void*>(GetProcAddress(avrt, "AvSetMmThreadCharacteristicsW")));
   DWORD taskIndex = 0;
   if (set != nullptr) task_ = set(L"Pro Audio", &taskIndex);
+  joined_ = task_ != nullptr;
 }
 
 RealtimeThreadScope::~RealtimeThreadScope() {
@@ -38,9 +42,35 @@ RealtimeThreadScope::~RealtimeThreadScope() {
   FreeLibrary(avrt);
 }
 
+#elif defined(__linux__)
+
+namespace {
+// Well below the kernel's own threaded interrupts (50) and JACK's default
+// (70 for the client threads), above every SCHED_OTHER thread.
+constexpr int kPriority = 20;
+}  // namespace
+
+RealtimeThreadScope::RealtimeThreadScope(const char* name) {
+  if (name != nullptr) pthread_setname_np(pthread_self(), name);  // fails harmlessly past 15 characters
+  sched_param old{};
+  if (pthread_getschedparam(pthread_self(), &oldPolicy_, &old) != 0) return;
+  oldPriority_ = old.sched_priority;
+  sched_param wanted{};
+  wanted.sched_priority = kPriority;
+  // EPERM without CAP_SYS_NICE or an RLIMIT_RTPRIO of at least kPriority: stay as we are.
+  joined_ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &wanted) == 0;
+}
+
+RealtimeThreadScope::~RealtimeThreadScope() {
+  if (!joined_) return;
+  sched_param old{};
+  old.sched_priority = oldPriority_;
+  pthread_setschedparam(pthread_self(), oldPolicy_, &old);
+}
+
 #else
 
-RealtimeThreadScope::RealtimeThreadScope() = default;
+RealtimeThreadScope::RealtimeThreadScope(const char*) {}
 RealtimeThreadScope::~RealtimeThreadScope() = default;
 
 #endif

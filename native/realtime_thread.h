@@ -1,23 +1,32 @@
-// Puts the calling thread into the Windows multimedia class scheduler's
-// "Pro Audio" task for its lifetime (AvSetMmThreadCharacteristicsW, resolved
-// from avrt.dll at run time so nothing breaks where it is absent), as
-// real-time audio threads on Windows do. Does nothing elsewhere.
+// Puts the calling thread into the platform's real-time audio class for its
+// lifetime, as real-time audio threads do:
+// - Windows: the multimedia class scheduler's "Pro Audio" task
+//   (AvSetMmThreadCharacteristicsW, resolved from avrt.dll at run time so
+//   nothing breaks where it is absent);
+// - Linux: SCHED_FIFO at a moderate priority, where the process may
+//   (CAP_SYS_NICE or RLIMIT_RTPRIO; JACK and PipeWire's data threads do the
+//   same), else it stays as it was.
+// Also names the thread (`name`, at most 15 characters) where the platform
+// keeps thread names, so a profiler or the benchmark can tell it apart.
 #pragma once
 
 namespace ks {
 
 class RealtimeThreadScope {
  public:
-  RealtimeThreadScope();
+  explicit RealtimeThreadScope(const char* name = nullptr);
   ~RealtimeThreadScope();
   RealtimeThreadScope(const RealtimeThreadScope&) = delete;
   RealtimeThreadScope& operator=(const RealtimeThreadScope&) = delete;
-  // Whether the thread joined the task.
-  bool joined() const { return task_ != nullptr; }
+  // Whether the thread joined the real-time class.
+  bool joined() const { return joined_; }
 
  private:
-  void* task_ = nullptr;     // the AvSetMmThreadCharacteristicsW handle
-  void* library_ = nullptr;  // avrt.dll
+  bool joined_ = false;
+  void* task_ = nullptr;     // Windows: the AvSetMmThreadCharacteristicsW handle
+  void* library_ = nullptr;  // Windows: avrt.dll
+  int oldPolicy_ = 0;        // Linux: what the thread had before
+  int oldPriority_ = 0;
 };
 
 }  // namespace ks

@@ -41,7 +41,7 @@ WaveRtInfo WaveRtEngine::Info() {
 }
 
 void WaveRtEngine::Thread() {
-  RealtimeThreadScope realtime;
+  RealtimeThreadScope realtime("ks-wavert");
   const uint64_t bytesPerSecond = uint64_t{config_.sampleRate} * config_.blockAlign;
   const uint32_t periodMs = static_cast<uint32_t>(std::max<uint64_t>(1, packetBytes_ * 1000 / bytesPerSecond));
   // Event and packet modes wait for the device; a late or lost event costs
