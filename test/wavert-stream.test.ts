@@ -165,8 +165,8 @@ describe('WaveRT pins through the public API', () => {
     again.close();
   });
 
-  it('stops and closes while streaming, many times, each start finding the pin in STOP', async () => {
-    for (let i = 0; i < 100; i++) {
+  it('stops and closes while streaming, 500 times, each start finding the pin in STOP', { timeout: 300_000 }, async () => {
+    for (let i = 0; i < 500; i++) {
       using filter = openMicrophone();
       const pin = filter.createPin({ pinId: 0, dataFormat: format16() });
       const frames = pin.frames({ mode: MODES[i % 3], latencyMs: 10 });
@@ -179,6 +179,31 @@ describe('WaveRT pins through the public API', () => {
       expect(outcome).toBe(i % 3 === 0 ? 'done' : 'ERR_CANCELED');
       pin.close();
     }
+  });
+
+  it('closes a rendering pin or its filter, or ends its stream, while the device plays, 100 times', { timeout: 300_000 }, async () => {
+    const chunk = Buffer.alloc(1920, 7);
+    let refused = 0;
+    for (let i = 0; i < 100; i++) {
+      using filter = openSpeakers();
+      const pin = filter.createPin({ pinId: 0, dataFormat: format16() });
+      // Enough to start the engine (a device buffer), then more while it plays.
+      const writing = (async () => {
+        for (let n = 0; n < 20; n++) await pin.write(chunk, { waveRt: { mode: MODES[i % 3], latencyMs: 10, ringMs: 20 } });
+      })();
+      await new Promise((resolve) => setTimeout(resolve, i % 5));
+      if (i % 3 === 0) pin.close();
+      else if (i % 3 === 1) filter.close();
+      else await writing.catch(() => undefined);
+      // Closing cancels the writes in progress; a write after close is refused.
+      const outcome = await writing.then(() => 'written', (e: KsError) => e.code);
+      expect(['written', 'ERR_CANCELED', 'ERR_CLOSED']).toContain(outcome);
+      if (i % 3 === 2) expect(outcome).toBe('written');
+      if (outcome !== 'written') refused++;
+      pin.close();
+    }
+    // A 20 ms ring: most closes land while writes still wait for room.
+    expect(refused).toBeGreaterThan(10);
   });
 
   it('survives a worker terminated in the middle of a WaveRT capture', async () => {
