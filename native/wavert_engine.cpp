@@ -3,6 +3,7 @@
 #include "wavert_engine.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstring>
 
@@ -45,8 +46,12 @@ void WaveRtEngine::Thread() {
   const uint64_t bytesPerSecond = uint64_t{config_.sampleRate} * config_.blockAlign;
   const uint32_t periodMs = static_cast<uint32_t>(std::max<uint64_t>(1, packetBytes_ * 1000 / bytesPerSecond));
   // Event and packet modes wait for the device; a late or lost event costs
-  // at most two periods. Polled mode wakes at a quarter period.
-  const uint32_t timeout = config_.mode == WaveRtMode::Polled ? std::max<uint32_t>(1, periodMs / 4) : 2 * periodMs;
+  // at most two periods. Polled mode wakes at a quarter period. With one
+  // notification per buffer, an event pass comes when the DMA has just
+  // wrapped, one buffer after the last: render can never be more than a
+  // buffer ahead, so a pass at half a period keeps it fed in between.
+  uint32_t timeout = config_.mode == WaveRtMode::Polled ? std::max<uint32_t>(1, periodMs / 4) : 2 * periodMs;
+  if (config_.mode == WaveRtMode::Event && config_.notificationCount == 1) timeout = std::max<uint32_t>(1, periodMs / 2);
   while (!stop_.load()) {
     event_->Wait(timeout);
     if (stop_.load()) break;
@@ -119,19 +124,38 @@ bool WaveRtEngine::ReadPosition(uint32_t* offset) {
 
 // ---- Capture ---------------------------------------------------------------
 
+// How far the position moved since the last pass, from `from` to `to`
+// (offsets into the cyclic buffer). The register wraps, so a move of a whole
+// buffer looks like none: with one notification per buffer every pass sees
+// that, and with two a pass late by half a buffer does. The time since the
+// last pass at the stream's byte rate says how many whole buffers to add.
+uint64_t WaveRtEngine::PositionAdvance(uint32_t from, uint32_t to) {
+  const uint64_t within = (uint64_t{to} + size_ - from) % size_;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - lastService_).count();
+  const double expected = seconds * config_.sampleRate * config_.blockAlign;
+  const double wraps = std::floor((expected - static_cast<double>(within)) / size_ + 0.5);
+  return within + (wraps > 0 ? static_cast<uint64_t>(wraps) * size_ : 0);
+}
+
 bool WaveRtEngine::ServiceCapture() {
   uint32_t offset;
   if (!ReadPosition(&offset)) return false;
-  // A pass later than the whole buffer lasts has lost data to the DMA.
-  const auto sinceLast = std::chrono::steady_clock::now() - lastService_;
-  const auto bufferTime = std::chrono::nanoseconds(uint64_t{size_} * 1'000'000'000 / (uint64_t{config_.sampleRate} * config_.blockAlign));
-  if (sinceLast > bufferTime) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    info_.glitches++;
-    discontinuity_ = true;
+  uint64_t advance = PositionAdvance(lastOffset_, offset);
+  if (advance > size_) {
+    // A pass later than the buffer lasts: the DMA has written over what this
+    // pass did not read. The buffer holds the last `size_` bytes; the rest is
+    // gone, and the presentation times jump over it.
+    const uint64_t lost = (advance - size_ + config_.blockAlign - 1) / config_.blockAlign * config_.blockAlign;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      info_.glitches++;
+      info_.lostBytes += lost;
+    }
+    SkipCapture(lost);
+    lastOffset_ = static_cast<uint32_t>((lastOffset_ + lost) % size_);
+    advance -= lost;
   }
-  const uint32_t available = (offset + size_ - lastOffset_) % size_;
-  CopyOutOfBuffer(lastOffset_, available);
+  CopyOutOfBuffer(lastOffset_, static_cast<uint32_t>(advance));
   lastOffset_ = offset;
   return true;
 }
@@ -308,7 +332,7 @@ bool WaveRtEngine::ServiceRender() {
   uint32_t offset;
   if (!ReadPosition(&offset)) return false;
   const uint32_t fetchOffset = (offset + Info().fifoBytes) % size_;
-  fetched_ += (fetchOffset + size_ - lastOffset_) % size_;
+  fetched_ += PositionAdvance(lastOffset_, fetchOffset);
   lastOffset_ = fetchOffset;
   if (written_ < fetched_) {
     // The device has played past what we wrote: an underrun.

@@ -79,7 +79,7 @@ struct WaveRtInfo {
   uint64_t glitches = 0;      // overruns / underruns the engine saw from the position or packet numbers
   uint64_t silenceBytes = 0;  // render: silence written because the ring ran dry
   uint64_t droppedBytes = 0;  // capture: data lost because JavaScript held every slot
-  uint64_t lostBytes = 0;     // capture, packet mode: packets the device overwrote before the engine asked
+  uint64_t lostBytes = 0;     // capture: audio the device overwrote before the engine read it (packet mode: whole packets)
   uint64_t wakeups = 0;       // JavaScript woken
   uint64_t services = 0;      // the thread's passes over the buffer
   uint64_t movedBytes = 0;
@@ -138,6 +138,7 @@ class WaveRtEngine {
   bool TakeSlot();
   void Publish();
   void SkipCapture(uint64_t bytes);
+  uint64_t PositionAdvance(uint32_t from, uint32_t to);
   void Fail(const Status& status);
   std::atomic<uint32_t>& Word(uint32_t index) const { return reinterpret_cast<std::atomic<uint32_t>*>(shared_.control)[index]; }
 
