@@ -17,6 +17,7 @@ export const sanitizedFiles = [
   'test/clock.test.ts',
   'test/virtual-device.test.ts',
   'test/win32-statuses.test.ts',
+  'test/wavert-stream.test.ts',
   // The property, method and create paths: every reply's bytes through the emulator's dispatch and the N-API layer.
   'test/allocator-rules.test.ts',
   'test/pin-properties.test.ts',

@@ -83,9 +83,11 @@ export { CaptureStream, Frame, KS_VIDEO_FLAG, KSSTREAM_HEADER_OPTIONSF } from '.
 export type { CaptureFraming } from './streaming/capture-defaults';
 export { RenderStream, RenderPacket } from './streaming/render-stream';
 export type { RenderOptions, PacketOptions } from './streaming/render-stream';
+export type { StreamingKind, WaveRtMode, WaveRtOptions, WaveRtRenderOptions } from './streaming/wavert-options';
+export type { HwLatency, PresentationPosition } from './objects/wavert-properties';
 export type { CaptureOptions, OverflowPolicy } from './streaming/capture-stream';
-export { setEmulatorPacing, setEmulatorCaptureSignal, emulatorEnabledEvents, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR } from './emulator/controls';
-export type { CaptureSignal, EmulatorVideoLayout, Pacing, RenderStats } from './emulator/controls';
+export { setEmulatorPacing, setEmulatorCaptureSignal, emulatorEnabledEvents, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR, emulatorWaveRtStats, setEmulatorAudioEngineHold } from './emulator/controls';
+export type { CaptureSignal, EmulatorVideoLayout, Pacing, RenderStats, WaveRtStats } from './emulator/controls';
 export { setEmulatorStatusReporting } from './emulator/status-reporting';
 export type { EmulatorStatusReporting } from './emulator/status-reporting';
 export { KsEventSubscription, KSEVENTDATA_SIZE } from './objects/events';

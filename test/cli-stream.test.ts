@@ -184,6 +184,46 @@ function expectSameBytes(got: Buffer, expected: Buffer, what: string): void {
   throw new Error(`${what}: byte ${at} is ${got[at]}, expected ${expected[at]}`);
 }
 
+describe('kernel-streaming capture / render on WaveRT endpoints', CHILD_PROCESS_BUDGET, () => {
+  it('captures 2 s of the tone from the WaveRT microphone with --tone, every sample the tone', async () => {
+    const file = path.join(tmp, 'mic.wav');
+    const { code, err } = await cli(['capture', 'WaveRT Microphone', '--seconds', '2', '--tone', '--latency', '100', '--out', file]);
+    expect(code, err).toBe(0);
+    const { wave, data } = readWav(file);
+    expect(wave).toMatchObject({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+    expect(data.length).toBe(96000 * 4);
+    // Hand-worked, as for the standard pin: 0, A·sin 60° = 14187.23, A, −A/2 at amplitude 16382.
+    expect([0, 8, 12, 28].map((n) => data.readInt16LE(n * 4))).toEqual([0, 14187, 16382, -8191]);
+    for (let n = 0; n < 96000; n++) {
+      const expected = emulatorToneSample(n, 48000, 16);
+      if (data.readInt16LE(n * 4) !== expected || data.readInt16LE(n * 4 + 2) !== expected) throw new Error(`sample frame ${n} is not the tone`);
+    }
+  });
+
+  it.each(['event', 'polled', 'packet'])('captures the index signal in %s mode (--mode), nothing lost or repeated', async (mode) => {
+    const file = path.join(tmp, `mic-${mode}.wav`);
+    // A 100 ms device buffer: a loaded test machine's scheduling stays inside it.
+    const { code, err } = await cli(['capture', 'WaveRT Microphone', '--seconds', '0.5', '--mode', mode, '--latency', '100', '--out', file]);
+    expect(code, err).toBe(0);
+    expect(err).toMatch(/, 0 packets dropped, 0 overruns \(audio the device overwrote before it was read\) → /);
+    const { data } = readWav(file);
+    expect(data.length).toBe(24000 * 4);
+    expectIndexSignal(data, 0, 4, `the ${mode}-mode WAV data`);
+  });
+
+  it.each(['event', 'polled', 'packet'])('renders a WAV to the WaveRT speakers in %s mode with 0 glitches', async (mode) => {
+    const file = path.join(tmp, `to-speakers-${mode}.wav`);
+    countingWav(file, 24000, { channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+    const { code, err } = await cli(['render', 'WaveRT Speakers', file, '--mode', mode, '--latency', '100']);
+    expect(code, err).toBe(0);
+    const summary = err.match(/^rendered 24000 sample frames \(0\.500 s\) to a WaveRT pin in (\w+) mode, in [\d.]+ s; the emulated endpoint played (\d+) bytes with (\d+) glitches$/m);
+    expect(summary, err).not.toBeNull();
+    expect(summary![1]).toBe(mode);
+    expect(Number(summary![2])).toBeGreaterThanOrEqual(24000 * 4);
+    expect(Number(summary![3])).toBe(0);
+  });
+});
+
 describe('kernel-streaming capture (video)', CHILD_PROCESS_BUDGET, () => {
   it('writes the frame rate as the fraction the 100 ns interval was rounded from', () => {
     expect(y4mFrameRate(333333n)).toEqual([30, 1]);

@@ -16,9 +16,10 @@ import { normalizeGuid, type Guid } from '../structs/guid';
 import { checkInteger } from '../base/validate';
 import { type DataFormat } from '../formats/data-format';
 import type { KsPin } from '../objects/pin';
+import type { KsFilter } from '../objects/filter';
 import type { KsHandle } from '../objects/handle';
 
-export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2, CAPTURE_SIGNAL: 3, ENABLED_EVENTS: 4, STREAM_HEADERS: 5 } as const;
+export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2, CAPTURE_SIGNAL: 3, ENABLED_EVENTS: 4, STREAM_HEADERS: 5, WAVERT_STATS: 16, AUDIO_ENGINE_HOLD: 17 } as const;
 
 /**
  * What an emulated audio capture pin delivers:
@@ -77,6 +78,52 @@ export function emulatorRenderStats(pin: KsPin): RenderStats {
     checksum: b.readBigUInt64LE(16),
     endOfStream: b.readUInt32LE(24) !== 0,
   };
+}
+
+/** What an emulated WaveRT pin's DMA engine has done (docs/emulator.md, "WaveRT endpoints"). */
+export interface WaveRtStats {
+  /** Sample frames the DMA position moved over the pin's lifetime. */
+  frames: number;
+  /** Capture: bytes written into the cyclic buffer; render: bytes played (whole 8-byte words; see renderChecksum). */
+  bytes: number;
+  /** Render: FNV-1a 64 over the played bytes in order (renderChecksum over the played stream as one packet). */
+  checksum: bigint;
+  /** Underruns (render) or packets lost (capture, packet mode), by the emulator's rule. */
+  glitches: number;
+  /** Notification-event signals. */
+  notifications: number;
+  /** Render, packet mode: the end-of-stream packet has been played. */
+  endOfStream: boolean;
+  /** Packet mode (SETWRITEPACKET) was used since the last STOP. */
+  packetMode: boolean;
+}
+
+/** An emulated WaveRT pin's DMA counters, checksum and glitches. */
+export function emulatorWaveRtStats(pin: KsPin): WaveRtStats {
+  const b = pin.getProperty(KSPROPSETID.EmulatorDiagnostics, KSPROPERTY_EMULATOR.WAVERT_STATS, { size: 40 });
+  if (b.length < 40) throw new KsError('ERR_MALFORMED_REPLY', 'WaveRT stats', `expected 40 bytes, got ${b.length}`);
+  return {
+    frames: Number(b.readBigUInt64LE(0)),
+    bytes: Number(b.readBigUInt64LE(8)),
+    checksum: b.readBigUInt64LE(16),
+    glitches: b.readUInt32LE(24),
+    notifications: b.readUInt32LE(28),
+    endOfStream: b.readUInt32LE(32) !== 0,
+    packetMode: b.readUInt32LE(36) !== 0,
+  };
+}
+
+/**
+ * The emulator's "held by the audio engine" switch on an emulated WaveRT
+ * endpoint's wave filter: while held, pin creates fail as they do on Windows
+ * when audiodg.exe has the endpoint (STATUS_INVALID_DEVICE_STATE, which
+ * ksuser reports as ERROR_BAD_COMMAND).
+ */
+export function setEmulatorAudioEngineHold(filter: KsFilter, held: boolean): void {
+  if (typeof held !== 'boolean') throw new TypeError(`held must be a boolean, got ${typeof held}`);
+  const value = Buffer.alloc(4);
+  value.writeInt32LE(held ? 1 : 0);
+  filter.setProperty(KSPROPSETID.EmulatorDiagnostics, KSPROPERTY_EMULATOR.AUDIO_ENGINE_HOLD, value);
 }
 
 const FNV_OFFSET = 0xcbf29ce484222325n;

@@ -1,6 +1,7 @@
 #include "device_catalog.h"
 
 #include "audio_node_controls.h"
+#include "wavert_devices.h"
 #include "../ks_frame_info.h"
 #include "camera_controls.h"
 
@@ -383,6 +384,7 @@ std::vector<VirtualDevice> BuildDeviceCatalog() {
   devices.push_back(ClockDevice());
   devices.push_back(ModeAwareMicrophoneDevice());
   devices.push_back(UsbAudioCaptureDevice());
+  for (auto& device : BuildWaveRtEndpoints()) devices.push_back(std::move(device));
   return devices;
 }
 

@@ -20,6 +20,7 @@
 #include "handle_table.h"
 #include "ks_backend.h"
 #include "stream_engine.h"
+#include "wavert_engine.h"
 #include "virtual_devices.h"
 
 namespace ks {
@@ -42,12 +43,18 @@ struct AsyncIoctl {
 // Calls a stream's "frames are ready" function (streams.cpp).
 void CallReady(Napi::Env env, Napi::Function ready, std::nullptr_t*, std::nullptr_t*);
 using ReadySignal = Napi::TypedThreadSafeFunction<std::nullptr_t, std::nullptr_t, CallReady>;
+// Makes a stream's ReadySignal (streams.cpp). Only the file that defines
+// CallReady may instantiate ReadySignal::New: node-addon-api asks
+// `CallReady == nullptr` at compile time, which GCC with -fsanitize=undefined
+// does not fold for a function defined in another file (the sanitizer lane's build).
+ReadySignal NewReadySignal(Napi::Env env, Napi::Function ready, const char* name);
 
 // A pin's streaming engine with the JS objects it uses: the pool it reads
 // into and the function that is told when frames are ready.
 struct StreamEntry {
   double pinId;
   std::unique_ptr<StreamEngine> engine;
+  std::unique_ptr<WaveRtEngine> waveRt;  // instead of `engine` on a WaveRT pin (wavert_streams.cpp)
   ReadySignal ready;
   Napi::Reference<Napi::ArrayBuffer> pool;
   Napi::Reference<Napi::Uint32Array> control;  // shared with the engine (stream_engine.h)
@@ -102,6 +109,9 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value StreamClose(const Napi::CallbackInfo& info);
   Napi::Value StreamWrite(const Napi::CallbackInfo& info);
   Napi::Value StreamNativeSink(const Napi::CallbackInfo& info);
+  // wavert_streams.cpp: WaveRT engines
+  Napi::Value WaveRtOpen(const Napi::CallbackInfo& info);
+  Napi::Value WaveRtInfoJs(const Napi::CallbackInfo& info);
 
   // events.cpp: events and device watches
   Napi::Value EnableEvent(const Napi::CallbackInfo& info);

@@ -20,10 +20,16 @@ void CallReady(Napi::Env env, Napi::Function ready, std::nullptr_t*, std::nullpt
   napi_call_function(env, env.Undefined(), ready, 0, nullptr, &result);
 }
 
+ReadySignal NewReadySignal(Napi::Env env, Napi::Function ready, const char* name) {
+  return ReadySignal::New(env, ready, name, 0, 1);
+}
+
 void Addon::CloseStream(double streamId) {
   auto it = streams_.find(streamId);
   if (it == streams_.end()) return;
-  it->second.engine->Close();  // no completion runs after this
+  // No completion (or WaveRT pass) runs after this.
+  if (it->second.engine) it->second.engine->Close();
+  if (it->second.waveRt) it->second.waveRt->Close();
   it->second.ready.Release();
   it->second.pool.Reset();
   it->second.control.Reset();
@@ -107,7 +113,7 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   double streamId = ++nextStream_;
   StreamEntry& entry = streams_[streamId];
   entry.pinId = pinId;
-  entry.ready = ReadySignal::New(env, info[10].As<Napi::Function>(), "kernel-streaming:frames", 0, 1);
+  entry.ready = NewReadySignal(env, info[10].As<Napi::Function>(), "kernel-streaming:frames");
   entry.pool = Napi::Persistent(pool);
   entry.control = Napi::Persistent(control);
   entry.records = Napi::Persistent(records);
@@ -134,15 +140,28 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
 // them itself at the next completion.
 Napi::Value Addon::StreamSubmit(const Napi::CallbackInfo& info) {
   auto it = streams_.find(IdArg(info, 0));
-  if (it != streams_.end()) it->second.engine->Kick();  // closed meanwhile: nothing to send
+  if (it == streams_.end()) return info.Env().Undefined();  // closed meanwhile: nothing to send
+  if (it->second.engine) it->second.engine->Kick();
+  if (it->second.waveRt) it->second.waveRt->Kick();
   return info.Env().Undefined();
 }
 
 // streamInfo(streamId) -> [inFlight, dropped, wake-ups, kicks, starved] (the last three for benchmarks)
 Napi::Value Addon::StreamInfo(const Napi::CallbackInfo& info) {
   StreamEntry& entry = OpenStream(info);
-  const StreamEngine& e = *entry.engine;
   Napi::Array result = Napi::Array::New(info.Env(), 5);
+  if (entry.waveRt) {
+    // A WaveRT stream: one slot in hand while it runs; data lost to a slow
+    // consumer counts in slots' worth; no kicks, no starving (the device sets the pace).
+    const WaveRtInfo w = entry.waveRt->Info();
+    result.Set(0u, Napi::Number::New(info.Env(), entry.waveRt->inFlight()));
+    result.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(entry.waveRt->droppedSlots())));
+    result.Set(2u, Napi::Number::New(info.Env(), static_cast<double>(w.wakeups)));
+    result.Set(3u, Napi::Number::New(info.Env(), 0));
+    result.Set(4u, Napi::Number::New(info.Env(), 0));
+    return result;
+  }
+  const StreamEngine& e = *entry.engine;
   result.Set(0u, Napi::Number::New(info.Env(), e.inFlight()));
   result.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(e.dropped())));
   result.Set(2u, Napi::Number::New(info.Env(), static_cast<double>(e.wakeups())));

@@ -94,7 +94,7 @@ static void SeamArguments() {
 
   std::vector<DeviceInterface> devices;
   CHECK(backend->EnumerateInterfaces(KSCATEGORY_CAPTURE, &devices).ok());
-  CHECK(devices.size() == 4);  // audio capture, video capture, the mode-aware microphone, the USB microphone
+  CHECK(devices.size() == 5);  // audio capture, video capture, the mode-aware microphone, the USB microphone, the WaveRT microphone
   BackendHandle filter = 0;
   CHECK(backend->OpenFilter(devices[0].path, &filter).ok());
   // A filter is no create item of a filter; an allocator has no create items.
