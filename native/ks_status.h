@@ -53,5 +53,6 @@ constexpr uint32_t STATUS_UNSUCCESSFUL = 0xC0000001;
 constexpr uint32_t STATUS_DEVICE_REMOVED = 0xC00002B6;
 constexpr uint32_t STATUS_ACCESS_VIOLATION = 0xC0000005;
 constexpr uint32_t STATUS_INVALID_BUFFER_SIZE = 0xC0000206;
+constexpr uint32_t STATUS_DEVICE_NOT_READY = 0xC00000A3;
 
 }  // namespace ks

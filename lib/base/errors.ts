@@ -20,6 +20,8 @@ const NTSTATUS_NAMES_LITERAL = {
   0x8000001a: 'STATUS_NO_MORE_ENTRIES',
   0xc0000001: 'STATUS_UNSUCCESSFUL',
   0xc0000005: 'STATUS_ACCESS_VIOLATION',
+  0xc00000a3: 'STATUS_DEVICE_NOT_READY',
+  0xc0000230: 'STATUS_PROPSET_NOT_FOUND',
   0xc0000008: 'STATUS_INVALID_HANDLE',
   0xc000000d: 'STATUS_INVALID_PARAMETER',
   0xc000000e: 'STATUS_NO_SUCH_DEVICE',
@@ -49,6 +51,7 @@ const WIN32_NAMES_LITERAL = {
   6: 'ERROR_INVALID_HANDLE',
   8: 'ERROR_NOT_ENOUGH_MEMORY',
   21: 'ERROR_NOT_READY',
+  22: 'ERROR_BAD_COMMAND',
   31: 'ERROR_GEN_FAILURE',
   50: 'ERROR_NOT_SUPPORTED',
   87: 'ERROR_INVALID_PARAMETER',
@@ -65,6 +68,7 @@ const WIN32_NAMES_LITERAL = {
   1117: 'ERROR_IO_DEVICE',
   1167: 'ERROR_DEVICE_NOT_CONNECTED',
   1168: 'ERROR_NOT_FOUND',
+  1170: 'ERROR_SET_NOT_FOUND',
   0x491: 'ERROR_NO_MATCH',
   0x139f: 'ERROR_INVALID_STATE',
   1617: 'ERROR_DEVICE_REMOVED',
@@ -102,7 +106,7 @@ const NTSTATUS_TO_WIN32: Record<number, number> = {
   0xc0000005: 998, // a stream buffer that failed the kernel's probe
   0xc0000008: 6,
   0xc000000d: 87,
-  0xc000000e: 1117,
+  0xc000000e: 2, // ERROR_FILE_NOT_FOUND (Wine's table and Microsoft's KB113996 agree)
   0xc0000010: 1,
   0xc0000022: 5,
   0xc0000023: 122,
@@ -112,11 +116,13 @@ const NTSTATUS_TO_WIN32: Record<number, number> = {
   0xc000009d: 1167,
   0xc00000bb: 50,
   0xc0000120: 995,
-  0xc0000184: 0x139f,
+  0xc0000184: 22, // ERROR_BAD_COMMAND: how Windows reports a stopped pin's refusal (PortAudio maps 22 to "device busy")
   0xc0000225: 1168,
   0xc0000272: 0x491,
   0xc00002b6: 1617,
-  0xc0000206: 1784, // a stream header buffer KsProbeStreamIrp refuses
+  0xc0000206: 1784, // ERROR_INVALID_USER_BUFFER: a stream header buffer KsProbeStreamIrp refuses
+  0xc00000a3: 21, // ERROR_NOT_READY: a device not ready yet (pin creates on a just-plugged camera)
+  0xc0000230: 1170, // ERROR_SET_NOT_FOUND: an unknown property set
 };
 
 function hex(value: number): string {
@@ -157,12 +163,16 @@ export function statusCancelled(kind: StatusKind, value: number): boolean {
   return value === 0x800703e3;
 }
 
-/** Whether a status says the pin refused I/O because it is stopped: STATUS_INVALID_DEVICE_STATE, ERROR_INVALID_STATE. */
+/**
+ * Whether a status says the pin refused I/O because it is stopped:
+ * STATUS_INVALID_DEVICE_STATE, which DeviceIoControl reports as
+ * ERROR_BAD_COMMAND (22), and its HRESULT 0x80070016.
+ */
 export function statusStopped(kind: StatusKind, value: number): boolean {
   value >>>= 0;
   if (kind === StatusKind.NtStatus) return value === 0xc0000184;
-  if (kind === StatusKind.Win32) return value === 5023;
-  return value === 0x8007139f;
+  if (kind === StatusKind.Win32) return value === 22;
+  return value === 0x80070016;
 }
 
 /** Whether a status value in its scheme means success. */

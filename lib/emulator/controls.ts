@@ -14,7 +14,7 @@ import { checkInteger } from '../base/validate';
 import { type DataFormat } from '../formats/data-format';
 import type { KsPin } from '../objects/pin';
 
-export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2, STREAM_HEADERS: 3 } as const;
+export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2, STREAM_HEADERS: 3, NOT_READY_AFTER_PLUG: 4, IGNORE_CANCEL: 5 } as const;
 
 export type Pacing = 'real-time' | 'unthrottled';
 

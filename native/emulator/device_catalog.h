@@ -24,6 +24,10 @@ std::vector<VirtualDevice> BuildDeviceCatalog();
 constexpr Guid KSPROPSETID_EmulatorDiagnostics{0x1C5B1F8E, 0x6E7A, 0x4B4B,
                                                {0x9A, 0x53, 0x4B, 0x53, 0x45, 0x4D, 0x55, 0x00}};
 constexpr uint32_t KSPROPERTY_EMULATOR_DEVICE_MEMORY = 0;
+// On a filter whose device can be not ready after plug-in (the camera): GET/SET
+// ULONG milliseconds during which pin creates fail with STATUS_DEVICE_NOT_READY
+// after the device next arrives (ids 1–3 are pin properties, pin_stream.h).
+constexpr uint32_t KSPROPERTY_EMULATOR_NOT_READY_AFTER_PLUG = 4;
 
 // The reply to KSPROPERTY_EMULATOR_DEVICE_MEMORY.
 struct EmulatorDeviceMemory {

@@ -21,14 +21,38 @@ void CallReady(Napi::Env env, Napi::Function ready, std::nullptr_t*, std::nullpt
 }
 
 void Addon::CloseStream(double streamId) {
+  SweepLingering();
   auto it = streams_.find(streamId);
   if (it == streams_.end()) return;
-  it->second.engine->Close();  // no completion runs after this
+  // Bounded: a driver that ignores cancellation cannot hang the caller.
+  const bool drained = it->second.engine->Close();
+  // The engine no longer calls JavaScript, drained or not (completions after
+  // Close are ignored).
   it->second.ready.Release();
-  it->second.pool.Reset();
-  it->second.control.Reset();
-  it->second.records.Reset();
+  if (drained) {
+    it->second.pool.Reset();
+    it->second.control.Reset();
+    it->second.records.Reset();
+  } else {
+    // Requests are still with the device and will write into the pool: keep
+    // the pool, the shared memory and the engine until they complete.
+    lingering_.push_back(std::move(it->second));
+  }
   streams_.erase(it);
+}
+
+void Addon::SweepLingering() {
+  for (auto it = lingering_.begin(); it != lingering_.end();) {
+    if (!it->engine->Drained()) {
+      ++it;
+      continue;
+    }
+    it->engine.reset();
+    it->pool.Reset();
+    it->control.Reset();
+    it->records.Reset();
+    it = lingering_.erase(it);
+  }
 }
 
 void Addon::CloseStreamsOf(double pinId) {
@@ -50,6 +74,7 @@ StreamEntry& Addon::OpenStream(const Napi::CallbackInfo& info) {
 // `control` and `records` are the memory shared with the engine (stream_engine.h).
 Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  SweepLingering();
   double pinId = IdArg(info, 0);
   const HandleEntry& pin = OpenEntry(info, 0);
   if (pin.cls != ObjectClass::Pin) throw Napi::TypeError::New(env, "streaming needs a pin handle");
