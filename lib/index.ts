@@ -47,6 +47,17 @@ export type { CorrelatedTime, ClockResolution } from './objects/clock';
 export { KsNode, KSNODE_CREATE_SIZE, encodeNodeCreate } from './objects/node';
 export { readMultipleItem, parseMultipleItem, encodeMultipleItem, KSMULTIPLE_ITEM_SIZE } from './structs/multiple-item';
 export type { MultipleItemHead } from './structs/multiple-item';
+export {
+  AUDIO_SIGNALPROCESSINGMODE,
+  KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE,
+  KSATTRIBUTE_REQUIRED,
+  encodeAttributeList,
+  parseAttributeList,
+  signalProcessingModeName,
+  type AttributeInit,
+  type KsAttribute,
+  type SignalProcessingModeName,
+} from './structs/attributes';
 export { decodeAllocatorFramingEx, KSALLOCATOR_FRAMING_EX_HEAD_SIZE, KS_FRAMING_ITEM_SIZE } from './structs/framing-ex';
 export type { AllocatorFramingEx, FramingItem, FramingRange } from './structs/framing-ex';
 export { walkTopology, nodeTypeName, parseGuidList, parseConnections, KSTOPOLOGY_CONNECTION_SIZE } from './objects/topology';

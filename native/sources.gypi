@@ -26,6 +26,8 @@
       'native/emulator/clock.cpp',
       'native/emulator/topology_node.cpp',
       'native/emulator/audio_node_controls.cpp',
+      'native/emulator/attribute_lists.cpp',
+      'native/emulator/mode_aware_microphone.cpp',
     ],
     'ks_windows_sources': [
       'native/windows/windows_backend.cpp',
@@ -35,6 +37,7 @@
       'native/windows/sdk_layout_checks.cpp',
       'native/windows/sdk_frame_info_checks.cpp',
       'native/windows/sdk_lib_checks.cpp',
+      'native/windows/sdk_control_checks.cpp',
     ],
   },
 }

@@ -29,6 +29,7 @@ describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
     expect(out).toContain('pin 0: Capture');
     expect(out).toContain('allocator framing: 8 frames × 1920 bytes, NonPagedPool, alignment LONG (4 B), requirements SYSTEM_MEMORY|PREFERENCES_ONLY');
     expect(out).toContain('allocator framing: 4 frames × 16384 bytes');
+    expect(out).toContain('streaming: 8 frames × 1920 bytes, alignment 4 B (from ALLOCATORFRAMING); 56-byte stream headers');
     const render = await cli(['inspect', 'audio render']);
     expect(render.out).toContain('instances 0/1, global 0/2, necessary 0');
     expect(render.out).toContain('interfaces: standard #0; mediums: standard #0');
@@ -47,7 +48,10 @@ describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
     // SETSUPPORT per known set: the camera answers Pin and Topology, and no audio or general set.
     expect(report.propertySets).toEqual(['Pin', 'Topology']);
     expect(report.pins[0]).toMatchObject({ necessaryInstances: 1, globalInstances: { possible: 1, current: 0 }, interfaces: [{ id: 0 }] });
-    expect(report.pins[0].allocatorFraming).toMatchObject({ frames: 4, frameSize: 1843200 });
+    // An AVStream pin (usbvideo.sys): no legacy framing; frames() takes ALLOCATORFRAMING_EX and 128-byte headers.
+    expect(report.pins[0].allocatorFraming).toBeNull();
+    expect(report.pins[0].allocatorFramingError).toContain('STATUS_NOT_SUPPORTED');
+    expect(report.pins[0].captureDefaults).toEqual({ source: 'framing-ex', frames: 4, frameSize: 1843200, alignment: 8, headerSize: 128 });
   });
 });
 

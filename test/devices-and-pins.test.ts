@@ -15,11 +15,12 @@ import { emulatedCapturePath, expectKsError, openCapture, stereo48k } from './he
 describe('listDevices', () => {
   it('lists the emulated capture device under AUDIO and CAPTURE, not RENDER', () => {
     const audio = listDevices({ category: 'AUDIO', backend: 'emulator' });
-    expect(audio.map((d) => d.friendlyName)).toEqual(['KS Emulator Audio Capture', 'KS Emulator Audio Render', 'KS Emulator USB Audio Capture']);
+    expect(audio.map((d) => d.friendlyName)).toEqual(['KS Emulator Audio Capture', 'KS Emulator Audio Render', 'KS Emulator Mode-Aware Microphone', 'KS Emulator USB PnP Sound Device']);
     expect(listDevices({ category: KSCATEGORY.CAPTURE, backend: 'emulator' }).map((d) => d.friendlyName)).toEqual([
       'KS Emulator Audio Capture',
       'KS Emulator Video Capture',
-      'KS Emulator USB Audio Capture',
+      'KS Emulator Mode-Aware Microphone',
+      'KS Emulator USB PnP Sound Device',
     ]);
     expect(listDevices({ category: 'RENDER', backend: 'emulator' }).map((d) => d.friendlyName)).toEqual(['KS Emulator Audio Render']);
     const [device] = audio;
@@ -31,15 +32,17 @@ describe('listDevices', () => {
 
   it('merges categories when no category is given', () => {
     const all = listDevices({ backend: 'emulator' });
-    expect(all).toHaveLength(5);
+    expect(all).toHaveLength(6);
     expect(all[0].categories).toEqual(['AUDIO', 'CAPTURE']);
-    expect(all[2].categories).toEqual(['VIDEO', 'CAPTURE', 'VIDEO_CAMERA']);
-    expect(all[3]).toMatchObject({ friendlyName: 'KS Emulator System Clock', categories: ['CLOCK'] });
-    expect(all[4]).toMatchObject({ friendlyName: 'KS Emulator USB Audio Capture', categories: ['AUDIO', 'CAPTURE'] });
+    const named = (name: string) => all.find((d) => d.friendlyName === name);
+    expect(named('KS Emulator Video Capture')?.categories).toEqual(['VIDEO', 'CAPTURE', 'VIDEO_CAMERA']);
+    expect(named('KS Emulator Mode-Aware Microphone')?.categories).toEqual(['AUDIO', 'CAPTURE']);
+    expect(named('KS Emulator System Clock')).toMatchObject({ categories: ['CLOCK'] });
+    expect(named('KS Emulator USB PnP Sound Device')?.categories).toEqual(['AUDIO', 'CAPTURE']);
   });
 
   it('takes a GUID in any case and braces', () => {
-    expect(listDevices({ category: '65e8773d-8f56-11d0-a3b9-00a0c9223196', backend: 'emulator' })).toHaveLength(3);
+    expect(listDevices({ category: '65e8773d-8f56-11d0-a3b9-00a0c9223196', backend: 'emulator' })).toHaveLength(4);
   });
 
   it('refuses an unknown category name with a RangeError listing the names', () => {

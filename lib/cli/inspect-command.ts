@@ -1,7 +1,9 @@
 /** `kernel-streaming list` and `inspect`, as tables or --json. */
 import { capabilities, type BackendName } from '../addon/backend';
 import { listDevices, type DeviceInfo } from '../objects/devices';
+import type { CaptureFraming } from '../streaming/capture-defaults';
 import { formatForRange, type DataRange } from '../formats/data-range';
+import type { KsAttribute } from '../structs/attributes';
 import { KsError } from '../base/errors';
 import { openFilter, type PinFactoryInfo } from '../objects/filter';
 import { flagNames, KSALLOCATOR_REQUIREMENTF, POOL_TYPE, FILE_ALIGNMENT, type AllocatorFraming } from '../structs/framing';
@@ -73,21 +75,39 @@ function describeFraming(f: AllocatorFraming): string {
   return `${f.frames} frames × ${f.frameSize} bytes, ${pool}, alignment ${align} (${f.alignmentBytes} B), requirements ${flags}`;
 }
 
+/** A range without its bytes (raw, attributes, each attribute's raw). */
+type RangeReport = Omit<DataRange, 'raw' | 'attributes' | 'attributeList'> & { attributeList?: Omit<KsAttribute, 'raw'>[] };
+
 interface PinReport extends Omit<PinFactoryInfo, 'dataRanges' | 'constrainedDataRanges'> {
-  dataRanges: Omit<DataRange, 'raw' | 'attributes'>[];
-  constrainedDataRanges: Omit<DataRange, 'raw' | 'attributes'>[] | null;
+  dataRanges: RangeReport[];
+  constrainedDataRanges: RangeReport[] | null;
   allocatorFraming: ReturnType<AllocatorFraming['toJSON']> | null;
   allocatorFramingError: string | null;
+  captureDefaults: CaptureDefaults | null;
 }
 
+/** What frames() would take on this pin: the framing it reads (ALLOCATORFRAMING_EX, the legacy one, or documented defaults) and the stream header size. */
+type CaptureDefaults = CaptureFraming & { headerSize: number };
+
 /** Reads a pin's framing by opening an instance of it in a format from its first range. */
-function framingOf(filter: ReturnType<typeof openFilter>, pin: PinFactoryInfo): { framing?: AllocatorFraming; error?: string } {
+function framingOf(filter: ReturnType<typeof openFilter>, pin: PinFactoryInfo): { framing?: AllocatorFraming; error?: string; capture?: CaptureDefaults } {
   if (pin.communication === 'none' || pin.communication === 'bridge') return { error: 'not instantiable (bridge or no communication)' };
   const format = pin.dataRanges.map(formatForRange).find((f) => f !== undefined);
   if (!format) return { error: 'no data range this tool can build a format for' };
   try {
     using instance = filter.createPin({ pinId: pin.pinId, dataFormat: format });
-    return { framing: instance.allocatorFraming() };
+    let capture: CaptureDefaults | undefined;
+    try {
+      capture = { ...instance.captureFraming(), headerSize: instance.streamHeaderSize() };
+    } catch {
+      capture = undefined; // a malformed framing answer: the framing line says why
+    }
+    try {
+      return { framing: instance.allocatorFraming(), capture };
+    } catch (e) {
+      // AVStream pins answer only ALLOCATORFRAMING_EX.
+      return { error: e instanceof KsError ? `${e.code}: ${e.message}` : String(e), capture };
+    }
   } catch (e) {
     return { error: e instanceof KsError ? `${e.code}: ${e.message}` : String(e) };
   }
@@ -102,13 +122,18 @@ export function inspect(device: DeviceInfo, json: boolean, io: Output): void {
     .filter(([, set]) => filter.supportsSet(set))
     .map(([name]) => name);
   if (json) {
-    const strip = (ranges: DataRange[]) => ranges.map(({ raw: _raw, attributes: _attributes, ...rest }) => rest);
-    const report: PinReport[] = pins.map(({ pin, framing, error }) => ({
+    const strip = (ranges: DataRange[]) =>
+      ranges.map(({ raw: _raw, attributes: _attributes, attributeList, ...rest }) => ({
+        ...rest,
+        ...(attributeList ? { attributeList: attributeList.map(({ raw: _bytes, ...attribute }) => attribute) } : {}),
+      }));
+    const report: PinReport[] = pins.map(({ pin, framing, error, capture }) => ({
       ...pin,
       dataRanges: strip(pin.dataRanges),
       constrainedDataRanges: pin.constrainedDataRanges ? strip(pin.constrainedDataRanges) : null,
       allocatorFraming: framing ? framing.toJSON() : null,
       allocatorFramingError: error ?? null,
+      captureDefaults: capture ?? null,
     }));
     // bigints (100 ns times in video ranges) as decimal strings.
     const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
@@ -121,7 +146,7 @@ export function inspect(device: DeviceInfo, json: boolean, io: Output): void {
   io.out(`  categories: ${device.categories.join(', ') || '(not listed)'}`);
   io.out(`  property sets: ${propertySets.join(', ') || '(none of the known ones)'}`);
   io.out(`  pin factories: ${pins.length}`);
-  for (const { pin, framing, error } of pins) {
+  for (const { pin, framing, error, capture } of pins) {
     const category = pin.category ? guidLabel(pin.category) : 'none';
     io.out('');
     io.out(`  pin ${pin.pinId}: ${pin.name ?? '(unnamed)'}`);
@@ -131,8 +156,12 @@ export function inspect(device: DeviceInfo, json: boolean, io: Output): void {
     io.out(`    instances ${pin.instances.current}/${pin.instances.possible}${global}${necessary}`);
     io.out(`    interfaces: ${describeIdentifiers(pin.interfaces, KSINTERFACESETID_Standard)}; mediums: ${describeIdentifiers(pin.mediums, KSMEDIUMSETID_Standard)}`);
     if (pin.physicalConnection) io.out(`    physical connection: pin ${pin.physicalConnection.pinId} of ${pin.physicalConnection.path}`);
-    pin.dataRanges.forEach((r, i) => io.out(`    range ${i}: ${describeRange(r)}`));
+    pin.dataRanges.forEach((r, i) => io.out(`    range ${i}: ${describeRange(r)}${describeAttributes(r)}`));
     io.out(`    allocator framing: ${framing ? describeFraming(framing) : `unavailable (${error})`}`);
+    if (capture) {
+      const from = { 'framing-ex': 'ALLOCATORFRAMING_EX', framing: 'ALLOCATORFRAMING', documented: 'documented defaults' }[capture.source];
+      io.out(`    streaming: ${capture.frames || 'any number of'} frames × ${capture.frameSize || 'unstated'} bytes, alignment ${capture.alignment} B (from ${from}); ${capture.headerSize}-byte stream headers`);
+    }
   }
   io.out('');
   if (!topology) {
@@ -144,8 +173,20 @@ export function inspect(device: DeviceInfo, json: boolean, io: Output): void {
   for (const c of topology.connections) io.out(`    ${describeEnd(c.fromNode, c.fromNodePin)} → ${describeEnd(c.toNode, c.toNodePin)}`);
 }
 
+/** " (signal-processing modes DEFAULT, RAW)" for a range with an attribute list; "" without. */
+function describeAttributes(range: DataRange): string {
+  if (!range.attributeList) return '';
+  const modes = range.signalProcessingModes ? `signal-processing modes ${range.signalProcessingModes.join(', ')}` : '';
+  const others = range.attributeList.filter((a) => !a.name).map((a) => `attribute ${a.attribute}${a.required ? ' (required)' : ''}`);
+  return ` (${[modes, ...others].filter(Boolean).join('; ') || 'empty attribute list'})`;
+}
+
 export function list(category: string | undefined, backend: BackendName | undefined, json: boolean, io: Output): void {
-  const devices = listDevices({ category: category as never, backend });
+  // Numbered in the full list, whatever the filter: the numbers every other command takes.
+  const all = listDevices({ backend });
+  const inCategory = category === undefined ? undefined : new Set(listDevices({ category: category as never, backend }).map((d) => d.path));
+  const numbered = all.map((device, i) => ({ device, number: i + 1 })).filter((d) => inCategory === undefined || inCategory.has(d.device.path));
+  const devices = numbered.map((d) => d.device);
   if (json) {
     io.out(JSON.stringify(devices, null, 2));
     return;
@@ -157,6 +198,6 @@ export function list(category: string | undefined, backend: BackendName | undefi
     return;
   }
   const rows = [['#', 'name', 'categories', 'path']];
-  devices.forEach((d, i) => rows.push([String(i + 1), d.friendlyName, d.categories.join(','), d.path]));
+  for (const { device: d, number } of numbered) rows.push([String(number), d.friendlyName, d.categories.join(','), d.path]);
   for (const line of table(rows)) io.out(line);
 }

@@ -9,6 +9,7 @@ import { KsError } from '../base/errors';
 import { KSDATAFORMAT } from '../structs/constants';
 import { readGuid, writeGuid, type Guid, type GuidString } from '../structs/guid';
 import { KSMULTIPLE_ITEM_SIZE, readMultipleItem } from '../structs/multiple-item';
+import { KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE, parseAttributeList, type KsAttribute } from '../structs/attributes';
 import { KSDATAFORMAT_ATTRIBUTES, KSDATAFORMAT_SIZE, type DataFormat } from './data-format';
 import { decodeVideoRange, type VideoRange } from './video-info';
 import { audioSubtypeGuid, pcmFormat, type AudioSubtypeName } from './audio-format';
@@ -47,8 +48,19 @@ export interface DataRange {
   audio?: AudioLimits;
   /** KS_DATARANGE_VIDEO / KS_DATARANGE_VIDEO2 past the head, when the range is one. */
   video?: VideoRange;
-  /** The attribute list that followed the range, raw, when it had one. */
+  /**
+   * The attribute list that followed the range (KSDATARANGE_ATTRIBUTES), raw: a KSMULTIPLE_ITEM of KSATTRIBUTEs.
+   * `intersect()` sends it after the range again.
+   */
   attributes?: Buffer;
+  /** The same list decoded: each KSATTRIBUTE, signal-processing modes by name (`signalProcessingModes` collects them). */
+  attributeList?: KsAttribute[];
+  /**
+   * The signal-processing modes the range's attribute list names ('DEFAULT', 'RAW', 'COMMUNICATIONS', ..., or the
+   * GUID of a mode Windows does not define); `['ANY']` for the bare KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE
+   * attribute, which says the range takes a mode without naming one. Absent when the range has no mode attribute.
+   */
+  signalProcessingModes?: string[];
   raw: Buffer;
 }
 
@@ -96,14 +108,22 @@ export function encodeAudioRange(init: AudioRangeInit = {}): Buffer {
 /**
  * Parses a KSMULTIPLE_ITEM of data ranges (KSPROPERTY_PIN_DATARANGES,
  * CONSTRAINEDDATARANGES): Size within the reply, each FormatSize ≥ 64 and
- * within Size, items on 8-byte steps, attribute lists inside their bounds.
+ * within Size, items on 8-byte steps. A range flagged KSDATARANGE_ATTRIBUTES
+ * is followed (at the next 8-byte step) by its attribute list, which Count
+ * counts as an item of its own — ksproxy decrements Count when it skips one,
+ * and Microsoft's audio driver tests walk DATARANGES treating the item after
+ * such a range as its "attribute list pseudo-datarange". Count must account
+ * for every item up to Size: a Count that ends before a range's list, or
+ * leaves a range unread, is refused.
  */
 export function parseDataRanges(reply: Buffer, operation = 'read data ranges'): DataRange[] {
-  // The smallest range is 64 bytes, so a count larger than that allows is a lie.
-  const { size, count } = readMultipleItem(reply, KSDATAFORMAT_SIZE, operation);
+  // The smallest item is an attribute list's 8-byte head (ranges are 64 bytes
+  // or more); the walk below checks every item's own size.
+  const { size, count } = readMultipleItem(reply, KSMULTIPLE_ITEM_SIZE, operation);
   const ranges: DataRange[] = [];
   let offset = KSMULTIPLE_ITEM_SIZE;
-  for (let i = 0; i < count; i++) {
+  for (let item = 0; item < count; item++) {
+    const i = ranges.length;
     if (offset % 8 !== 0) throw malformed(operation, `range ${i} starts at ${offset}, not on an 8-byte step`);
     if (offset + KSDATAFORMAT_SIZE > size) throw malformed(operation, `range ${i} at ${offset} runs past Size ${size}`);
     const formatSize = reply.readUInt32LE(offset);
@@ -132,14 +152,28 @@ export function parseDataRanges(reply: Buffer, operation = 'read data ranges'): 
     if (video) range.video = video;
     offset += (formatSize + 7) & ~7;
     if (range.flags & KSDATAFORMAT_ATTRIBUTES) {
-      // The attribute list is one more item: a KSMULTIPLE_ITEM of KSATTRIBUTEs.
-      if (offset + 8 > size) throw malformed(operation, `range ${i}'s attribute list at ${offset} runs past Size ${size}`);
+      // The attribute list is the next item: a KSMULTIPLE_ITEM of KSATTRIBUTEs.
+      if (++item >= count) {
+        throw malformed(operation, `range ${i} has KSDATARANGE_ATTRIBUTES but KSMULTIPLE_ITEM.Count ${count} ends before its attribute list (Count counts each list as an item)`);
+      }
+      if (offset + KSMULTIPLE_ITEM_SIZE > size) throw malformed(operation, `range ${i}'s attribute list at ${offset} runs past Size ${size}`);
       const listSize = reply.readUInt32LE(offset);
-      if (listSize < 8 || offset + listSize > size) throw malformed(operation, `range ${i}'s attribute list Size ${listSize} runs past Size ${size}`);
+      if (listSize < KSMULTIPLE_ITEM_SIZE || offset + listSize > size) {
+        throw malformed(operation, `range ${i}'s attribute list at ${offset} has Size ${listSize}, outside 8..${size - offset} (the bytes left in Size ${size})`);
+      }
       range.attributes = Buffer.from(reply.subarray(offset, offset + listSize));
+      range.attributeList = parseAttributeList(range.attributes, operation, `range ${i}'s attribute list`);
+      const modes = range.attributeList.filter((a) => a.attribute === KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE);
+      if (modes.length > 0) {
+        range.signalProcessingModes = modes.map((a) => (a.signalProcessingMode ? a.signalProcessingMode.name ?? a.signalProcessingMode.guid : 'ANY'));
+      }
       offset += (listSize + 7) & ~7;
     }
     ranges.push(range);
+  }
+  // Padding after the last item is at most 7 bytes; more means Count left items out.
+  if (size > offset && size - offset >= 8) {
+    throw malformed(operation, `KSMULTIPLE_ITEM.Count ${count} accounts for ${offset} of its ${size} bytes (Size): items are left uncounted (each range's attribute list counts as an item)`);
   }
   return ranges;
 }

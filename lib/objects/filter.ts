@@ -16,7 +16,7 @@ import {
   KSPROPERTY_TYPE,
   KSPROPSETID,
 } from '../structs/constants';
-import { type DataFormat, decodeDataFormat, encodeDataFormat, KSDATAFORMAT_SIZE } from '../formats/data-format';
+import { type DataFormat, decodeDataFormat, encodeDataFormat, KSDATAFORMAT_ATTRIBUTES, KSDATAFORMAT_SIZE } from '../formats/data-format';
 import { type DataRange, parseDataRanges } from '../formats/data-range';
 import { describeFormat, explainMisfit } from '../formats/format-fit';
 import { normalizeGuid, readGuid, writeGuid, type Guid } from '../structs/guid';
@@ -233,18 +233,29 @@ export class KsFilter extends KsHandle {
   /**
    * KSPROPERTY_PIN_DATAINTERSECTION: the format the pin picks from `ranges`
    * (sent as a KSMULTIPLE_ITEM after the KSP_PIN, in order of preference; by
-   * default the pin's own DATARANGES). STATUS_NO_MATCH when it meets none.
+   * default the pin's own DATARANGES). A range with KSDATARANGE_ATTRIBUTES is
+   * sent with its attribute list after it, counted as an item, as KS expects.
+   * STATUS_NO_MATCH when it meets none.
    */
   intersect(pinId: number, ranges?: ReadonlyArray<DataRange | Buffer>): DataFormat {
     const operation = 'data intersection';
     checkUint32(pinId, 'pinId');
     const list = ranges ?? parseDataRanges(this.pinProperty(KSPROPERTY_PIN.DATARANGES, pinId), 'get pin data ranges');
     if (!Array.isArray(list)) throw new TypeError('ranges must be an array of DataRange objects or Buffers');
-    const items = list.map((r, i) => {
+    const items: Buffer[] = [];
+    list.forEach((r, i) => {
       const raw = Buffer.isBuffer(r) ? r : r && typeof r === 'object' && Buffer.isBuffer((r as DataRange).raw) ? (r as DataRange).raw : undefined;
       if (!raw) throw new TypeError(`ranges[${i}] must be a DataRange (with raw bytes) or a Buffer`);
       if (raw.length < KSDATAFORMAT_SIZE) throw new RangeError(`ranges[${i}] must be at least a 64-byte KSDATARANGE, got ${raw.length} bytes`);
-      return raw;
+      items.push(raw);
+      // A range flagged KSDATARANGE_ATTRIBUTES goes with its attribute list, the next item (Count counts it).
+      if (raw.readUInt32LE(4) & KSDATAFORMAT_ATTRIBUTES) {
+        const attributes = Buffer.isBuffer(r) ? undefined : (r as DataRange).attributes;
+        if (!Buffer.isBuffer(attributes) || attributes.length < 8) {
+          throw new TypeError(`ranges[${i}] has KSDATARANGE_ATTRIBUTES (Flags 0x2) but no attribute list: pass the DataRange with its attributes (encodeAttributeList()), or clear the flag`);
+        }
+        items.push(attributes);
+      }
     });
     const instance = Buffer.concat([pinInstance(pinId), encodeMultipleItem(items)]);
     const reply = this.getProperty(KSPROPSETID.Pin, KSPROPERTY_PIN.DATAINTERSECTION, { instance });

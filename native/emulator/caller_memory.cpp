@@ -56,12 +56,22 @@ bool ProbeCallerReadable(uint64_t callerAddress, size_t length) {
   if (callerAddress == 0 || callerAddress + length < callerAddress) return false;
   const uint64_t end = callerAddress + length;
 #ifdef _WIN32
-  uint8_t byte;
-  // The first byte of every page the range touches, then the last byte.
-  for (uint64_t at = callerAddress; at < end; at = (at / kPage + 1) * kPage) {
-    if (!CopyFromCaller(&byte, at, 1)) return false;
+  // One VirtualQuery per region (not a read per page: under Wine each
+  // ReadProcessMemory is a round trip to wineserver): every region the range
+  // touches must be committed and readable.
+  constexpr DWORD kReadable = PAGE_READONLY | PAGE_READWRITE | PAGE_WRITECOPY | PAGE_EXECUTE_READ |
+                              PAGE_EXECUTE_READWRITE | PAGE_EXECUTE_WRITECOPY;
+  for (uint64_t at = callerAddress; at < end;) {
+    MEMORY_BASIC_INFORMATION info;
+    if (VirtualQuery(reinterpret_cast<const void*>(static_cast<uintptr_t>(at)), &info, sizeof info) == 0) return false;
+    if (info.State != MEM_COMMIT || (info.Protect & kReadable) == 0 || (info.Protect & (PAGE_GUARD | PAGE_NOACCESS)) != 0) {
+      return false;
+    }
+    const uint64_t regionEnd = reinterpret_cast<uintptr_t>(info.BaseAddress) + info.RegionSize;
+    if (regionEnd <= at) return false;
+    at = regionEnd;
   }
-  return CopyFromCaller(&byte, end - 1, 1);
+  return true;
 #else
   // One byte of every page the range touches, up to kBatch pages a call: the
   // kernel reads the iovecs in order and stops short at the first fault.

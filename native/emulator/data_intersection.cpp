@@ -1,5 +1,7 @@
 #include "data_intersection.h"
 
+#include "attribute_lists.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -160,6 +162,26 @@ bool Intersect(const std::vector<uint8_t>& pinRange, const uint8_t* client, uint
   return true;
 }
 
+// Whether pin range `r` offers one of `wanted`: a range without a list offers
+// only the default mode (what a mode-unaware driver streams); a bare mode
+// attribute offers every mode.
+bool OffersMode(const PinDescriptor& pin, size_t r, const std::vector<Guid>& wanted) {
+  std::vector<Guid> offered;
+  bool anyMode = false;
+  uint32_t size;
+  if (r >= pin.dataRangeAttributes.size() || pin.dataRangeAttributes[r].empty()) {
+    offered.push_back(AUDIO_SIGNALPROCESSINGMODE_DEFAULT);
+  } else if (!ReadAttributeList(pin.dataRangeAttributes[r].data(), pin.dataRangeAttributes[r].size(), &size,
+                                &offered, &anyMode)) {
+    return false;
+  } else if (anyMode && offered.empty()) {
+    return true;
+  }
+  return std::any_of(wanted.begin(), wanted.end(), [&offered](const Guid& mode) {
+    return std::find(offered.begin(), offered.end(), mode) != offered.end();
+  });
+}
+
 }  // namespace
 
 bool FormatMatchesPin(const PinDescriptor& pin, const uint8_t* format, uint32_t formatSize) {
@@ -191,29 +213,41 @@ uint32_t IntersectDataRanges(const PinDescriptor& pin, const uint8_t* list, uint
     KSDATARANGE range;
     std::memcpy(&range, list + offset, sizeof range);
     if (range.FormatSize < sizeof(KSDATARANGE) || range.FormatSize > head.Size - offset) return STATUS_INVALID_PARAMETER;
-    for (const auto& mine : pin.dataRanges) {
-      if (Intersect(mine, list + offset, range.FormatSize, format)) return STATUS_SUCCESS;
-    }
+    const uint8_t* client = list + offset;
     offset += (static_cast<size_t>(range.FormatSize) + 7) & ~size_t{7};
+    std::vector<Guid> wanted;
+    bool namesModes = false;
     if (range.Flags & KSDATARANGE_ATTRIBUTES) {
-      // An attribute list follows the range as one more item; step over it.
-      if (offset + sizeof(KSMULTIPLE_ITEM) > head.Size) return STATUS_INVALID_PARAMETER;
-      KSMULTIPLE_ITEM attributes;
-      std::memcpy(&attributes, list + offset, sizeof attributes);
-      if (attributes.Size < sizeof attributes || attributes.Size > head.Size - offset) return STATUS_INVALID_PARAMETER;
-      offset += (static_cast<size_t>(attributes.Size) + 7) & ~size_t{7};
+      // The attribute list is the next item, and Count counts it.
+      if (++i >= head.Count || offset > head.Size) return STATUS_INVALID_PARAMETER;
+      uint32_t attributesSize;
+      if (!ReadAttributeList(list + offset, head.Size - offset, &attributesSize, &wanted, &namesModes)) {
+        return STATUS_INVALID_PARAMETER;
+      }
+      offset += (static_cast<size_t>(attributesSize) + 7) & ~size_t{7};
+    }
+    for (size_t r = 0; r < pin.dataRanges.size(); ++r) {
+      if (!wanted.empty() && !OffersMode(pin, r, wanted)) continue;
+      if (Intersect(pin.dataRanges[r], client, range.FormatSize, format)) return STATUS_SUCCESS;
     }
   }
   return STATUS_NO_MATCH;
 }
 
-std::vector<uint8_t> DataRangeList(const std::vector<std::vector<uint8_t>>& ranges) {
+std::vector<uint8_t> DataRangeList(const std::vector<std::vector<uint8_t>>& ranges,
+                                   const std::vector<std::vector<uint8_t>>& attributes) {
   std::vector<uint8_t> reply(sizeof(KSMULTIPLE_ITEM));
-  for (const auto& range : ranges) {
-    reply.insert(reply.end(), range.begin(), range.end());
+  uint32_t count = 0;
+  auto append = [&reply, &count](const std::vector<uint8_t>& item) {
+    reply.insert(reply.end(), item.begin(), item.end());
     reply.resize((reply.size() + 7) & ~size_t{7}, 0);
+    ++count;
+  };
+  for (size_t r = 0; r < ranges.size(); ++r) {
+    append(ranges[r]);
+    if (r < attributes.size() && !attributes[r].empty()) append(attributes[r]);
   }
-  KSMULTIPLE_ITEM head{static_cast<uint32_t>(reply.size()), static_cast<uint32_t>(ranges.size())};
+  KSMULTIPLE_ITEM head{static_cast<uint32_t>(reply.size()), count};
   std::memcpy(reply.data(), &head, sizeof head);
   return reply;
 }

@@ -365,7 +365,7 @@ VirtualDevice UsbAudioCaptureDevice() {
   VirtualDevice device;
   // Under ROOT#KSEMULATOR# like every emulated device (EMULATED_PATH_PREFIX routes paths to the emulator).
   device.info.path = "\\\\?\\ROOT#KSEMULATOR#0004#{6994ad04-93ef-11d0-a3cc-00a0c9223196}\\usbaudio";
-  device.info.friendlyName = "KS Emulator USB Audio Capture";
+  device.info.friendlyName = "KS Emulator USB PnP Sound Device";
   device.info.instanceId = "ROOT\\KSEMULATOR\\0004";
   device.info.categories = {KSCATEGORY_AUDIO, KSCATEGORY_CAPTURE};
   device.descriptor = descriptor;
@@ -394,6 +394,7 @@ std::vector<VirtualDevice> BuildDeviceCatalog() {
   devices.push_back(AudioRenderDevice());
   devices.push_back(VideoCaptureDevice());
   devices.push_back(ClockDevice());
+  devices.push_back(ModeAwareMicrophoneDevice());
   devices.push_back(UsbAudioCaptureDevice());
   return devices;
 }

@@ -19,6 +19,9 @@ struct VirtualDevice {
 
 std::vector<VirtualDevice> BuildDeviceCatalog();
 
+// mode_aware_microphone.cpp: ranges with signal-processing-mode attribute lists.
+VirtualDevice ModeAwareMicrophoneDevice();
+
 // The property set with which virtual devices report their own bookkeeping
 // (not a Microsoft set): {1C5B1F8E-6E7A-4B4B-9A53-4B53454D5500}.
 constexpr Guid KSPROPSETID_EmulatorDiagnostics{0x1C5B1F8E, 0x6E7A, 0x4B4B,

@@ -100,16 +100,10 @@ VirtualFilter::VirtualFilter(std::shared_ptr<const FilterDescriptor> descriptor)
                                        uint32_t status;
                                        const PinDescriptor* pin = PinFromRequest(r, &status);
                                        if (!pin) return status;
-                                       // KSMULTIPLE_ITEM followed by the ranges, each 8-byte aligned.
-                                       std::vector<uint8_t> reply(sizeof(KSMULTIPLE_ITEM));
-                                       for (const auto& range : pin->dataRanges) {
-                                         reply.insert(reply.end(), range.begin(), range.end());
-                                         reply.resize((reply.size() + 7) & ~size_t{7}, 0);
-                                       }
-                                       KSMULTIPLE_ITEM head{static_cast<uint32_t>(reply.size()),
-                                                            static_cast<uint32_t>(pin->dataRanges.size())};
-                                       std::memcpy(reply.data(), &head, sizeof head);
-                                       return ReturnValue(r, reply.data(), head.Size);
+                                       // KSMULTIPLE_ITEM followed by the ranges, each 8-byte aligned,
+                                       // each attribute list after its range as an item of its own.
+                                       std::vector<uint8_t> reply = DataRangeList(pin->dataRanges, pin->dataRangeAttributes);
+                                       return ReturnValue(r, reply.data(), static_cast<uint32_t>(reply.size()));
                                      },
                                      nullptr});
   AddPinFactoryProperties();
@@ -188,7 +182,8 @@ void VirtualFilter::AddPinFactoryProperties() {
       KSPROPSETID_Pin, KSPROPERTY_PIN_CONSTRAINEDDATARANGES, sizeof(KSP_PIN), 0,
       pinGet([](Request& r, const PinDescriptor& pin) {
         std::vector<uint8_t> reply =
-            DataRangeList(pin.constrainedDataRanges.empty() ? pin.dataRanges : pin.constrainedDataRanges);
+            pin.constrainedDataRanges.empty() ? DataRangeList(pin.dataRanges, pin.dataRangeAttributes)
+                                              : DataRangeList(pin.constrainedDataRanges);
         return ReturnValue(r, reply.data(), static_cast<uint32_t>(reply.size()));
       }),
       nullptr});

@@ -51,6 +51,10 @@ struct PinDescriptor {
   uint32_t possibleInstances = 1;
   // Each range is a whole KSDATARANGE (FormatSize bytes, 8-byte multiple).
   std::vector<std::vector<uint8_t>> dataRanges;
+  // The attribute list of each range, by index (a whole KSMULTIPLE_ITEM of
+  // KSATTRIBUTEs; empty or missing: none). A range with a list must carry
+  // KSDATARANGE_ATTRIBUTES in its Flags.
+  std::vector<std::vector<uint8_t>> dataRangeAttributes;
   KSALLOCATOR_FRAMING framing{};  // the KSPROPERTY_CONNECTION_ALLOCATORFRAMING answer
   bool hasExternalAllocator = false;
   ExternalAllocator external;

@@ -94,7 +94,7 @@ static void SeamArguments() {
 
   std::vector<DeviceInterface> devices;
   CHECK(backend->EnumerateInterfaces(KSCATEGORY_CAPTURE, &devices).ok());
-  CHECK(devices.size() == 2);  // the audio capture device, then the video capture device
+  CHECK(devices.size() == 4);  // audio capture, video capture, the mode-aware microphone, the USB microphone
   BackendHandle filter = 0;
   CHECK(backend->OpenFilter(devices[0].path, &filter).ok());
   // A filter is no create item of a filter; an allocator has no create items.
