@@ -26,7 +26,8 @@ tarball=$(ls "$work"/*.tgz)
 tar -tzf "$tarball" | sed 's#^package/##' >"$work/files"
 
 for want in prebuilds/linux-x64/kernel-streaming.node prebuilds/win32-x64/kernel-streaming.napi.node \
-  dist/index.js dist/index.mjs dist/index.d.ts dist/cli/main.js bin/kernel-streaming.js binding.gyp native/sources.gypi; do
+  dist/index.js dist/index.mjs dist/index.d.ts dist/cli/main.js bin/kernel-streaming.js binding.gyp native/sources.gypi \
+  profiles/hd-audio-speakers.json profiles/uvc-camera.json; do
   grep -qx "$want" "$work/files" || fail "the tarball lacks $want"
   echo "check-package: tarball has $want"
 done
@@ -66,6 +67,9 @@ mkdir "$work/app"
 installed="$work/app/node_modules/kernel-streaming"
 [ ! -d "$installed/build" ] || fail "installing compiled the addon (node_modules/kernel-streaming/build exists): the prebuild was not used"
 (cd "$work/app" && npx --no-install kernel-streaming list) | grep -q 'KS Emulator Audio Capture' || fail "the installed CLI does not list the emulated devices"
+(cd "$work/app" && KS_EMULATOR_PROFILES="$installed/profiles" npx --no-install kernel-streaming list) | grep -q 'USB Camera (UVC example)' ||
+  fail "the installed CLI does not replay the shipped example profiles (KS_EMULATOR_PROFILES)"
+echo "check-package: the shipped example profiles replay from node_modules/kernel-streaming/profiles"
 (cd "$work/app" && node -e "
   const ks = require('kernel-streaming');
   const devices = ks.listDevices({ backend: 'emulator' });

@@ -57,6 +57,7 @@ const PIN_PROPERTIES = [
 /** KSPROPSETID_StreamInterface HEADERSIZE (AVStream) and KSPROPSETID_RtAudio HWLATENCY / QUERY_NOTIFICATION_SUPPORT (WaveRT). */
 const STREAM_INTERFACE = '{1FDD8EE1-9CD3-11D0-82AA-0000F822FE8A}';
 const RT_AUDIO = '{A855A48C-2F78-4729-9051-1968746B9EEF}';
+const JACK = '{4509F757-2D46-4637-8E62-CE7DB944F57B}';
 const MAX_CHANNELS = 8;
 const MAX_NODES = 256;
 
@@ -154,6 +155,9 @@ function recordFilter(filter: KsFilter, device: DeviceInfo, key: string, options
       }
     }
   }
+
+  // KSPROPERTY_JACK_DESCRIPTION (id 1) per pin, where the filter answers KSPROPSETID_Jack (a portcls topology filter).
+  if (supported.includes(JACK)) for (let pinId = 0; pinId < pinCount; pinId++) r.query(JACK, 1, 'get', pinInstance(pinId));
 
   // Topology: categories, nodes (with names), connections; the audio node controls on each node.
   r.query(KSPROPSETID.Topology, KSPROPERTY_TOPOLOGY.CATEGORIES, 'get');

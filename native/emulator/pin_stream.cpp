@@ -233,7 +233,7 @@ uint32_t PinStream::Queue(Irp& irp) {
     if (quit_) return STATUS_DEVICE_NOT_CONNECTED;
     // A stopped pin takes no I/O; ACQUIRE and PAUSE queue it until RUN.
     if (stopped_) return STATUS_INVALID_DEVICE_STATE;
-    queue_.push_back(Pending{irp.output, irp.outputLength, std::move(irp.complete)});
+    queue_.push_back(Pending{irp.output, irp.outputLength, std::move(irp.complete), std::chrono::steady_clock::now()});
   }
   wake_.notify_one();
   return STATUS_PENDING;
@@ -292,12 +292,11 @@ void PinStream::Worker() {
       // Complete each buffer when its last sample would have been captured or played.
       const auto duration = RealTimeDuration(irp);
       const auto now = std::chrono::steady_clock::now();
-      if (video_) {
-        CountDroppedPictures(now);
-      } else if (due_ < now - std::chrono::milliseconds(50)) {
-        // A stream starved of buffers does not catch up in a burst.
-        due_ = now;
-      }
+      // Pictures due before this buffer was sent are lost (a worker that is
+      // merely late, on a loaded machine, drops nothing).
+      if (video_) CountDroppedPictures(irp.queuedAt);
+      // A stream starved of buffers does not catch up in a burst.
+      if (due_ < now - std::chrono::milliseconds(50)) due_ = now;
       const auto target = due_ + duration;
       const bool interrupted =
           wake_.wait_until(lock, target, [&] { return quit_ || !running_ || cancelling_ != 0 || !realTime_; });
@@ -324,12 +323,11 @@ void PinStream::Worker() {
 
 // A camera captures on its own clock: a picture that falls due while no
 // buffer is queued is lost, and the next buffer gets a later picture with a
-// larger PictureNumber and DropCount (KS_FRAME_INFO). The stream does not
-// catch up in a burst either way.
-void PinStream::CountDroppedPictures(std::chrono::steady_clock::time_point now) {
+// larger PictureNumber and DropCount (KS_FRAME_INFO).
+void PinStream::CountDroppedPictures(std::chrono::steady_clock::time_point queuedAt) {
   const auto interval = std::chrono::nanoseconds(static_cast<uint64_t>(videoLayout_.avgTimePerFrame) * 100);
-  if (interval.count() <= 0 || now <= due_ + interval) return;
-  const uint64_t missed = static_cast<uint64_t>((now - due_) / interval);
+  if (interval.count() <= 0 || queuedAt <= due_ + interval) return;
+  const uint64_t missed = static_cast<uint64_t>((queuedAt - due_) / interval);
   position_ += missed;
   droppedPictures_ += missed;
   due_ += interval * static_cast<int64_t>(missed);

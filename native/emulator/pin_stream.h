@@ -74,6 +74,7 @@ class PinStream {
     uint8_t* headers;
     uint32_t length;
     IoCompletion complete;
+    std::chrono::steady_clock::time_point queuedAt;  // when the client sent it
   };
 
   void Worker();
@@ -90,8 +91,9 @@ class PinStream {
   // KsProbeStreamIrp's checks of an AVStream pin's headers (ReactOS ks/irp.c).
   uint32_t ProbeAvStreamHeaders(const Irp& irp) const;
   // Video: pictures the device skipped because no buffer was queued when
-  // they were due (real-time pacing only); they count in DropCount.
-  void CountDroppedPictures(std::chrono::steady_clock::time_point now);
+  // they were due (real-time pacing only): the next buffer was sent at
+  // `queuedAt`, after them. They count in DropCount.
+  void CountDroppedPictures(std::chrono::steady_clock::time_point queuedAt);
 
   const bool capture_;
   const uint32_t avstreamHeaderSize_;
