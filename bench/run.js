@@ -11,7 +11,7 @@
 // then repeats the lanes alternately, JS then C++ then fs, so a burst of
 // outside load hits all of them alike, and reports the median of each lane
 // with the range. Both streaming lanes use the same pool and alignment.
-// BENCH_ONLY=capture|render|latency|steady restricts the run to one part.
+// BENCH_ONLY=capture|render|underruns|latency|steady restricts the run to one part.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -107,25 +107,67 @@ function fsBaseline(file, flags, size, inFlight, seconds, write) {
 
 // ---- Render ------------------------------------------------------------------
 
+// The render engine, filling slots in place (pin.writer(), packet(), submit()):
+// JavaScript touches each packet as a producer would, and the engine keeps
+// them queued with the device.
 async function renderJs(pin, frameSize, packets, seconds) {
   ks.setEmulatorPacing(pin, 'unthrottled');
-  pin.setState('run');
-  const buffers = Array.from({ length: packets }, (_, i) => Buffer.alloc(frameSize, i));
+  const stream = pin.writer({ packets, frameSize, alignment: 64, prime: 1 });
   const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
   const start = process.hrtime.bigint();
   let frames = 0;
-  let stop = false;
-  await Promise.all(
-    buffers.map(async (buffer) => {
-      while (!stop) {
-        await pin.write(buffer);
-        if ((++frames & 255) === 0 && process.hrtime.bigint() >= deadline) stop = true;
-      }
-    }),
-  );
+  for (;;) {
+    const packet = stream.tryPacket() ?? (await stream.packet());
+    packet.data[0] = frames & 0xff;
+    packet.submit(frameSize);
+    if ((++frames & 1023) === 0 && process.hrtime.bigint() >= deadline) break;
+  }
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  const stats = stream.engineStats;
+  stream.close();
+  pin.setState('stop');
+  return { frames: frames / elapsed, bytes: (frames * frameSize) / elapsed, stats };
+}
+
+// The same engine through write(): one copy per packet from the caller's buffer.
+async function renderJsCopy(pin, frameSize, packets, seconds) {
+  ks.setEmulatorPacing(pin, 'unthrottled');
+  const stream = pin.writer({ packets, frameSize, alignment: 64, prime: 1 });
+  const source = Buffer.alloc(frameSize, 1);
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
+  const start = process.hrtime.bigint();
+  let frames = 0;
+  for (;;) {
+    await stream.write(source);
+    if ((++frames & 1023) === 0 && process.hrtime.bigint() >= deadline) break;
+  }
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  stream.close();
   pin.setState('stop');
   return { frames: frames / elapsed, bytes: (frames * frameSize) / elapsed };
+}
+
+// Render at real-time pacing (48 kHz stereo 16-bit, 10 ms packets, 8 queued)
+// for `seconds`, with the JavaScript thread blocked `blockMs` every
+// `everyMs`: how often the device ran dry (the engine's underrun counter).
+async function renderUnderruns(pin, seconds, blockMs, everyMs) {
+  ks.setEmulatorPacing(pin, 'real-time');
+  const stream = pin.writer({ packets: 8, frameSize: 1920 });
+  const chunk = Buffer.alloc(1920, 3);
+  const blocker = setInterval(() => {
+    const until = performance.now() + blockMs;
+    while (performance.now() < until);
+  }, everyMs);
+  const deadline = performance.now() + seconds * 1000;
+  let packets = 0;
+  while (performance.now() < deadline) {
+    await stream.write(chunk);
+    packets++;
+  }
+  clearInterval(blocker);
+  const stats = stream.engineStats;
+  await stream.end();
+  return { packets, seconds, blockMs, everyMs, ...stats };
 }
 
 // ---- Latency, memory, GC -------------------------------------------------------
@@ -230,16 +272,20 @@ async function main() {
         js: (t) => renderJs(renderPin, size, packets, t),
         limit: (t) => nativeLoop(renderPin, true, size, packets, t),
         fsWrite: (t) => fsBaseline('/dev/null', 'w', size, 4, t, true),
+        jsCopy: (t) => renderJsCopy(renderPin, size, packets, t),
       });
       const row = { size, packets, ...m, jsVsLimit: m.js.frames / m.limit.frames, jsVsFsWrite: m.js.frames / m.fsWrite.frames };
       row.jsVsLimitRuns = ratios(m.js, m.limit);
       row.jsVsFsWriteRuns = ratios(m.js, m.fsWrite);
+      row.jsCopyVsLimit = m.jsCopy.frames / m.limit.frames;
+      row.jsCopyVsLimitRuns = ratios(m.jsCopy, m.limit);
       results.render.push(row);
       rows.push(['render', `${size / KiB} KiB`, packets, fmt(m.js.frames), fmt(m.js.bytes / 1e6), fmt(m.limit.frames), fmt(m.fsWrite.frames),
         `${fmt(row.jsVsLimit, 2)}× (${range(row.jsVsLimitRuns, 2)})`, `${fmt(row.jsVsFsWrite, 1)}× (${range(row.jsVsFsWriteRuns, 1)})`]);
+      rows.push(['  write() copy', `${size / KiB} KiB`, packets, fmt(m.jsCopy.frames), fmt(m.jsCopy.bytes / 1e6), '〃', '〃',
+        `${fmt(row.jsCopyVsLimit, 2)}× (${range(row.jsCopyVsLimitRuns, 2)})`, `${fmt(m.jsCopy.frames / m.fsWrite.frames, 1)}×`]);
     }
   }
-
   const header = ['path', 'frame', 'pool', 'JS frames/s', 'JS MB/s', 'C++ frames/s', 'fs frames/s', 'JS/C++ (runs)', 'JS/fs (runs)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
@@ -247,6 +293,16 @@ async function main() {
   if (rows.length) {
     console.log(line(header));
     for (const r of rows) console.log(line(r));
+  }
+
+  if (renderPin && wants('underruns')) {
+    const u = await renderUnderruns(renderPin, Number(process.env.BENCH_UNDERRUN_SECONDS || 10), 50, 200);
+    results.renderUnderruns = u;
+    console.log('');
+    console.log(
+      `render underruns at real time (48 kHz stereo 16-bit, 10 ms packets, 8 queued), ${fmt(u.seconds)} s with the JavaScript thread blocked ` +
+        `${u.blockMs} ms every ${u.everyMs} ms: ${u.underruns} underruns, ${fmt(u.packets)} packets written, ${u.wakeups} wake-ups, ${u.kicks} kicks`,
+    );
   }
 
   if (wants('latency')) {

@@ -70,6 +70,8 @@ export function openHandleCount(): number {
 }
 export { CaptureStream, Frame, KS_VIDEO_FLAG, KSSTREAM_HEADER_OPTIONSF } from './streaming/capture-stream';
 export type { CaptureFraming } from './streaming/capture-defaults';
+export { RenderStream, RenderPacket } from './streaming/render-stream';
+export type { RenderOptions, PacketOptions } from './streaming/render-stream';
 export type { CaptureOptions, OverflowPolicy } from './streaming/capture-stream';
 export { setEmulatorPacing, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR } from './emulator/controls';
 export type { EmulatorVideoLayout, Pacing, RenderStats } from './emulator/controls';

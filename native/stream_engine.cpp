@@ -25,7 +25,8 @@ constexpr size_t kClaimBatch = 16;
 }  // namespace
 
 StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint8_t* pool, const StreamLayout& layout,
-                           OverflowPolicy overflow, std::function<void()> notify, uint32_t* control, double* records)
+                           OverflowPolicy overflow, std::function<void()> notify, uint32_t* control, double* records,
+                           const double* descriptors)
     : backend_(backend),
       pin_(pin),
       write_(write),
@@ -37,7 +38,8 @@ StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint
       frameInfo_(layout.frameInfo && layout.headerSize >= kVideoStreamHeaderSize),
       overflow_(overflow),
       notify_(std::move(notify)),
-      headerWords_(static_cast<size_t>(layout.slots) * (layout.headerSize / 8)) {
+      headerWords_(static_cast<size_t>(layout.slots) * (layout.headerSize / 8)),
+      descriptors_(descriptors) {
   const uint32_t slots = layout.slots;
   if (control == nullptr) {
     ownControl_.assign(sc::Words(slots), 0);
@@ -89,11 +91,24 @@ size_t StreamEngine::ClaimFree(uint32_t* out, size_t max) {
 }
 
 void StreamEngine::SubmitFree() {
+  // Claim and post are two steps: were two threads to run them at once (a
+  // completion and a Kick, or two completion threads), the slot claimed first
+  // could reach the device second. Only the thread that finds no request
+  // outstanding sends; the others' requests keep it sending until the free
+  // ring is empty after the last of them. A completion that runs inline,
+  // inside Post, lands here too and just adds its request.
+  if (submitRequests_.fetch_add(1) != 0) return;
+  uint32_t served = 1;
   uint32_t batch[kClaimBatch];
   for (;;) {
-    const size_t n = ClaimFree(batch, kClaimBatch);
-    for (size_t i = 0; i < n; ++i) Post(batch[i]);
-    if (n < kClaimBatch) return;
+    size_t n;
+    do {
+      n = ClaimFree(batch, kClaimBatch);
+      for (size_t i = 0; i < n; ++i) Post(batch[i]);
+    } while (n == kClaimBatch);
+    const uint32_t left = submitRequests_.fetch_sub(served) - served;
+    if (left == 0) return;
+    served = left;
   }
 }
 
@@ -120,7 +135,18 @@ void StreamEngine::Post(uint32_t slot) {
   // 1768-byte slot came back with 442 sample frames, one of them cut off
   // from JavaScript, and the timestamps ran ahead of the data).
   h.FrameExtent = frameSize_;
-  if (write_) h.DataUsed = frameSize_;
+  if (write_) {
+    h.DataUsed = frameSize_;
+    if (descriptors_ != nullptr) {
+      // Written by JavaScript before it published the slot (the free tail's
+      // store and ClaimFree's load order them).
+      const double* d = descriptors_ + static_cast<size_t>(slot) * kPacketDescriptorDoubles;
+      h.DataUsed = static_cast<uint32_t>(std::min<double>(std::max(d[0], 0.0), frameSize_));
+      h.OptionsFlags = static_cast<uint32_t>(d[1]);
+      h.PresentationTime = KSTIME{static_cast<int64_t>(d[2]), 1, 1};
+    }
+    endOfStreamSent_.store((h.OptionsFlags & kOptionsEndOfStream) != 0, std::memory_order_relaxed);
+  }
   h.Data = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(pool_ + static_cast<size_t>(slot) * slotSize_));
   IoctlRequest request;
   request.code = write_ ? IOCTL_KS_WRITE_STREAM : IOCTL_KS_READ_STREAM;
@@ -154,10 +180,17 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
   const uint64_t completedAt = SteadyNowNs();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    Word(sc::kInFlight).store(Word(sc::kInFlight).load(std::memory_order_relaxed) - 1);
+    const uint32_t inFlight = Word(sc::kInFlight).load(std::memory_order_relaxed) - 1;
+    Word(sc::kInFlight).store(inFlight);
     if (closing_) {
       drained_.notify_all();
       return;
+    }
+    // The device holds nothing now and nothing waits in the free ring: it
+    // starved (render: an underrun), unless the stream had ended.
+    if (inFlight == 0 && result.status.ok() && Word(sc::kFreeTail).load() == Word(sc::kFreeHead).load(std::memory_order_relaxed) &&
+        !(write_ && endOfStreamSent_.load(std::memory_order_relaxed))) {
+      starved_.fetch_add(1, std::memory_order_relaxed);
     }
     // Close waits for this too: what follows still touches the shared memory
     // and the wake-up, which may go as soon as Close returns.
@@ -195,12 +228,11 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
     notify_();
   }
 
-  // Slots JavaScript has released go straight back to the device, here on the
-  // completion side, with no JavaScript call in between.
-  uint32_t claimed[kClaimBatch];
-  const size_t claimedCount = ClaimFree(claimed, kClaimBatch);
+  // Slots JavaScript has released (capture) or filled (render) go straight to
+  // the device, here on the completion side, with no JavaScript call in between.
+  SubmitFree();
   int64_t recycle = -1;
-  if (claimedCount == 0 && result.status.ok() && overflow_ == OverflowPolicy::DropOldest) {
+  if (result.status.ok() && overflow_ == OverflowPolicy::DropOldest) {
     // Nothing left in flight while JavaScript lags: give the oldest
     // undelivered frame back to the device rather than stall it.
     std::lock_guard<std::mutex> lock(mutex_);
@@ -216,11 +248,6 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
       }
     }
   }
-  if (claimedCount == 0 && recycle < 0 && Word(sc::kInFlight).load(std::memory_order_relaxed) == 0) {
-    starved_.fetch_add(1, std::memory_order_relaxed);
-  }
-  for (size_t i = 0; i < claimedCount; ++i) Post(claimed[i]);
-  if (claimedCount == kClaimBatch) SubmitFree();
   if (recycle >= 0) Post(static_cast<uint32_t>(recycle));
 
   std::lock_guard<std::mutex> lock(mutex_);

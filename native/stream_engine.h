@@ -13,6 +13,14 @@
 //   - released slots go into a free ring that the completion side empties at
 //     every completion, resubmitting them at once, as a device driver would;
 //     JavaScript calls `Kick` only when nothing is in flight to do that.
+// Render is the same loop turned round: the free ring carries slots that
+// JavaScript has filled (their length and flags in a descriptor per slot),
+// and the records tell JavaScript which slots the device has consumed.
+//
+// One thread at a time sends packets (`SubmitFree`): a completion and a Kick
+// that both claimed slots would otherwise race to the device, and a render
+// device plays packets in the order they reach it, not the order JavaScript
+// queued them in.
 #pragma once
 
 #include <atomic>
@@ -66,6 +74,13 @@ constexpr uint32_t kFreeRing = 32;   // then `slots` words: slot numbers given b
 constexpr uint32_t Words(uint32_t slots) { return kFreeRing + slots; }
 }  // namespace stream_control
 
+// Render: what JavaScript says of each slot it queues, kPacketDescriptorDoubles
+// doubles per slot, written before the slot is published in the free ring:
+// DataUsed, OptionsFlags (KSSTREAM_HEADER_OPTIONSF_*), PresentationTime.Time
+// (100 ns units, 1/1), reserved.
+constexpr size_t kPacketDescriptorDoubles = 4;
+constexpr uint32_t kOptionsEndOfStream = 0x200;  // KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM
+
 enum class OverflowPolicy { Pause, DropOldest };
 
 class StreamEngine {
@@ -74,10 +89,12 @@ class StreamEngine {
   // pin), else they come back filled by IOCTL_KS_READ_STREAM (a capture pin).
   // `control` (stream_control::Words(slots) words) and `records` (slots ×
   // kStreamRecordDoubles) are shared with JavaScript; null: the engine keeps
-  // its own (the native sink).
+  // its own (the native sink). `descriptors` (render only, slots ×
+  // kPacketDescriptorDoubles): the length and flags of each queued slot; null:
+  // every packet goes out full (the native sink).
   StreamEngine(Backend* backend, BackendHandle pin, bool write, uint8_t* pool, const StreamLayout& layout,
                OverflowPolicy overflow, std::function<void()> notify, uint32_t* control = nullptr,
-               double* records = nullptr);
+               double* records = nullptr, const double* descriptors = nullptr);
   ~StreamEngine();
 
   // Sends the slots named in the free ring to the device.
@@ -102,7 +119,9 @@ class StreamEngine {
   uint64_t dropped() const { return dropped_.load(); }
   uint64_t sinkFrames() const { return sinkFrames_.load(); }
   // Diagnostics for the benchmark: JavaScript wake-ups, calls to Kick, and
-  // completions that left nothing in flight (the device starved).
+  // completions that left nothing in flight and nothing queued (the device
+  // starved). For render that is an underrun: the device ran out of data
+  // while running; not counted once a packet flagged end-of-stream went out.
   uint64_t wakeups() const { return wakeups_.load(std::memory_order_relaxed); }
   uint64_t kicks() const { return kicks_.load(std::memory_order_relaxed); }
   uint64_t starved() const { return starved_.load(std::memory_order_relaxed); }
@@ -136,6 +155,12 @@ class StreamEngine {
   std::vector<double> ownRecords_;
   std::atomic<uint32_t>* control_;
   double* records_;
+  const double* descriptors_;
+  // SubmitFree calls not yet served: the caller that raises it from 0 sends
+  // until it falls back to 0; others leave their share to it.
+  std::atomic<uint32_t> submitRequests_{0};
+  // The last packet sent carried ENDOFSTREAM: running dry after it is the end, not an underrun.
+  std::atomic<bool> endOfStreamSent_{false};
 
   std::mutex mutex_;  // serialises the engine's writers: completions, claims, Close
   std::condition_variable drained_;

@@ -47,7 +47,7 @@ export interface NativeBinding {
   close(id: number): void;
   isOpen(id: number): boolean;
   openHandleCount(): number;
-  streamOpen(pin: number, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots: number, slotSize: number, frameSize: number, alignment: number, write: boolean, dropOldest: boolean, ready: () => void, headerSize: number, frameInfo: boolean): [number, number];
+  streamOpen(pin: number, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots: number, slotSize: number, frameSize: number, alignment: number, write: boolean, dropOldest: boolean, ready: () => void, descriptors?: Float64Array, headerSize?: number, frameInfo?: boolean): [number, number];
   streamSubmit(stream: number): void;
   /** [inFlight, dropped, wake-ups, kicks, starved] */
   streamInfo(stream: number): [number, number, number, number, number];

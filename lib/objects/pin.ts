@@ -24,6 +24,7 @@ import {
   streamHeaderSize,
   VIDEO_STREAM_HEADER_SIZE,
 } from '../streaming/capture-defaults';
+import { RenderStream, type PacketOptions, type RenderOptions } from '../streaming/render-stream';
 import { Readable, Writable } from 'stream';
 
 
@@ -46,6 +47,13 @@ export class KsPin extends KsHandle {
   readonly #captures = new Set<CaptureStream>();
   /** Whether frames() moved the pin to RUN, so the last stream to end stops it again. */
   #startedByCapture = false;
+  readonly #renders = new Set<RenderStream>();
+  /** The stream write() copies into; a new one after it ends. */
+  #defaultRender: RenderStream | null = null;
+  /** Whether writer() moved the pin out of STOP, so the last render stream to end stops it again. */
+  #startedByRender = false;
+  /** setState('stop') is ending the render streams: their ends must not stop the pin again. */
+  #stoppingRenders = false;
 
   /** @internal use KsFilter.createPin */
   constructor(id: number, parent: KsHandle, pinId: number, dataFormat: DataFormat, createdWith: CreatedWith, backend: BackendName, dataFlow: 'in' | 'out' | null = null) {
@@ -158,10 +166,22 @@ export class KsPin extends KsHandle {
     return state;
   }
 
-  /** Moves the pin to `target` through every state in between, in order, up or down. */
+  /**
+   * Moves the pin to `target` through every state in between, in order, up or
+   * down. STOP ends the render streams first: the device flushes what they
+   * queued (KS discards queued packets in STOP), so they could not go on.
+   */
   setState(target: PinState): void {
     const to = PIN_STATES.indexOf(target);
     if (to < 0) throw new RangeError(`state must be one of ${PIN_STATES.join(', ')}, got ${JSON.stringify(target)}`);
+    if (target === 'stop' && this.#renders.size > 0) {
+      this.#stoppingRenders = true;
+      try {
+        for (const stream of [...this.#renders]) stream.abort('the pin was stopped while data was queued');
+      } finally {
+        this.#stoppingRenders = false;
+      }
+    }
     let at = KSSTATE[this.state().toUpperCase() as Uppercase<PinState>];
     while (at !== to) {
       at += to > at ? 1 : -1;
@@ -252,21 +272,30 @@ export class KsPin extends KsHandle {
   }
 
   /**
-   * Renders one packet with IOCTL_KS_WRITE_STREAM. The bytes are not copied:
-   * `data` must stay unchanged until the promise settles, which is when the
-   * device has consumed it. A close meanwhile rejects it with ERR_CANCELED.
+   * Renders `data` with IOCTL_KS_WRITE_STREAM. By default the bytes are
+   * copied into the pin's render stream (a pool of 8 packets of up to 64 KiB,
+   * split at that size) and the promise resolves once they are queued, so
+   * `data` may be reused at once and the device stays fed between calls;
+   * with `endOfStream` it resolves when the device has consumed everything.
+   * write() does not change the pin's state: a stopped pin refuses with
+   * STATUS_INVALID_DEVICE_STATE, and stopping the pin discards what is queued
+   * (pending writes reject with ERR_CANCELED).
+   *
+   * `zeroCopy: true` is the older form: one packet pointing at `data`, which
+   * must stay unchanged until the promise settles, when the device has
+   * consumed it; a close meanwhile rejects it with ERR_CANCELED.
    */
   async write(
     data: Uint8Array,
-    options: {
-      /** When the data is to be presented, in 100 ns units (KSSTREAM_HEADER.PresentationTime, TIMEVALID set); default none. */
-      presentationTime?: number;
-      /** The last packet of the stream (KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM); default false. */
-      endOfStream?: boolean;
+    options: PacketOptions & {
+      /** Send `data` itself as one packet, one IOCTL and promise per call, instead of copying; default false. */
+      zeroCopy?: boolean;
     } = {},
   ): Promise<void> {
     const operation = 'write frame';
     this.#checkFlow('in', operation);
+    if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    if (!options.zeroCopy) return this.#defaultWriter().write(data, options);
     if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Buffer or Uint8Array');
     const blockAlign = this.dataFormat.wave?.blockAlign ?? 0;
     if (blockAlign > 0 && data.byteLength % blockAlign !== 0) {
@@ -282,60 +311,118 @@ export class KsPin extends KsHandle {
     this.checkPending(await callNative(operation, () => native.streamWrite(id, buffer, flags, pts ?? 0)), operation);
   }
 
+  #defaultWriter(): RenderStream {
+    if (this.#defaultRender && !this.#defaultRender.ended) return this.#defaultRender;
+    const id = this.idFor('write frame');
+    const stream: RenderStream = new RenderStream(id, { packets: 8, frameSize: 65536, alignment: 8, prime: 8 }, this.dataFormat.wave?.blockAlign ?? 0, null, () => {
+      this.#renders.delete(stream);
+      if (this.#defaultRender === stream) this.#defaultRender = null;
+    });
+    this.#renders.add(stream);
+    this.#defaultRender = stream;
+    return stream;
+  }
+
   /**
-   * A Node Writable that renders each chunk, with up to `packets` in flight.
-   * Like frames(), it starts the pin if it is not running (at the first
-   * chunk) and stops it again after end(), which signals end of stream.
+   * A render stream: a pool of `packets` packets shared with the native
+   * engine, which keeps them queued with the device (IOCTL_KS_WRITE_STREAM)
+   * and sends what JavaScript queues at every completion, without a call.
+   * Fill slots in place (`packet()`, `submit()`) or copy into them
+   * (`write()`); `end()` sends end of stream and waits for the device.
+   * A stopped pin goes to PAUSE now and to RUN once `prime` packets are
+   * queued (or at drain()/end()), and back to STOP when the last stream
+   * that started it ends; a pin in any other state is left as it is.
+   * Render pins only.
    */
-  writable(
-    options: {
-      /** Writes in flight at once (IOCTL_KS_WRITE_STREAM), 1..4096; default 8. */
-      packets?: number;
-    } = {},
-  ): Writable {
+  writer(options: RenderOptions = {}): RenderStream {
+    const operation = 'write frames';
+    this.#checkFlow('in', operation);
+    const id = this.idFor(operation);
+    const resolved = this.renderOptions(options);
+    // Only a stopped pin is the stream's to start: a pin the caller put in
+    // ACQUIRE or PAUSE (or RUN) stays in the caller's hands.
+    const startHere = this.state() === 'stop';
+    // Packets go to the pin in PAUSE, so the device has them all when it runs.
+    if (startHere) this.setState('pause');
+    let stream: RenderStream;
+    try {
+      stream = new RenderStream(id, resolved, this.dataFormat.wave?.blockAlign ?? 0, startHere ? () => this.setState('run') : null, () => {
+        this.#renders.delete(stream);
+        if (this.#startedByRender && !this.#stoppingRenders && ![...this.#renders].some((s) => s !== this.#defaultRender) && !this.closed) {
+          this.#startedByRender = false;
+          this.setState('stop');
+        }
+      });
+      this.#renders.add(stream);
+      if (startHere) this.#startedByRender = true;
+    } catch (e) {
+      if (startHere) this.setState('stop');
+      throw e;
+    }
+    return stream;
+  }
+
+  /**
+   * A Node Writable over a render stream (writer(options)), opened at the
+   * first chunk: each chunk is copied into packets (split at frameSize), and
+   * the callback runs once it is queued. end() sends end of stream, waits
+   * until the device has consumed everything, and stops a pin it started;
+   * destroy() cancels what is queued.
+   */
+  writable(options: RenderOptions = {}): Writable {
     this.#checkFlow('in', 'writable');
-    const packets = checkInteger(options.packets ?? 8, 'packets', 1, 4096);
-    let startedHere = false;
-    let inFlight = 0;
-    let blocked: ((error?: Error | null) => void) | null = null;
-    let failed: Error | null = null;
-    const settle = (error?: unknown) => {
-      inFlight--;
-      if (error && !failed) failed = error as Error;
-      if (blocked && (inFlight < packets || failed)) {
-        const callback = blocked;
-        blocked = null;
-        callback(failed);
-      }
-    };
+    this.renderOptions(options); // bad options fail here, not at the first chunk
+    let stream: RenderStream | null = null;
+    const open = () => (stream ??= this.writer(options));
     return new Writable({
       write: (chunk: Buffer, _encoding, callback) => {
-        if (failed) return callback(failed);
-        if (!startedHere && this.state() !== 'run') {
-          this.start();
-          startedHere = true;
+        let target: RenderStream;
+        try {
+          target = open();
+        } catch (e) {
+          return callback(e as Error);
         }
-        inFlight++;
-        this.write(chunk).then(() => settle(), settle);
-        if (inFlight < packets) callback();
-        else blocked = callback;
+        target.write(chunk).then(() => callback(), callback);
       },
       final: (callback) => {
-        const stop = () => {
-          if (startedHere && !this.closed) this.stop();
-        };
-        this.write(Buffer.alloc(0), { endOfStream: true }).then(
-          () => {
-            stop();
-            callback(failed);
-          },
-          (error: Error) => {
-            stop();
-            callback(error);
-          },
-        );
+        let target: RenderStream;
+        try {
+          target = open();
+        } catch (e) {
+          return callback(e as Error);
+        }
+        target.end().then(() => callback(), callback);
+      },
+      destroy: (error, callback) => {
+        stream?.close();
+        callback(error);
       },
     });
+  }
+
+  private renderOptions(options: RenderOptions): Required<RenderOptions> {
+    if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    let framing: AllocatorFraming | null | undefined;
+    // WaveRT and some AVStream pins answer no legacy framing: then 10 ms of the format (or 64 KiB) in 8 packets.
+    const framingOf = () => {
+      if (framing === undefined) {
+        try {
+          framing = this.allocatorFraming();
+        } catch (e) {
+          if (!(e instanceof KsError)) throw e;
+          framing = null;
+        }
+      }
+      return framing;
+    };
+    const wave = this.dataFormat.wave;
+    const tenMs = wave && wave.blockAlign > 0 ? Math.max(1, Math.round(wave.sampleRate / 100)) * wave.blockAlign : 65536;
+    const packets = checkInteger(options.packets ?? Math.max(framingOf()?.frames ?? 0, 8), 'packets', 1, 4096);
+    const frameSize = checkInteger(options.frameSize ?? (framingOf()?.frameSize || tenMs), 'frameSize', 1, 0x40000000);
+    const alignment = checkInteger(options.alignment ?? Math.max(framingOf()?.alignmentBytes ?? 0, 8), 'alignment', 1, 4096);
+    if ((alignment & (alignment - 1)) !== 0) throw new RangeError(`alignment must be a power of two in 1..4096, got ${alignment}`);
+    const prime = checkInteger(options.prime ?? packets, 'prime', 1, packets);
+    return { packets, frameSize, alignment, prime };
   }
 
   /**
@@ -400,6 +487,7 @@ export class KsPin extends KsHandle {
   protected override onClose(): void {
     // Streams stop before the handle goes: pending reads fail with ERR_CANCELED.
     for (const stream of [...this.#captures]) stream.abort();
+    for (const stream of [...this.#renders]) stream.abort('the pin was closed while data was queued');
   }
 }
 

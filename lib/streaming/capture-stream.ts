@@ -7,6 +7,7 @@
  */
 import { KsError, StatusKind, statusCancelled, statusOk, statusStopped } from '../base/errors';
 import { native } from '../addon/binding';
+import { ARMED, FREE_HEAD, FREE_RING, FREE_TAIL, IN_FLIGHT, KSSTREAM_HEADER_OPTIONSF, RECORD, RECORD_HEAD, RECORD_TAIL } from './stream-control';
 
 /** KS_VIDEO_FLAG_* (KS_FRAME_INFO.dwFrameFlags, ksmedia.h). FRAME and I_FRAME are 0: an uncompressed whole frame has no flag set. */
 export const KS_VIDEO_FLAG = {
@@ -18,28 +19,7 @@ export const KS_VIDEO_FLAG = {
   B_FRAME: 0x20,
 } as const;
 
-/** KSSTREAM_HEADER_OPTIONSF_* */
-export const KSSTREAM_HEADER_OPTIONSF = {
-  SPLICEPOINT: 0x1,
-  PREROLL: 0x2,
-  DATADISCONTINUITY: 0x4,
-  TYPECHANGED: 0x8,
-  TIMEVALID: 0x10,
-  TIMEDISCONTINUITY: 0x40,
-  FLUSHONPAUSE: 0x80,
-  DURATIONVALID: 0x100,
-  ENDOFSTREAM: 0x200,
-} as const;
-
-const RECORD = 13; // doubles per completion record (native/stream_engine.h)
-// The control block shared with the engine, in uint32 words (stream_control in native/stream_engine.h).
-const RECORD_TAIL = 0;
-const IN_FLIGHT = 1;
-const FREE_HEAD = 2;
-const RECORD_HEAD = 16;
-const ARMED = 17;
-const FREE_TAIL = 18;
-const FREE_RING = 32;
+export { KSSTREAM_HEADER_OPTIONSF };
 
 export type OverflowPolicy = 'pause' | 'drop-oldest';
 
@@ -227,7 +207,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     this.#kickBatch = Math.max(1, packets >> 2);
     const [streamId, offset] = native.streamOpen(pinId, pool, this.#control, this.#records, packets, slotSize, frameSize, alignment, false, this.#dropOldest, () =>
       this.#onReady(),
-      options.headerSize, options.frameInfo,
+      undefined, options.headerSize, options.frameInfo,
     );
     this.#streamId = streamId;
     for (let slot = 0; slot < packets; slot++) {

@@ -78,6 +78,7 @@ void Addon::Shutdown() {
     entry.pool.Reset();
     entry.control.Reset();
     entry.records.Reset();
+    entry.descriptors.Reset();
   }
   lingering_.clear();
   std::vector<AsyncIoctl*> orphans;

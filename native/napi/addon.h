@@ -47,6 +47,7 @@ struct StreamEntry {
   Napi::Reference<Napi::ArrayBuffer> pool;
   Napi::Reference<Napi::Uint32Array> control;  // shared with the engine (stream_engine.h)
   Napi::Reference<Napi::Float64Array> records;
+  Napi::Reference<Napi::Float64Array> descriptors;  // render: each queued slot's length and flags
 };
 
 class Addon;

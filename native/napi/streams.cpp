@@ -33,6 +33,7 @@ void Addon::CloseStream(double streamId) {
     it->second.pool.Reset();
     it->second.control.Reset();
     it->second.records.Reset();
+    it->second.descriptors.Reset();
   } else {
     // Requests are still with the device and will write into the pool: keep
     // the pool, the shared memory and the engine until they complete.
@@ -51,6 +52,7 @@ void Addon::SweepLingering() {
     it->pool.Reset();
     it->control.Reset();
     it->records.Reset();
+    it->descriptors.Reset();
     it = lingering_.erase(it);
   }
 }
@@ -70,8 +72,10 @@ StreamEntry& Addon::OpenStream(const Napi::CallbackInfo& info) {
 }
 
 // streamOpen(pinId, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots, slotSize, frameSize,
-//            alignment, write, dropOldest, ready: () => void, headerSize, frameInfo: boolean) -> [streamId, byteOffset of slot 0 in the pool]
-// `control` and `records` are the memory shared with the engine (stream_engine.h).
+//            alignment, write, dropOldest, ready: () => void, descriptors?: Float64Array, headerSize?, frameInfo?: boolean)
+//   -> [streamId, byteOffset of slot 0 in the pool]
+// `control`, `records` and (render) `descriptors` are the memory shared with the engine (stream_engine.h).
+// headerSize: the pin's stream header size (default sizeof(KSSTREAM_HEADER)); frameInfo: headers carry a KS_FRAME_INFO.
 Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   SweepLingering();
@@ -95,13 +99,18 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   bool write = info[8].ToBoolean();
   bool dropOldest = info[9].ToBoolean();
   if (!info[10].IsFunction()) throw Napi::TypeError::New(env, "ready must be a function");
+  const bool hasDescriptors = info.Length() > 11 && !info[11].IsUndefined() && !info[11].IsNull();
+  if (hasDescriptors && (!info[11].IsTypedArray() || info[11].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)) {
+    throw Napi::TypeError::New(env, "descriptors must be a Float64Array");
+  }
   if (slots == 0 || slotSize == 0) throw Napi::RangeError::New(env, "slots and slotSize must be at least 1");
   if (frameSize == 0 || frameSize > slotSize) throw Napi::RangeError::New(env, "frameSize must be in 1..slotSize");
-  uint32_t headerSize = Uint32Arg(info, 11, "headerSize");
+  uint32_t headerSize = static_cast<uint32_t>(sizeof(KSSTREAM_HEADER));
+  if (info.Length() > 12 && !info[12].IsUndefined()) headerSize = Uint32Arg(info, 12, "headerSize");
   if (headerSize < sizeof(KSSTREAM_HEADER) || headerSize % 8 != 0 || headerSize > 4096) {
     throw Napi::RangeError::New(env, "headerSize must be a multiple of 8 in 56..4096");
   }
-  bool frameInfo = info[12].ToBoolean();
+  const bool frameInfo = info.Length() > 13 && info[13].ToBoolean();
   if (alignment == 0 || (alignment & (alignment - 1)) != 0 || slotSize % alignment != 0) {
     throw Napi::RangeError::New(env, "alignment must be a power of two dividing slotSize");
   }
@@ -114,6 +123,13 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
       records.ElementLength() < uint64_t{slots} * kStreamRecordDoubles) {
     throw Napi::RangeError::New(env, "control or records is too small for that many slots");
   }
+  Napi::Float64Array descriptors;
+  if (hasDescriptors) {
+    descriptors = info[11].As<Napi::Float64Array>();
+    if (descriptors.ElementLength() < uint64_t{slots} * kPacketDescriptorDoubles) {
+      throw Napi::RangeError::New(env, "descriptors is too small for that many slots");
+    }
+  }
   double streamId = ++nextStream_;
   StreamEntry& entry = streams_[streamId];
   entry.pinId = pinId;
@@ -121,6 +137,7 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   entry.pool = Napi::Persistent(pool);
   entry.control = Napi::Persistent(control);
   entry.records = Napi::Persistent(records);
+  if (hasDescriptors) entry.descriptors = Napi::Persistent(descriptors);
   ReadySignal ready = entry.ready;
   StreamLayout layout;
   layout.slots = slots;
@@ -131,7 +148,7 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   entry.engine = std::make_unique<StreamEngine>(
       pin.backend, pin.handle, write, static_cast<uint8_t*>(pool.Data()) + offset, layout,
       dropOldest ? OverflowPolicy::DropOldest : OverflowPolicy::Pause, [ready]() mutable { ready.NonBlockingCall(); },
-      control.Data(), records.Data());
+      control.Data(), records.Data(), hasDescriptors ? descriptors.Data() : nullptr);
   Napi::Array result = Napi::Array::New(env, 2);
   result.Set(0u, Napi::Number::New(env, streamId));
   result.Set(1u, Napi::Number::New(env, static_cast<double>(offset)));
