@@ -16,11 +16,12 @@ describe('listDevices', () => {
   it('lists the emulated capture device under AUDIO and CAPTURE, not RENDER', () => {
     const audio = listDevices({ category: 'AUDIO', backend: 'emulator' });
     expect(audio.map((d) => d.friendlyName)).toEqual(['KS Emulator Audio Capture', 'KS Emulator Audio Render', 'KS Emulator Mode-Aware Microphone', 'KS Emulator USB PnP Sound Device']);
+    // In the full list's order (each filter where it first appears, categories in KSCATEGORY's order: AUDIO before VIDEO).
     expect(listDevices({ category: KSCATEGORY.CAPTURE, backend: 'emulator' }).map((d) => d.friendlyName)).toEqual([
       'KS Emulator Audio Capture',
-      'KS Emulator Video Capture',
       'KS Emulator Mode-Aware Microphone',
       'KS Emulator USB PnP Sound Device',
+      'KS Emulator Video Capture',
     ]);
     expect(listDevices({ category: 'RENDER', backend: 'emulator' }).map((d) => d.friendlyName)).toEqual(['KS Emulator Audio Render']);
     const [device] = audio;
