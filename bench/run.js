@@ -11,7 +11,8 @@
 // then repeats the lanes alternately, JS then C++ then fs, so a burst of
 // outside load hits all of them alike, and reports the median of each lane
 // with the range. Both streaming lanes use the same pool and alignment.
-// BENCH_ONLY=capture|render|underruns|latency|steady restricts the run to one part.
+// BENCH_ONLY=capture|render|underruns|latency|steady|wavert restricts the run to one part (bench/wavert.js
+// says what the WaveRT rows measure; they run in real time, about four minutes).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -20,6 +21,7 @@ const { PerformanceObserver, constants: perfConstants } = require('perf_hooks');
 const ks = require('../dist');
 // The engine with no JavaScript in the loop: a benchmark hook, not part of the package's API.
 const { measureNativeLoop } = require('../dist/streaming/native-loop');
+const { runWaveRt } = require('./wavert');
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 1);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS || 5));
@@ -64,7 +66,8 @@ async function captureJs(pin, frameSize, packets, seconds, spinMicroseconds = 0)
     if ((++frames & 1023) === 0 && process.hrtime.bigint() >= deadline) break;
   }
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-  return { frames: frames / elapsed, bytes: bytes / elapsed };
+  const stats = stream.engineStats;
+  return { frames: frames / elapsed, bytes: bytes / elapsed, stats: { ...stats, perFrame: { wakeups: stats.wakeups / frames, kicks: stats.kicks / frames, starved: stats.starved / frames } } };
 }
 
 // The limit: the same engine with no JavaScript in the loop.
@@ -126,7 +129,7 @@ async function renderJs(pin, frameSize, packets, seconds) {
   const stats = stream.engineStats;
   stream.close();
   pin.setState('stop');
-  return { frames: frames / elapsed, bytes: (frames * frameSize) / elapsed, stats };
+  return { frames: frames / elapsed, bytes: (frames * frameSize) / elapsed, stats: { ...stats, perFrame: { wakeups: stats.wakeups / frames, kicks: stats.kicks / frames, underruns: stats.underruns / frames } } };
 }
 
 // The same engine through write(): one copy per packet from the caller's buffer.
@@ -231,6 +234,8 @@ async function measureLanes(lanes) {
   const out = {};
   for (const [name, list] of Object.entries(runs)) {
     out[name] = { frames: median(list.map((r) => r.frames)), bytes: median(list.map((r) => r.bytes)), runs: list.map((r) => Math.round(r.frames)) };
+    // The engine's counters (wake-ups, kicks, starved/underruns) of the last run, where the lane reports them.
+    if (list[list.length - 1].stats) out[name].stats = list[list.length - 1].stats;
   }
   return out;
 }
@@ -330,6 +335,8 @@ async function main() {
     console.log(`resident memory: ${fmt(s.rssAt10k / MiB, 1)} MiB after 10,000 frames, ${fmt(s.rssAtEnd / MiB, 1)} MiB after 1,000,000 (×${fmt(s.ratio, 3)})`);
     console.log(`garbage collections during 1,000,000 delivered frames: ${s.gc.minor} minor, ${s.gc.major} major`);
   }
+
+  if (wants('wavert')) results.wavert = await runWaveRt(fmt);
 
   captureFilter.close();
   if (renderFilter) renderFilter.close();

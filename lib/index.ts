@@ -58,6 +58,17 @@ export {
   type KsAttribute,
   type SignalProcessingModeName,
 } from './structs/attributes';
+export {
+  CAMERA_CONTROL_FLAGS,
+  CAMERA_CONTROL_NAMES,
+  KSPROPERTY_TYPE_DEFAULTVALUES,
+  KSPROPERTY_VIDEOPROCAMP_NODE_S_SIZE,
+  KSPROPERTY_VIDEOPROCAMP_S_SIZE,
+  PROPSETID_VIDCAP,
+  type CameraControl,
+  type CameraControlName,
+  type CameraControlOptions,
+} from './objects/camera-controls';
 export { decodeAllocatorFramingEx, KSALLOCATOR_FRAMING_EX_HEAD_SIZE, KS_FRAMING_ITEM_SIZE } from './structs/framing-ex';
 export type { AllocatorFramingEx, FramingItem, FramingRange } from './structs/framing-ex';
 export { walkTopology, nodeTypeName, parseGuidList, parseConnections, KSTOPOLOGY_CONNECTION_SIZE } from './objects/topology';
@@ -72,9 +83,11 @@ export { CaptureStream, Frame, KS_VIDEO_FLAG, KSSTREAM_HEADER_OPTIONSF } from '.
 export type { CaptureFraming } from './streaming/capture-defaults';
 export { RenderStream, RenderPacket } from './streaming/render-stream';
 export type { RenderOptions, PacketOptions } from './streaming/render-stream';
+export type { StreamingKind, WaveRtMode, WaveRtOptions, WaveRtRenderOptions } from './streaming/wavert-options';
+export type { HwLatency, PresentationPosition } from './objects/wavert-properties';
 export type { CaptureOptions, OverflowPolicy } from './streaming/capture-stream';
-export { setEmulatorPacing, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR } from './emulator/controls';
-export type { EmulatorVideoLayout, Pacing, RenderStats } from './emulator/controls';
+export { setEmulatorPacing, setEmulatorCaptureSignal, emulatorEnabledEvents, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR, emulatorWaveRtStats, setEmulatorAudioEngineHold } from './emulator/controls';
+export type { CaptureSignal, EmulatorVideoLayout, Pacing, RenderStats, WaveRtStats } from './emulator/controls';
 export { KsEventSubscription, KSEVENTDATA_SIZE } from './objects/events';
 export type { EnableEventOptions, KsEventInfo, KsEventListener } from './objects/events';
 export { KSPROPERTY_DESCRIPTION_SIZE } from './objects/handle';

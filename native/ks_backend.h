@@ -70,6 +70,22 @@ struct BackendInfo {
   bool deviceNotifications = false;  // WatchDevices can work here
 };
 
+// An event object for requests that carry an event HANDLE in their data
+// (KSRTAUDIO_NOTIFICATION_EVENT_PROPERTY): a Win32 auto-reset event
+// (CreateEventW) on Windows, the emulator's event object in the emulator.
+// The driver signals it; the owner waits on it.
+class WaitableEvent {
+ public:
+  virtual ~WaitableEvent() = default;
+  // The handle value to put into a request.
+  virtual uint64_t handle() const = 0;
+  // Waits until the event is signalled (true, and it resets) or timeoutMs
+  // passes (false).
+  virtual bool Wait(uint32_t timeoutMs) = 0;
+  // Signals it, as the driver would (to wake the waiter at once).
+  virtual void Set() = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -115,6 +131,9 @@ class Backend {
   virtual Status WatchDevices(const std::vector<Guid>& categories, DeviceChangeCallback callback, uint64_t* watch) = 0;
   // After it returns the callback does not run again.
   virtual void UnwatchDevices(uint64_t watch) = 0;
+
+  // Creates an auto-reset event, unsignalled. It must be gone before the backend goes.
+  virtual Status CreateWaitableEvent(std::unique_ptr<WaitableEvent>* out) = 0;
 
   // The emulator's own controls (virtual devices, plug and unplug); null for
   // a real backend.

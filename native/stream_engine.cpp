@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "ks_frame_info.h"
+#include "plant_faults.h"
 
 namespace ks {
 
@@ -134,7 +135,7 @@ void StreamEngine::Post(uint32_t slot) {
   // size, a capture device fills the padding too (a 1764-byte frame in a
   // 1768-byte slot came back with 442 sample frames, one of them cut off
   // from JavaScript, and the timestamps ran ahead of the data).
-  h.FrameExtent = frameSize_;
+  h.FrameExtent = KS_FAULT(EXTENT_IS_SLOT) ? slotSize_ : frameSize_;
   if (write_) {
     h.DataUsed = frameSize_;
     if (descriptors_ != nullptr) {
@@ -178,9 +179,11 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
   // Every completion reaches JavaScript, failures too: a cancelled or refused
   // read is how it learns that the pin stopped.
   const uint64_t completedAt = SteadyNowNs();
+  uint32_t inFlight;
+  uint32_t published;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const uint32_t inFlight = Word(sc::kInFlight).load(std::memory_order_relaxed) - 1;
+    inFlight = Word(sc::kInFlight).load(std::memory_order_relaxed) - 1;
     Word(sc::kInFlight).store(inFlight);
     if (closing_) {
       drained_.notify_all();
@@ -219,13 +222,22 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
     // Publishes the record: JavaScript reads the tail with Atomics.load
     // before it reads the doubles.
     Word(sc::kRecordTail).store(tail + 1);
+    published = tail + 1;
   }
   // Wake JavaScript first: its wake-up is the slow part (a thread switch, tens
   // of µs on a VM), and the resubmissions below overlap with it. The swap
   // pairs with JavaScript's store of `armed` and its second look at the tail.
-  if (Word(sc::kArmed).exchange(0) != 0 && notify_) {
-    wakeups_.fetch_add(1, std::memory_order_relaxed);
-    notify_();
+  // `armed` is how many unread records JavaScript waits for (render asks for
+  // a batch of free slots, so that it wakes once per batch, not per packet):
+  // wake it when that many are there, when nothing is left in flight to
+  // bring more, or at a failure. A stale head only makes the count larger.
+  const uint32_t armed = Word(sc::kArmed).load();
+  if (armed != 0) {
+    const uint32_t unread = published - Word(sc::kRecordHead).load();
+    if ((unread >= armed || inFlight == 0 || !result.status.ok()) && Word(sc::kArmed).exchange(0) != 0 && notify_) {
+      wakeups_.fetch_add(1, std::memory_order_relaxed);
+      notify_();
+    }
   }
 
   // Slots JavaScript has released (capture) or filled (render) go straight to
@@ -241,7 +253,9 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
       const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
       // JavaScript takes records with a compare-exchange on the head too,
       // so a record is either delivered or dropped, never both.
-      if (static_cast<uint32_t>(tail - head) > 1 && Word(sc::kRecordHead).compare_exchange_strong(head, head + 1)) {
+      if (KS_FAULT(DROP_COUNT_ONLY) && static_cast<uint32_t>(tail - head) > 1) {
+        dropped_++;  // counted, yet the record stays to be delivered and nothing goes back to the device
+      } else if (static_cast<uint32_t>(tail - head) > 1 && Word(sc::kRecordHead).compare_exchange_strong(head, head + 1)) {
         recycle = static_cast<int64_t>(records_[static_cast<size_t>(head % slots_) * kStreamRecordDoubles]);
         dropped_++;
         Word(sc::kInFlight).store(Word(sc::kInFlight).load(std::memory_order_relaxed) + 1);

@@ -68,7 +68,7 @@ constexpr uint32_t kRecordTail = 0;  // engine: records published
 constexpr uint32_t kInFlight = 1;    // engine: packets with the device
 constexpr uint32_t kFreeHead = 2;    // engine: free-ring entries taken
 constexpr uint32_t kRecordHead = 16; // JS: records consumed (the engine advances it only to drop the oldest)
-constexpr uint32_t kArmed = 17;      // JS sets 1 when it waits; the engine swaps in 0 and notifies
+constexpr uint32_t kArmed = 17;      // JS sets n > 0 when it waits for n unread records; the engine swaps in 0 and notifies
 constexpr uint32_t kFreeTail = 18;   // JS: free-ring entries written
 constexpr uint32_t kFreeRing = 32;   // then `slots` words: slot numbers given back
 constexpr uint32_t Words(uint32_t slots) { return kFreeRing + slots; }

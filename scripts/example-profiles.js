@@ -334,17 +334,20 @@ function uvcCamera() {
     ...pinFactory(0, { possible: 1, dataFlow: 2, communication: 1, ranges, category: GUID.PINNAME_VIDEO_CAPTURE, name: 'Capture' }),
     ...topology('filter', [GUID.KSCATEGORY_VIDEO, GUID.KSCATEGORY_CAPTURE, GUID.KSCATEGORY_VIDEO_CAMERA], [], []),
     refused('filter', SET.General, 0, Buffer.alloc(0), STATUS.PROPSET_NOT_FOUND),
+    // KSPROPERTY_VIDEOPROCAMP ids (ksmedia.h): BRIGHTNESS 0, CONTRAST 1, HUE 2, SATURATION 3, SHARPNESS 4, GAMMA 5,
+    // COLORENABLE 6, WHITEBALANCE 7, BACKLIGHT_COMPENSATION 8, GAIN 9, DIGITAL_MULTIPLIER 10, _LIMIT 11,
+    // WHITEBALANCE_COMPONENT 12, POWERLINE_FREQUENCY 13.
     ...control(SET.VideoProcAmp, 0, -64, 64, 1, 0, 0, 2), // brightness
     ...control(SET.VideoProcAmp, 1, 0, 95, 1, 32, 32, 2), // contrast
-    ...unsupported(SET.VideoProcAmp, [2, 3]), // hue, saturation... (saturation below)
-    ...control(SET.VideoProcAmp, 4, 0, 100, 1, 64, 64, 2), // saturation
-    ...control(SET.VideoProcAmp, 5, 1, 7, 1, 2, 2, 2), // sharpness
-    ...control(SET.VideoProcAmp, 6, 100, 300, 1, 100, 100, 2), // gamma
-    ...unsupported(SET.VideoProcAmp, [7]), // color enable
-    ...control(SET.VideoProcAmp, 8, 2800, 6500, 1, 4600, 4600, 3), // white balance, auto and manual
-    ...control(SET.VideoProcAmp, 9, 0, 1, 1, 0, 0, 2), // backlight compensation
-    ...control(SET.VideoProcAmp, 10, 0, 100, 1, 0, 0, 2), // gain
-    ...unsupported(SET.VideoProcAmp, [11, 12]),
+    ...unsupported(SET.VideoProcAmp, [2]), // hue
+    ...control(SET.VideoProcAmp, 3, 0, 100, 1, 64, 64, 2), // saturation
+    ...control(SET.VideoProcAmp, 4, 1, 7, 1, 2, 2, 2), // sharpness
+    ...control(SET.VideoProcAmp, 5, 100, 300, 1, 100, 100, 2), // gamma
+    ...unsupported(SET.VideoProcAmp, [6]), // color enable
+    ...control(SET.VideoProcAmp, 7, 2800, 6500, 1, 4600, 4600, 3), // white balance, auto and manual
+    ...control(SET.VideoProcAmp, 8, 0, 1, 1, 0, 0, 2), // backlight compensation
+    ...control(SET.VideoProcAmp, 9, 0, 100, 1, 0, 0, 2), // gain
+    ...unsupported(SET.VideoProcAmp, [10, 11, 12]),
     ...control(SET.VideoProcAmp, 13, 0, 2, 1, 1, 1, 2), // powerline frequency: 0 off, 1 50 Hz, 2 60 Hz
     ...unsupported(SET.CameraControl, [0, 1, 2]), // pan, tilt, roll
     ...control(SET.CameraControl, 3, 0, 0, 1, 0, 0, 2), // zoom: fixed lens

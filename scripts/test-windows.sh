@@ -23,7 +23,8 @@ mkdir -p "$win"
 export WINEPREFIX=$cache/wine
 export WINEARCH=win64
 export WINEDEBUG=${WINEDEBUG:--all}
-export WINEDLLOVERRIDES=${WINEDLLOVERRIDES:-"mscoree,mshtml="}  # no Mono/Gecko prompts
+# No Mono/Gecko prompts; Wine's built-in ksuser.dll (the bridge lane puts another in system32 while it runs).
+export WINEDLLOVERRIDES=${WINEDLLOVERRIDES:-"mscoree,mshtml=;ksuser=b"}
 
 lane_start=$SECONDS
 step_start=$SECONDS
@@ -135,6 +136,12 @@ fi
 system32=$WINEPREFIX/drive_c/windows/system32
 cmp -s "$prng_dll" "$system32/bcryptprimitives.dll" || cp "$prng_dll" "$system32/bcryptprimitives.dll"
 step "bcryptprimitives.dll"
+
+# scripts/test-bridge.sh needs the prefix, node.exe and the builds, not this lane's runs.
+if [ "${KS_WINDOWS_SETUP_ONLY:-0}" = 1 ]; then
+  wineserver -w 2>/dev/null || true
+  exit 0
+fi
 
 # ---- 7. The backend on its own ---------------------------------------------------
 run_wine "$win/backend-smoke.log" "${KS_WIN_BUILD_DIR:-$cache/build-win32-x64}/ks_backend_smoke.exe"

@@ -23,7 +23,7 @@ import {
   openFilter,
   openHandleCount,
   pcmFormat,
-  setEmulatorPacing,
+  setEmulatorPacing, setEmulatorCaptureSignal,
   videoFormat,
 } from '../lib/index';
 import { openCamera, openRender, RENDER_PIN } from './emulated-devices';
@@ -95,8 +95,8 @@ describe('the emulated camera (usbvideo.sys, AVStream)', () => {
 
   it('answers ALLOCATORFRAMING_EX only; frames() takes 4 packets of the picture size from it', async () => {
     const pin = camera().createPin({ pinId: 0, dataFormat: vga() });
-    const legacy = expectKsError(() => pin.allocatorFraming(), 'STATUS_NOT_SUPPORTED');
-    expect(legacy.win32).toBe(50);
+    const legacy = expectKsError(() => pin.allocatorFraming(), 'STATUS_NOT_FOUND');
+    expect(legacy.win32).toBe(1168);
     const framing = pin.captureFraming();
     expect(framing).toEqual({ source: 'framing-ex', frames: 4, frameSize: 1280 * 720 * 2, alignment: 8 });
     setEmulatorPacing(pin, 'unthrottled');
@@ -178,15 +178,16 @@ describe('the emulated camera (usbvideo.sys, AVStream)', () => {
 describe('the emulated USB Audio 1.0 microphone (usbaudio.sys, AVStream)', () => {
   it('answers ALLOCATORFRAMING_EX only, and no HEADERSIZE: frames() uses _EX and 56-byte headers', async () => {
     const pin = usbAudio().createPin({ pinId: 0, dataFormat: stereo48k() });
-    expectKsError(() => pin.allocatorFraming(), 'STATUS_NOT_SUPPORTED');
-    expectKsError(() => pin.getProperty(KSPROPSETID.StreamInterface, 0, { size: 4 }), 'STATUS_NOT_SUPPORTED');
+    expectKsError(() => pin.allocatorFraming(), 'STATUS_NOT_FOUND');
+    expectKsError(() => pin.getProperty(KSPROPSETID.StreamInterface, 0, { size: 4 }), 'STATUS_PROPSET_NOT_FOUND');
     expect(pin.streamHeaderSize()).toBe(56);
     expect(pin.captureFraming()).toEqual({ source: 'framing-ex', frames: 8, frameSize: 1920, alignment: 4 }); // FILE_LONG_ALIGNMENT
     setEmulatorPacing(pin, 'unthrottled');
+    setEmulatorCaptureSignal(pin, 'tone'); // the test checks the tone's samples
     const stream = pin.frames();
     expect([stream.packets, stream.frameSize, stream.headerSize]).toEqual([8, 1920, 56]); // alignment: at least 8
     // The tone: a 1 kHz sine at half full scale (docs/emulator.md), 480 sample frames a packet.
-    const amplitude = Math.floor((2 ** 15 - 1) / 2);
+    const amplitude = 2 * Math.floor((2 ** 15 - 1) / 4); // 16382 (docs/emulator.md: an even amplitude, so ±½ never ties)
     let position = 0;
     for await (const frame of stream) {
       expect(frame.dataUsed).toBe(1920);

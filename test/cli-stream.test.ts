@@ -1,10 +1,11 @@
 // `kernel-streaming capture` and `render` as a user runs them (a child process of bin/kernel-streaming.js) against
 // the emulator: WAV (plain and WAVE_FORMAT_EXTENSIBLE), Y4M, raw, standard output; every byte checked.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { KSDATAFORMAT, emulatorToneSample, emulatorVideoFrame, videoFormat } from '../lib/index';
+import { expectIndexSignal } from './helpers';
 import { readWav, WavWriter } from '../lib/media/wav';
 import { y4mFrameRate, y4mHeader } from '../lib/media/y4m';
 import { cli } from './cli-process';
@@ -13,17 +14,19 @@ import { cli } from './cli-process';
 const CHILD_PROCESS_BUDGET = { timeout: 180_000 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-cli-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** Throws at the first sample frame of 16-bit stereo `data` that is not the emulator's tone (both channels), from sample frame `first`. */
-function expectTone(data: Buffer, first = 0): void {
-  for (let n = 0; n < data.length / 4; n++) {
-    const expected = emulatorToneSample(first + n, 48000, 16);
-    if (data.readInt16LE(n * 4) !== expected || data.readInt16LE(n * 4 + 2) !== expected) throw new Error(`sample frame ${n} differs`);
-  }
+/** Writes a WAV of `frames` sample frames whose bytes count up from 0 (a file of this test's own, whatever ran before). */
+function countingWav(file: string, frames: number, wave: { channels: number; sampleRate: number; bitsPerSample: number; validBitsPerSample?: number; channelMask?: number }): void {
+  const data = Buffer.alloc(frames * wave.channels * (wave.bitsPerSample / 8));
+  for (let i = 0; i < data.length; i++) data[i] = i & 0xff;
+  const writer = new WavWriter(file, wave);
+  writer.write(data);
+  writer.close();
 }
 
 describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () => {
-  it('captures --frames sample frames of the emulated tone to a WAV file, the summary on stderr, every sample in place', async () => {
+  it('captures --frames sample frames of the emulated index signal to a WAV file, the summary on stderr, every sample in place', async () => {
     const file = path.join(tmp, 'capture.wav');
     const { code, out, err } = await cli(['capture', 'Audio Capture', '--frames', '96000', '--unthrottled', '--out', file]);
     expect(code).toBe(0);
@@ -33,7 +36,7 @@ describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () =
     const { wave, data } = readWav(file);
     expect(wave).toEqual({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
     expect(data.length).toBe(384000);
-    expectTone(data);
+    expectIndexSignal(data, 0, 4, 'the WAV data');
   });
 
   it('stops a --seconds capture at exactly that much audio, in another format', async () => {
@@ -43,6 +46,21 @@ describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () =
     const { wave, data } = readWav(file);
     expect(wave).toEqual({ channels: 1, sampleRate: 16000, bitsPerSample: 16 });
     expect(data.length).toBe(4000 * 2);
+    expectIndexSignal(data, 0, 2, 'the mono WAV data');
+  });
+
+  it('captures the 1 kHz tone with --tone, for listening', async () => {
+    const file = path.join(tmp, 'tone.wav');
+    const { code } = await cli(['capture', 'Audio Capture', '--frames', '4800', '--tone', '--unthrottled', '--out', file]);
+    expect(code).toBe(0);
+    const { data } = readWav(file);
+    expect(data.length).toBe(4800 * 4);
+    // Hand-worked (16-bit: amplitude 16382; sample n at phase n · 7.5°): 0, A·sin 60° = 14187.23, A, −A/2.
+    expect([0, 8, 12, 28].map((n) => data.readInt16LE(n * 4))).toEqual([0, 14187, 16382, -8191]);
+    for (let n = 0; n < 4800; n++) {
+      const expected = emulatorToneSample(n, 48000, 16);
+      if (data.readInt16LE(n * 4) !== expected || data.readInt16LE(n * 4 + 2) !== expected) throw new Error(`sample frame ${n} is not the tone`);
+    }
   });
 
   it('counts --packets as KS packets, and writes 24-bit audio as WAVE_FORMAT_EXTENSIBLE', async () => {
@@ -57,10 +75,7 @@ describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () =
     expect(wave).toEqual({ channels: 2, sampleRate: 48000, bitsPerSample: 24, validBitsPerSample: 24, channelMask: 3 });
     expect(data.length % 6).toBe(0);
     expect(data.length).toBeGreaterThan(0);
-    for (let n = 0; n < data.length / 6; n++) {
-      const expected = emulatorToneSample(n, 48000, 24);
-      if (data.readIntLE(n * 6, 3) !== expected || data.readIntLE(n * 6 + 3, 3) !== expected) throw new Error(`24-bit sample frame ${n} differs`);
-    }
+    expectIndexSignal(data, 0, 6, 'the 24-bit WAV data');
   });
 
   it('writes the WAV to standard output with --out -, sizes marked unknown, the summary on stderr', async () => {
@@ -72,16 +87,20 @@ describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () =
     const { wave, data } = readWav(stdout);
     expect(wave).toEqual({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
     expect(data.length).toBe(4800 * 4);
-    expectTone(data);
+    expectIndexSignal(data, 0, 4, 'the WAV on standard output');
   });
 
   it('renders a WAV file to the emulated render pin, and a 24-bit EXTENSIBLE one too', async () => {
-    const { code, err } = await cli(['render', 'Audio Render', path.join(tmp, 'capture.wav'), '--unthrottled']);
+    const plain = path.join(tmp, 'to-render.wav');
+    countingWav(plain, 96000, { channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+    const extensible = path.join(tmp, 'to-render-24.wav');
+    countingWav(extensible, 4800, { channels: 2, sampleRate: 48000, bitsPerSample: 24, validBitsPerSample: 24, channelMask: 3 });
+    const { code, err } = await cli(['render', 'Audio Render', plain, '--unthrottled']);
     expect(code).toBe(0);
     expect(err).toMatch(/^rendered 96000 sample frames \(2\.000 s of 48000 Hz 2-channel 16-bit PCM audio\), 384000 bytes in 200 packets, in [\d.]+ s$/);
-    const deep = await cli(['render', 'Audio Render', path.join(tmp, 'deep.wav'), '--unthrottled']);
+    const deep = await cli(['render', 'Audio Render', extensible, '--unthrottled']);
     expect(deep.code).toBe(0);
-    expect(deep.err).toMatch(/^rendered \d+ sample frames \([\d.]+ s of 48000 Hz 2-channel 24-bit PCM audio\)/);
+    expect(deep.err).toMatch(/^rendered 4800 sample frames \(0\.100 s of 48000 Hz 2-channel 24-bit PCM audio\), 28800 bytes in /);
   });
 
   it('refuses a float WAV the pin cannot take, listing the formats it can', async () => {
@@ -107,7 +126,9 @@ describe('kernel-streaming capture / render (audio)', CHILD_PROCESS_BUDGET, () =
     fs.writeFileSync(notWav, 'hello');
     expect(await cli(['render', 'Audio Render', notWav])).toMatchObject({ code: 1, err: expect.stringContaining('is not a RIFF/WAVE file') });
     expect((await cli(['capture', 'Audio Capture', '--pin', '7', '--out', path.join(tmp, 'x.wav')])).err).toContain('--pin must be one of 0..1, got 7');
-    expect((await cli(['render', 'Audio Render', path.join(tmp, 'capture.wav'), '--pin', '1'])).err).toContain('pin 1 is a capture pin');
+    const wav = path.join(tmp, 'small.wav');
+    countingWav(wav, 480, { channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+    expect((await cli(['render', 'Audio Render', wav, '--pin', '1'])).err).toContain('pin 1 is a capture pin');
     for (const name of ['v.wav', 'a.y4m', 'v.mp4', 'x.wav']) expect(fs.existsSync(path.join(tmp, name)), name).toBe(false);
   });
 });
@@ -163,6 +184,46 @@ function expectSameBytes(got: Buffer, expected: Buffer, what: string): void {
   throw new Error(`${what}: byte ${at} is ${got[at]}, expected ${expected[at]}`);
 }
 
+describe('kernel-streaming capture / render on WaveRT endpoints', CHILD_PROCESS_BUDGET, () => {
+  it('captures 2 s of the tone from the WaveRT microphone with --tone, every sample the tone', async () => {
+    const file = path.join(tmp, 'mic.wav');
+    const { code, err } = await cli(['capture', 'WaveRT Microphone', '--seconds', '2', '--tone', '--latency', '100', '--out', file]);
+    expect(code, err).toBe(0);
+    const { wave, data } = readWav(file);
+    expect(wave).toMatchObject({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+    expect(data.length).toBe(96000 * 4);
+    // Hand-worked, as for the standard pin: 0, A·sin 60° = 14187.23, A, −A/2 at amplitude 16382.
+    expect([0, 8, 12, 28].map((n) => data.readInt16LE(n * 4))).toEqual([0, 14187, 16382, -8191]);
+    for (let n = 0; n < 96000; n++) {
+      const expected = emulatorToneSample(n, 48000, 16);
+      if (data.readInt16LE(n * 4) !== expected || data.readInt16LE(n * 4 + 2) !== expected) throw new Error(`sample frame ${n} is not the tone`);
+    }
+  });
+
+  it.each(['event', 'polled', 'packet'])('captures the index signal in %s mode (--mode), nothing lost or repeated', async (mode) => {
+    const file = path.join(tmp, `mic-${mode}.wav`);
+    // A 100 ms device buffer: a loaded test machine's scheduling stays inside it.
+    const { code, err } = await cli(['capture', 'WaveRT Microphone', '--seconds', '0.5', '--mode', mode, '--latency', '100', '--out', file]);
+    expect(code, err).toBe(0);
+    expect(err).toMatch(/, 0 packets dropped, 0 overruns \(audio the device overwrote before it was read\) → /);
+    const { data } = readWav(file);
+    expect(data.length).toBe(24000 * 4);
+    expectIndexSignal(data, 0, 4, `the ${mode}-mode WAV data`);
+  });
+
+  it.each(['event', 'polled', 'packet'])('renders a WAV to the WaveRT speakers in %s mode with 0 glitches', async (mode) => {
+    const file = path.join(tmp, `to-speakers-${mode}.wav`);
+    countingWav(file, 24000, { channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+    const { code, err } = await cli(['render', 'WaveRT Speakers', file, '--mode', mode, '--latency', '100']);
+    expect(code, err).toBe(0);
+    const summary = err.match(/^rendered 24000 sample frames \(0\.500 s\) to a WaveRT pin in (\w+) mode, in [\d.]+ s; the emulated endpoint played (\d+) bytes with (\d+) glitches$/m);
+    expect(summary, err).not.toBeNull();
+    expect(summary![1]).toBe(mode);
+    expect(Number(summary![2])).toBeGreaterThanOrEqual(24000 * 4);
+    expect(Number(summary![3])).toBe(0);
+  });
+});
+
 describe('kernel-streaming capture (video)', CHILD_PROCESS_BUDGET, () => {
   it('writes the frame rate as the fraction the 100 ns interval was rounded from', () => {
     expect(y4mFrameRate(333333n)).toEqual([30, 1]);
@@ -217,7 +278,7 @@ describe('kernel-streaming capture (video)', CHILD_PROCESS_BUDGET, () => {
     expect((await cli(['capture', 'Audio Capture', '--packets', '3', '--unthrottled', '--out', audio])).code).toBe(0);
     const pcm = fs.readFileSync(audio);
     expect(pcm.length).toBe(3 * 1920);
-    for (let n = 0; n < pcm.length / 4; n++) expect(pcm.readInt16LE(n * 4)).toBe(emulatorToneSample(n, 48000, 16));
+    expectIndexSignal(pcm, 0, 4, 'the raw audio');
   });
 
   it('refuses a bad or unoffered --format, naming what is allowed, and writes nothing', async () => {

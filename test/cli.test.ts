@@ -1,6 +1,6 @@
 // `kernel-streaming` as a user runs it (a child process of bin/kernel-streaming.js): list, inspect, help, --version,
 // and every usage mistake with its message and exit code (0 done, 1 failed, 2 usage).
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,6 +10,7 @@ import { cli, root } from './cli-process';
 const CHILD_PROCESS_BUDGET = { timeout: 180_000 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-cli-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
@@ -20,7 +21,10 @@ describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
     expect(table.out).toMatch(/\d+\s+KS Emulator Audio Capture\s+AUDIO,CAPTURE/);
     const json = await cli(['list', '--json', '--category', 'RENDER']);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.out)).toEqual([expect.objectContaining({ friendlyName: 'KS Emulator Audio Render', emulated: true })]);
+    expect(JSON.parse(json.out)).toEqual([
+      expect.objectContaining({ friendlyName: 'KS Emulator Audio Render', emulated: true }),
+      expect.objectContaining({ friendlyName: 'KS Emulator WaveRT Speakers', emulated: true }),
+    ]);
   });
 
   it('inspects a device by name: pins, each pin\'s allocator framing, the topology', async () => {
@@ -51,7 +55,7 @@ describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
     expect(report.pins[0]).toMatchObject({ necessaryInstances: 1, globalInstances: { possible: 1, current: 0 }, interfaces: [{ id: 0 }] });
     // An AVStream pin (usbvideo.sys): no legacy framing; frames() takes ALLOCATORFRAMING_EX and 128-byte headers.
     expect(report.pins[0].allocatorFraming).toBeNull();
-    expect(report.pins[0].allocatorFramingError).toContain('STATUS_NOT_SUPPORTED');
+    expect(report.pins[0].allocatorFramingError).toContain('STATUS_NOT_FOUND');
     expect(report.pins[0].captureDefaults).toEqual({ source: 'framing-ex', frames: 4, frameSize: 1843200, alignment: 8, headerSize: 128 });
   });
 });

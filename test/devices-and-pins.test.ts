@@ -15,15 +15,28 @@ import { emulatedCapturePath, expectKsError, openCapture, stereo48k } from './he
 describe('listDevices', () => {
   it('lists the emulated capture device under AUDIO and CAPTURE, not RENDER', () => {
     const audio = listDevices({ category: 'AUDIO', backend: 'emulator' });
-    expect(audio.map((d) => d.friendlyName)).toEqual(['KS Emulator Audio Capture', 'KS Emulator Audio Render', 'KS Emulator Mode-Aware Microphone', 'KS Emulator USB PnP Sound Device']);
+    expect(audio.map((d) => d.friendlyName)).toEqual([
+      'KS Emulator Audio Capture',
+      'KS Emulator Audio Render',
+      'KS Emulator Mode-Aware Microphone',
+      'KS Emulator USB PnP Sound Device',
+      'KS Emulator WaveRT Speakers',
+      'KS Emulator WaveRT Speakers Topology',
+      'KS Emulator WaveRT Microphone',
+      'KS Emulator WaveRT Microphone Topology',
+    ]);
     // In the full list's order (each filter where it first appears, categories in KSCATEGORY's order: AUDIO before VIDEO).
     expect(listDevices({ category: KSCATEGORY.CAPTURE, backend: 'emulator' }).map((d) => d.friendlyName)).toEqual([
       'KS Emulator Audio Capture',
       'KS Emulator Mode-Aware Microphone',
       'KS Emulator USB PnP Sound Device',
+      'KS Emulator WaveRT Microphone',
       'KS Emulator Video Capture',
     ]);
-    expect(listDevices({ category: 'RENDER', backend: 'emulator' }).map((d) => d.friendlyName)).toEqual(['KS Emulator Audio Render']);
+    expect(listDevices({ category: 'RENDER', backend: 'emulator' }).map((d) => d.friendlyName)).toEqual([
+      'KS Emulator Audio Render',
+      'KS Emulator WaveRT Speakers',
+    ]);
     const [device] = audio;
     expect(device.categories).toEqual(['AUDIO', 'CAPTURE']);
     expect(device.emulated).toBe(true);
@@ -33,17 +46,18 @@ describe('listDevices', () => {
 
   it('merges categories when no category is given', () => {
     const all = listDevices({ backend: 'emulator' });
-    expect(all).toHaveLength(6);
+    expect(all).toHaveLength(10);
     expect(all[0].categories).toEqual(['AUDIO', 'CAPTURE']);
     const named = (name: string) => all.find((d) => d.friendlyName === name);
     expect(named('KS Emulator Video Capture')?.categories).toEqual(['VIDEO', 'CAPTURE', 'VIDEO_CAMERA']);
     expect(named('KS Emulator Mode-Aware Microphone')?.categories).toEqual(['AUDIO', 'CAPTURE']);
     expect(named('KS Emulator System Clock')).toMatchObject({ categories: ['CLOCK'] });
+    expect(named('KS Emulator WaveRT Microphone')?.categories).toEqual(['AUDIO', 'CAPTURE', 'REALTIME']);
     expect(named('KS Emulator USB PnP Sound Device')?.categories).toEqual(['AUDIO', 'CAPTURE']);
   });
 
   it('takes a GUID in any case and braces', () => {
-    expect(listDevices({ category: '65e8773d-8f56-11d0-a3b9-00a0c9223196', backend: 'emulator' })).toHaveLength(4);
+    expect(listDevices({ category: '65e8773d-8f56-11d0-a3b9-00a0c9223196', backend: 'emulator' })).toHaveLength(5);
   });
 
   it('refuses an unknown category name with a RangeError listing the names', () => {

@@ -7,6 +7,7 @@ import {
   KSINTERFACESETID_Standard,
   KSMEDIUMSETID_Standard,
   decodeAllocatorFramingEx,
+  listDevices,
   openFilter,
   openHandleCount,
   parseIdentifiers,
@@ -16,6 +17,7 @@ import {
 } from '../lib/index';
 import { emulatedCapturePath, expectKsError, openCapture, stereo48k } from './helpers';
 import { BRIDGE_PIN, RENDER_PIN, openCamera, openRender } from './emulated-devices';
+import { throughBridge } from './test-backend';
 
 afterEach(() => {
   expect(openHandleCount()).toBe(0);
@@ -55,11 +57,18 @@ describe('pin factory properties', () => {
     using filter = openRender();
     const bridge = filter.pinInfo(BRIDGE_PIN);
     expect(bridge.communication).toBe('bridge');
-    expect(bridge.physicalConnection).toEqual({
-      pinId: 0,
-      symbolicLink: '\\??\\ROOT#KSEMULATOR#0000#{6994ad04-93ef-11d0-a3cc-00a0c9223196}\\capture',
-      path: emulatedCapturePath(),
-    });
+    if (throughBridge()) {
+      // The bridge names the capture device by its own interface (the AUDIO one, as the emulator's link does).
+      const capture = listDevices({ backend: 'windows' }).filter((d) => d.friendlyName === 'KS Emulator Audio Capture');
+      const audio = capture.find((d) => d.path.includes('{6994ad04-93ef-11d0-a3cc-00a0c9223196}'))!;
+      expect(bridge.physicalConnection).toEqual({ pinId: 0, symbolicLink: '\\??\\' + audio.path.slice(4), path: audio.path });
+    } else {
+      expect(bridge.physicalConnection).toEqual({
+        pinId: 0,
+        symbolicLink: '\\??\\ROOT#KSEMULATOR#0000#{6994ad04-93ef-11d0-a3cc-00a0c9223196}\\capture',
+        path: emulatedCapturePath(),
+      });
+    }
     using other = openFilter(bridge.physicalConnection!.path);
     expect(other.pinCount()).toBe(2);
   });

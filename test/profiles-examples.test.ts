@@ -45,6 +45,11 @@ describe('the example profiles', () => {
     expect([members.readUInt32LE(0), members.readUInt32LE(8)]).toEqual([2, 1]); // STEPPEDRANGES, one range
     expect([members.readUInt32LE(16), members.readInt32LE(24), members.readInt32LE(28)]).toEqual([1, -64, 64]);
     expect(filter.supports(VIDEOPROCAMP, 2, { instance: Buffer.alloc(16) })).toBeNull();
+    // Through the typed API, by the ksmedia.h ids: saturation is id 3, white balance 7 (auto and manual), no hue (2).
+    expect(filter.cameraControl('saturation')).toMatchObject({ minimum: 0, maximum: 100, default: 64, value: 64 });
+    expect(filter.cameraControl('whiteBalance')).toMatchObject({ minimum: 2800, maximum: 6500, default: 4600, canAuto: true, canManual: true });
+    expect(filter.cameraControl('sharpness')).toMatchObject({ minimum: 1, maximum: 7, default: 2 });
+    expect(filter.cameraControls().map((c) => c.name)).not.toContain('hue');
     const focus = filter.getProperty(CAMERACONTROL, 6, { instance: Buffer.alloc(16) });
     expect([focus.length, focus.readInt32LE(24), focus.readUInt32LE(28), focus.readUInt32LE(32)]).toEqual([40, 0, 1, 3]); // auto, auto|manual
   });

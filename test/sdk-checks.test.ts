@@ -29,6 +29,7 @@ function exportedGuids(): Map<string, string> {
     for (const [key, value] of Object.entries(constants[table] as Record<string, string>)) {
       if (table === 'KSPROPSETID' && key === 'EmulatorDiagnostics') continue; // the emulator's own, in no SDK
       if (table === 'KSCATEGORY' && key === 'SENSOR_CAMERA') continue; // Windows SDK only: not in mingw-w64's headers
+      if (table === 'KSPROPSETID' && key === 'Jack') continue; // Windows SDK only: not in mingw-w64's ksmedia.h
       out.set(`${table}.${key}`, value);
     }
   }
@@ -65,5 +66,16 @@ describe('SDK checks of lib/ (native/windows/sdk_lib_checks.cpp)', () => {
         expect(Number(declared![1]), name).toBe(value);
       }
     }
+  });
+});
+
+describe('native/windows/sdk_status_checks.cpp', () => {
+  it('checks every NTSTATUS constant native/ks_status.h names against ntstatus.h', () => {
+    const header = fs.readFileSync(path.join(root, 'native', 'ks_status.h'), 'utf8');
+    const statusChecks = fs.readFileSync(path.join(root, 'native', 'windows', 'sdk_status_checks.cpp'), 'utf8');
+    const named = [...header.matchAll(/^constexpr uint32_t (STATUS_\w+) = /gm)].map((m) => m[1]).sort();
+    const checked = [...statusChecks.matchAll(/^ {2}X\((STATUS_\w+)\)/gm)].map((m) => m[1]).sort();
+    expect(named.length).toBeGreaterThan(20);
+    expect(checked).toEqual(named);
   });
 });

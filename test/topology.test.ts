@@ -16,6 +16,7 @@ import {
 } from '../lib/index';
 import { expectKsError, openCapture } from './helpers';
 import { BRIDGE_PIN, DAC_NODE, MUTE_NODE, RENDER_PIN, VOLUME_NODE, openRender } from './emulated-devices';
+import { throughBridge } from './test-backend';
 
 afterEach(() => {
   expect(openHandleCount()).toBe(0);
@@ -125,9 +126,9 @@ describe('componentId()', () => {
     });
   });
 
-  it('fails with STATUS_NOT_SUPPORTED on a filter without KSPROPSETID_General', () => {
+  it('fails with STATUS_PROPSET_NOT_FOUND (as ks.sys answers a set the filter lacks) on a filter without KSPROPSETID_General', () => {
     using filter = openCapture();
-    expectKsError(() => filter.componentId(), 'STATUS_NOT_SUPPORTED');
+    expectKsError(() => filter.componentId(), 'STATUS_PROPSET_NOT_FOUND');
   });
 });
 
@@ -192,7 +193,7 @@ describe('createNode()', () => {
     const filter = openRender();
     const node = filter.createNode(VOLUME_NODE);
     expect(node.nodeId).toBe(VOLUME_NODE);
-    expect(node.createdWith).toBe('emulator');
+    expect(node.createdWith).toBe(throughBridge() ? 'KsCreateTopologyNode2' : 'emulator');
     expect(openHandleCount()).toBe(2);
     filter.close();
     expect(node.closed).toBe(true);

@@ -49,6 +49,13 @@ export interface NativeBinding {
   openHandleCount(): number;
   streamOpen(pin: number, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots: number, slotSize: number, frameSize: number, alignment: number, write: boolean, dropOldest: boolean, ready: () => void, descriptors?: Float64Array, headerSize?: number, frameInfo?: boolean): [number, number];
   streamSubmit(stream: number): void;
+  /** Starts a WaveRT engine (native/napi/wavert_streams.cpp): [streamId, offset, mode, bufferBytes, notificationCount, positionSource, fifoBytes]. */
+  waveRtOpen(
+    pin: number, capture: boolean, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots: number, slotSize: number, alignment: number,
+    dropOldest: boolean, ready: () => void, mode: number, fallbackToPolled: boolean, bufferBytes: number, notificationCount: number, sampleRate: number, blockAlign: number,
+  ): [number, number, number, number, number, number, number];
+  /** [glitches, silenceBytes, droppedBytes, wakeups, services, movedBytes, failureKind, failureValue, lostBytes] */
+  waveRtInfo(stream: number): [number, number, number, number, number, number, number, number, number];
   /** [inFlight, dropped, wake-ups, kicks, starved] */
   streamInfo(stream: number): [number, number, number, number, number];
   streamRef(stream: number, ref: boolean): void;

@@ -32,10 +32,14 @@ const NTSTATUS_NAMES_LITERAL = {
   0xc0000034: 'STATUS_OBJECT_NAME_NOT_FOUND',
   0xc000009a: 'STATUS_INSUFFICIENT_RESOURCES',
   0xc000009d: 'STATUS_DEVICE_NOT_CONNECTED',
+  0xc000003c: 'STATUS_DATA_OVERRUN',
+  0xc000003d: 'STATUS_DATA_LATE_ERROR',
+  0xc00000a3: 'STATUS_DEVICE_NOT_READY',
   0xc00000bb: 'STATUS_NOT_SUPPORTED',
   0xc0000120: 'STATUS_CANCELLED',
   0xc0000184: 'STATUS_INVALID_DEVICE_STATE',
   0xc0000225: 'STATUS_NOT_FOUND',
+  0xc0000230: 'STATUS_PROPSET_NOT_FOUND',
   0xc0000272: 'STATUS_NO_MATCH',
   0xc00002b6: 'STATUS_DEVICE_REMOVED',
   0xc0000206: 'STATUS_INVALID_BUFFER_SIZE',
@@ -62,6 +66,7 @@ const WIN32_NAMES_LITERAL = {
   170: 'ERROR_BUSY',
   234: 'ERROR_MORE_DATA',
   259: 'ERROR_NO_MORE_ITEMS',
+  433: 'ERROR_NO_SUCH_DEVICE',
   995: 'ERROR_OPERATION_ABORTED',
   998: 'ERROR_NOACCESS',
   997: 'ERROR_IO_PENDING',
@@ -96,9 +101,13 @@ const HRESULT_NAMES: Record<number, string> = HRESULT_NAMES_LITERAL;
 /**
  * The Win32 code DeviceIoControl reports for an NTSTATUS (the part of
  * RtlNtStatusToDosError that KS requests meet), so code that checks `win32`
- * works on the emulator as on Windows.
+ * works on the emulator as on Windows. Checked entry by entry against
+ * RtlNtStatusToDosError under Wine (test/status-table.test.ts), and against
+ * Microsoft's published table ("INFO: Mapping NT Status Error Codes to Win32
+ * Error Codes", KB113996; kept by OSR at
+ * https://www.osr.com/blog/2020/04/23/ntstatus-to-win32-error-code-mappings/).
  */
-const NTSTATUS_TO_WIN32: Record<number, number> = {
+export const NTSTATUS_TO_WIN32: Readonly<Record<number, number>> = {
   0x80000005: 234,
   0x80000011: 170,
   0x8000001a: 259,
@@ -106,7 +115,7 @@ const NTSTATUS_TO_WIN32: Record<number, number> = {
   0xc0000005: 998, // a stream buffer that failed the kernel's probe
   0xc0000008: 6,
   0xc000000d: 87,
-  0xc000000e: 2, // ERROR_FILE_NOT_FOUND (Wine's table and Microsoft's KB113996 agree)
+  0xc000000e: 433, // STATUS_NO_SUCH_DEVICE → ERROR_NO_SUCH_DEVICE (RtlNtStatusToDosError under Wine; KB113996, from NT 4, gave ERROR_FILE_NOT_FOUND)
   0xc0000010: 1,
   0xc0000022: 5,
   0xc0000023: 122,
@@ -114,10 +123,14 @@ const NTSTATUS_TO_WIN32: Record<number, number> = {
   0xc0000034: 2,
   0xc000009a: 1450,
   0xc000009d: 1167,
+  0xc000003c: 1117,
+  0xc000003d: 1117,
+  0xc00000a3: 21,
   0xc00000bb: 50,
   0xc0000120: 995,
-  0xc0000184: 22, // ERROR_BAD_COMMAND: how Windows reports a stopped pin's refusal (PortAudio maps 22 to "device busy")
+  0xc0000184: 22, // STATUS_INVALID_DEVICE_STATE → ERROR_BAD_COMMAND (what PortAudio sees when audiodg holds a pin)
   0xc0000225: 1168,
+  0xc0000230: 1170, // STATUS_PROPSET_NOT_FOUND → ERROR_SET_NOT_FOUND
   0xc0000272: 0x491,
   0xc00002b6: 1617,
   0xc0000206: 1784, // ERROR_INVALID_USER_BUFFER: a stream header buffer KsProbeStreamIrp refuses

@@ -10,7 +10,10 @@ import { openFilter, type KsFilter, type PinFactoryInfo } from '../objects/filte
 import { formatForRange } from '../formats/data-range';
 import { type DataFormat } from '../formats/data-format';
 import { type VideoInfoHeader } from '../formats/video-info';
-import { setEmulatorPacing } from '../emulator/controls';
+import { KSINTERFACESETID_Standard, KSINTERFACE_STANDARD_LOOPED_STREAMING, KSINTERFACE_STANDARD_STREAMING } from '../structs/constants';
+import { extensibleFormat } from '../formats/audio-format';
+import type { WaveRtOptions } from '../streaming/wavert-options';
+import { setEmulatorCaptureSignal, setEmulatorPacing } from '../emulator/controls';
 import type { DeviceInfo } from '../objects/devices';
 import type { KsPin } from '../objects/pin';
 import type { CaptureStream } from '../streaming/capture-stream';
@@ -40,6 +43,10 @@ export interface CaptureCommand {
   /** Write packets as delivered, whatever --out ends with. */
   raw?: boolean;
   unthrottled?: boolean;
+  /** WaveRT pins: the engine's mode and buffer duration (--mode, --latency). */
+  waveRt?: WaveRtOptions;
+  /** Emulated audio: the 1 kHz tone instead of the sample-frame index signal. */
+  tone?: boolean;
 }
 
 type OutputKind = 'wav' | 'y4m' | 'raw';
@@ -70,6 +77,19 @@ export function streamingPin(filter: KsFilter, flow: 'in' | 'out', requested: nu
   const pin = pins.find((p) => p.dataFlow === flow && (p.communication === 'sink' || p.communication === 'both'));
   if (!pin) throw new Error(`the device has no ${flow === 'out' ? 'capture' : 'render'} pin`);
   return pin;
+}
+
+/** A WaveRT pin: one that offers only KSINTERFACE_STANDARD_LOOPED_STREAMING (portcls's real-time pins). */
+export function isWaveRtPin(info: PinFactoryInfo): boolean {
+  const offers = (id: number) => info.interfaces?.some((i) => i.set === KSINTERFACESETID_Standard && i.id === id) ?? false;
+  return offers(KSINTERFACE_STANDARD_LOOPED_STREAMING) && !offers(KSINTERFACE_STANDARD_STREAMING);
+}
+
+/** WaveRT pins take WAVEFORMATEXTENSIBLE only: the same PCM as one. */
+export function asExtensible(format: DataFormat): DataFormat {
+  const wave = format.wave;
+  if (!wave || format.extensible || wave.formatTag !== 1) return format;
+  return extensibleFormat({ channels: wave.channels, sampleRate: wave.sampleRate, bitsPerSample: wave.bitsPerSample });
 }
 
 /** Where captured bytes go: a WAV or Y4M writer, or packets as delivered. */
@@ -137,7 +157,8 @@ export async function capture(device: DeviceInfo, options: CaptureCommand, io: S
   try {
     using filter = openFilter(device.path, { backend: device.backend });
     const info = streamingPin(filter, 'out', options.pin);
-    const format = options.format ? parseFormatOption(options.format, info.dataRanges) : info.dataRanges.map(formatForRange).find((f) => f !== undefined);
+    const offered = options.format ? parseFormatOption(options.format, info.dataRanges) : info.dataRanges.map(formatForRange).find((f) => f !== undefined);
+    const format = offered && isWaveRtPin(info) ? asExtensible(offered) : offered;
     if (!format?.wave && !format?.video) throw new Error(`pin ${info.pinId} has no audio or video data range this tool can build a format for; give --format ${FORMAT_HELP}`);
     const kind = outputKind(options, format);
     if (format.video && kind === 'wav') throw new RangeError(`pin ${info.pinId} streams video (${format.video.bitmap.width}x${Math.abs(format.video.bitmap.height)} ${subtypeName(format.subFormat)}): --out must end in .y4m or .raw, not .wav`);
@@ -153,7 +174,8 @@ export async function capture(device: DeviceInfo, options: CaptureCommand, io: S
       throw e;
     }
     using _pin = pin;
-    if (options.unthrottled && device.emulated) setEmulatorPacing(pin, 'unthrottled');
+    if (options.unthrottled && device.emulated && !pin.waveRt) setEmulatorPacing(pin, 'unthrottled');
+    if (options.tone && device.emulated && !format.video) setEmulatorCaptureSignal(pin, 'tone');
     const bounded = options.frames !== undefined || options.packets !== undefined || options.seconds !== undefined;
     io.err(`capturing from "${device.friendlyName}" pin ${info.pinId} (${describeFormat(format)}) ${bounded ? 'for ' + describeLength(options, format) : 'until Ctrl-C (SIGINT) or SIGTERM'} → ${describeTarget(options.out)}`);
     const summary = format.video ? await captureVideo(pin, format, format.video, writer, options, stop, io) : await captureAudio(pin, format, writer, options, stop, io);
@@ -200,9 +222,10 @@ async function captureAudio(pin: KsPin, format: DataFormat, writer: Sink, option
   const wantPackets = options.packets ?? Infinity;
   const started = process.hrtime.bigint();
   let packets = 0;
-  const stream = pin.frames();
+  const stream = pin.frames(pin.waveRt ? { ...options.waveRt } : {});
   stop.watch(stream);
   let dropped = 0;
+  let overruns = 0;
   try {
     for await (const packet of stream) {
       const room = wantBytes - writer.bytes;
@@ -213,14 +236,17 @@ async function captureAudio(pin: KsPin, format: DataFormat, writer: Sink, option
     }
   } finally {
     dropped = stream.dropped;
+    overruns = stream.overruns;
     stream.close();
     writer.close();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // A WaveRT device overwrites what is read too late: say so, the file has a gap.
+  const lost = pin.waveRt ? `, ${overruns} overruns (audio the device overwrote before it was read)` : '';
   const audioSeconds = writer.bytes / wave.avgBytesPerSec;
   return (
     `captured ${writer.bytes / wave.blockAlign} sample frames (${audioSeconds.toFixed(3)} s of ${describeFormat(format)}), ${writer.bytes} bytes in ${packets} packets, ` +
-    `in ${seconds.toFixed(3)} s (${(audioSeconds / seconds).toFixed(2)}× real time), ${dropped} packets dropped`
+    `in ${seconds.toFixed(3)} s (${(audioSeconds / seconds).toFixed(2)}× real time), ${dropped} packets dropped${lost}`
   );
 }
 

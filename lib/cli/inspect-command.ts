@@ -7,7 +7,7 @@ import type { KsAttribute } from '../structs/attributes';
 import { KsError } from '../base/errors';
 import { openFilter, type PinFactoryInfo } from '../objects/filter';
 import { flagNames, KSALLOCATOR_REQUIREMENTF, POOL_TYPE, FILE_ALIGNMENT, type AllocatorFraming } from '../structs/framing';
-import { KSFILTER_NODE, KSINTERFACESETID_Standard, KSMEDIUMSETID_Standard } from '../structs/constants';
+import { KSFILTER_NODE, KSINTERFACESETID_Standard, KSINTERFACE_STANDARD_LOOPED_STREAMING, KSINTERFACE_STANDARD_STREAMING, KSMEDIUMSETID_Standard } from '../structs/constants';
 import { guidLabel, guidName } from '../structs/names';
 import { isGuid } from '../structs/guid';
 import { describeRange } from '../formats/format-fit';
@@ -92,6 +92,10 @@ type CaptureDefaults = CaptureFraming & { headerSize: number };
 /** Reads a pin's framing by opening an instance of it in a format from its first range. */
 function framingOf(filter: ReturnType<typeof openFilter>, pin: PinFactoryInfo): { framing?: AllocatorFraming; error?: string; capture?: CaptureDefaults } {
   if (pin.communication === 'none' || pin.communication === 'bridge') return { error: 'not instantiable (bridge or no communication)' };
+  // A WaveRT pin (portcls) answers no ALLOCATORFRAMING: it streams through a mapped cyclic buffer.
+  const looped = pin.interfaces?.some((i) => i.set === KSINTERFACESETID_Standard && i.id === KSINTERFACE_STANDARD_LOOPED_STREAMING);
+  const standard = pin.interfaces === null || pin.interfaces.some((i) => i.set === KSINTERFACESETID_Standard && i.id === KSINTERFACE_STANDARD_STREAMING);
+  if (looped && !standard) return { error: 'WaveRT pin (KSINTERFACE_STANDARD_LOOPED_STREAMING only): no allocator framing, it streams through a mapped cyclic buffer' };
   const format = pin.dataRanges.map(formatForRange).find((f) => f !== undefined);
   if (!format) return { error: 'no data range this tool can build a format for' };
   try {

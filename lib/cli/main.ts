@@ -5,6 +5,7 @@
  * capture of a set length cut short by SIGINT/SIGTERM (the file is still
  * finalized).
  */
+import type { WaveRtMode } from '../streaming/wavert-options';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -16,6 +17,7 @@ import { inspect, list, type Output } from './inspect-command';
 import { capture } from './capture-command';
 import { render } from './render-command';
 import { profile } from './profile-command';
+import { controls, parseControlSetting, type ControlSetting } from './controls-command';
 import '../profiles/replay-profile'; // KS_EMULATOR_PROFILES: loads the named profiles before the first enumeration
 import { FORMAT_HELP } from './format-option';
 
@@ -46,9 +48,20 @@ const DEVICE_HELP = 'a device path from `list`, its number in that list, or (par
 
 /**
  * The device a command names: its number in `list`, its path, or its name;
- * a name that matches several devices lists them.
+ * a name that matches several devices lists them. `capture` and `render` look
+ * for a name among CAPTURE or RENDER filters first: an audio device is a wave
+ * filter beside a topology filter of much the same name (portcls), and only
+ * the wave filter streams.
  */
-function resolveDevice(spec: string, backend: BackendName | undefined): DeviceInfo {
+function resolveDevice(spec: string, backend: BackendName | undefined, streaming?: 'CAPTURE' | 'RENDER'): DeviceInfo {
+  if (streaming && !/^\d+$/.test(spec)) {
+    try {
+      return findDevice(spec, { backend, category: streaming });
+    } catch (e) {
+      if (!(e instanceof KsError && e.code === 'ERR_DEVICE_NOT_FOUND')) throw e;
+      // Not among them: the search over every device below says what there is.
+    }
+  }
   if (/^\d+$/.test(spec)) {
     const devices = listDevices({ backend });
     const index = Number(spec);
@@ -124,12 +137,16 @@ function program(io: Output & { progress?(line: string): void }, result: { code:
     .addOption(new Option('--pin <id>', 'the pin id (default: the first capture pin)').argParser(pinNumber))
     .option('--raw', 'write packets exactly as delivered, whatever --out ends with')
     .option('--unthrottled', 'emulated devices stream as fast as possible instead of in real time')
+    .option('--tone', 'emulated audio devices deliver a 1 kHz tone, for listening, instead of each sample frame\'s index')
+    .addOption(new Option('--mode <mode>', 'WaveRT pins: how the engine follows the device').choices(['event', 'polled', 'packet']))
+    .addOption(new Option('--latency <ms>', 'WaveRT pins: the device buffer in milliseconds (default 10)').argParser(positiveInteger))
     .addOption(backendOption())
     .addHelpText('after', '\nWithout --seconds, --frames or --packets it records until Ctrl-C (SIGINT) or SIGTERM, then finalizes the file.\nThe summary goes to standard error, so --out - can be piped.')
-    .action(async (spec: string, options: { out: string; format?: string; seconds?: number; frames?: number; packets?: number; pin?: number; raw?: boolean; unthrottled?: boolean; backend?: BackendName }) => {
+    .action(async (spec: string, options: { out: string; format?: string; seconds?: number; frames?: number; packets?: number; pin?: number; raw?: boolean; unthrottled?: boolean; tone?: boolean; mode?: WaveRtMode; latency?: number; backend?: BackendName }) => {
       checkOutputPath(options.out);
-      const device = resolveDevice(spec, options.backend);
-      result.code = await capture(device, { ...options, raw: options.raw ?? false, unthrottled: options.unthrottled ?? false }, io);
+      const device = resolveDevice(spec, options.backend, 'CAPTURE');
+      const waveRt = { mode: options.mode, latencyMs: options.latency };
+      result.code = await capture(device, { ...options, raw: options.raw ?? false, unthrottled: options.unthrottled ?? false, tone: options.tone ?? false, waveRt }, io);
     });
 
   command('render')
@@ -138,12 +155,14 @@ function program(io: Output & { progress?(line: string): void }, result: { code:
     .argument('<file>', 'the WAV file')
     .addOption(new Option('--pin <id>', 'the pin id (default: the first render pin)').argParser(pinNumber))
     .option('--unthrottled', 'emulated devices play as fast as possible instead of in real time')
+    .addOption(new Option('--mode <mode>', 'WaveRT pins: how the engine follows the device').choices(['event', 'polled', 'packet']))
+    .addOption(new Option('--latency <ms>', 'WaveRT pins: the device buffer in milliseconds (default 10)').argParser(positiveInteger))
     .addOption(backendOption())
-    .action(async (spec: string, file: string, options: { pin?: number; unthrottled?: boolean; backend?: BackendName }) => {
+    .action(async (spec: string, file: string, options: { pin?: number; unthrottled?: boolean; mode?: WaveRtMode; latency?: number; backend?: BackendName }) => {
       if (!fs.existsSync(file)) throw new UsageError(`no file ${file}`);
       if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; give a WAV file`);
-      const device = resolveDevice(spec, options.backend);
-      result.code = await render(device, file, options, io);
+      const device = resolveDevice(spec, options.backend, 'RENDER');
+      result.code = await render(device, file, { ...options, waveRt: { mode: options.mode, latencyMs: options.latency } }, io);
     });
 
   command('profile')
@@ -158,6 +177,31 @@ function program(io: Output & { progress?(line: string): void }, result: { code:
     .action((spec: string, options: { out: string; anonymize?: boolean; follow?: boolean; openPins?: boolean; backend?: BackendName }) => {
       checkOutputPath(options.out);
       profile(resolveDevice(spec, options.backend), options, io);
+    });
+
+  command('controls')
+    .description('list a camera\'s controls (brightness, contrast, ..., zoom, exposure, focus) with range, step, default and mode; name=value pairs set them first')
+    .argument('<device>', DEVICE_HELP)
+    .argument('[settings...]', 'name=value (an integer) or name=auto, e.g. brightness=20 focus=auto')
+    .addOption(new Option('--node <id>', 'address a topology node (processing unit, camera terminal) through KSP_NODE').argParser(pinNumber))
+    .addOption(backendOption())
+    .option('--json', 'print JSON for machines')
+    .addHelpText('after', '\nEvery setting is checked against the device\'s ranges before the first one is sent.')
+    .action((spec: string, texts: string[], options: { node?: number; backend?: BackendName; json?: boolean }) => {
+      let settings: ControlSetting[];
+      try {
+        settings = texts.map(parseControlSetting);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      const device = resolveDevice(spec, options.backend);
+      try {
+        controls(device, settings, options, io);
+      } catch (e) {
+        // A value outside the device's range is a mistake on the command line.
+        if (e instanceof RangeError || e instanceof TypeError) throw new UsageError(e.message);
+        throw e;
+      }
     });
 
   return cli;

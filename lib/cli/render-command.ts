@@ -1,18 +1,33 @@
 /** `kernel-streaming render`: plays a PCM or float WAV file to a render pin. */
 import { openFilter } from '../objects/filter';
 import { pcmFormat } from '../formats/audio-format';
-import { setEmulatorPacing } from '../emulator/controls';
+import { emulatorWaveRtStats, setEmulatorPacing } from '../emulator/controls';
 import type { DeviceInfo } from '../objects/devices';
 import { readWav } from '../media/wav';
-import { streamingPin, type StreamOutput } from './capture-command';
+import { asExtensible, isWaveRtPin, streamingPin, type StreamOutput } from './capture-command';
+import type { WaveRtOptions } from '../streaming/wavert-options';
 
-export async function render(device: DeviceInfo, file: string, options: { pin?: number; unthrottled?: boolean }, io: StreamOutput): Promise<number> {
+export async function render(device: DeviceInfo, file: string, options: { pin?: number; unthrottled?: boolean; waveRt?: WaveRtOptions }, io: StreamOutput): Promise<number> {
   const { wave, data } = readWav(file);
-  // More than 2 channels, more than 16 bits or float samples become WAVEFORMATEXTENSIBLE, as drivers expect.
-  const format = pcmFormat(wave);
   using filter = openFilter(device.path, { backend: device.backend });
   const info = streamingPin(filter, 'in', options.pin);
+  // More than 2 channels, more than 16 bits or float samples become WAVEFORMATEXTENSIBLE, as drivers expect;
+  // WaveRT pins take nothing else.
+  const format = isWaveRtPin(info) ? asExtensible(pcmFormat(wave)) : pcmFormat(wave);
   using pin = filter.createPin({ pinId: info.pinId, dataFormat: format });
+  if (pin.waveRt) {
+    // The WaveRT engine plays the file from its ring; end of stream waits until it is played.
+    const started = process.hrtime.bigint();
+    await pin.write(data, { endOfStream: true, waveRt: options.waveRt });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    // An emulated endpoint counts what its DMA met unwritten: say it, as a real device cannot.
+    const played = device.emulated ? emulatorWaveRtStats(pin) : undefined;
+    const endpoint = played ? `; the emulated endpoint played ${played.bytes} bytes with ${played.glitches} glitches` : '';
+    io.err(
+      `rendered ${data.length / format.wave!.blockAlign} sample frames (${(data.length / format.wave!.avgBytesPerSec).toFixed(3)} s) to a WaveRT pin in ${pin.streamingKind.slice(7)} mode, in ${seconds.toFixed(3)} s${endpoint}`,
+    );
+    return 0;
+  }
   if (options.unthrottled && device.emulated) setEmulatorPacing(pin, 'unthrottled');
   const blockAlign = format.wave!.blockAlign;
   // 10 ms packets of whole sample frames, eight in flight.

@@ -4,8 +4,11 @@
  * - pacing: real time (default) or unthrottled, for benchmarks;
  * - render statistics: frames, bytes, an order-sensitive checksum and the
  *   end-of-stream flag, so a test can prove every byte arrived in order;
+ * - the audio capture signal: each sample frame's index (default), or a tone
+ *   for listening;
  * - the capture test signals (the tone, the video pattern), so a test can
- *   check every byte it received.
+ *   check every byte it received;
+ * - the size of an object's event list, the driver's side of enable/disable.
  */
 import { KsError } from '../base/errors';
 import { KSDATAFORMAT, KSPROPSETID } from '../structs/constants';
@@ -13,8 +16,39 @@ import { normalizeGuid, type Guid } from '../structs/guid';
 import { checkInteger } from '../base/validate';
 import { type DataFormat } from '../formats/data-format';
 import type { KsPin } from '../objects/pin';
+import type { KsFilter } from '../objects/filter';
+import type { KsHandle } from '../objects/handle';
 
-export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2, STREAM_HEADERS: 3, NOT_READY_AFTER_PLUG: 4, IGNORE_CANCEL: 5 } as const;
+export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2, CAPTURE_SIGNAL: 3, ENABLED_EVENTS: 4, STREAM_HEADERS: 5, NOT_READY_AFTER_PLUG: 6, IGNORE_CANCEL: 7, WAVERT_STATS: 16, AUDIO_ENGINE_HOLD: 17 } as const;
+
+/**
+ * What an emulated audio capture pin delivers:
+ * - 'index' (the default): byte k of sample frame n (n counted from 0 since
+ *   the pin last left STOP) is bits 8·(k mod 8) … 8·(k mod 8)+7 of n — for
+ *   16-bit stereo, each sample frame is n's low 32 bits, little-endian. Nothing
+ *   repeats at packet scale, so a lost, repeated, stale or reordered buffer shows.
+ * - 'tone': the 1 kHz sine of emulatorToneSample(), for listening.
+ */
+export type CaptureSignal = 'index' | 'tone';
+
+/** Chooses the signal an emulated audio capture pin delivers, from its next read on. */
+export function setEmulatorCaptureSignal(pin: KsPin, signal: CaptureSignal): void {
+  if (signal !== 'index' && signal !== 'tone') throw new RangeError(`signal must be "index" or "tone", got ${JSON.stringify(signal)}`);
+  const value = Buffer.alloc(4);
+  value.writeUInt32LE(signal === 'index' ? 0 : 1);
+  pin.setProperty(KSPROPSETID.EmulatorDiagnostics, KSPROPERTY_EMULATOR.CAPTURE_SIGNAL, value);
+}
+
+/**
+ * How many entries the emulated object's own event list holds: what
+ * ENABLE_EVENT added and DISABLE_EVENT, a one-shot signal or the handle's
+ * cleanup has not removed (clocks, pins, and filters with events).
+ */
+export function emulatorEnabledEvents(object: KsHandle): number {
+  const b = object.getProperty(KSPROPSETID.EmulatorDiagnostics, KSPROPERTY_EMULATOR.ENABLED_EVENTS, { size: 4 });
+  if (b.length < 4) throw new KsError('ERR_MALFORMED_REPLY', 'enabled events', `expected 4 bytes, got ${b.length}`);
+  return b.readUInt32LE(0);
+}
 
 export type Pacing = 'real-time' | 'unthrottled';
 
@@ -46,6 +80,52 @@ export function emulatorRenderStats(pin: KsPin): RenderStats {
   };
 }
 
+/** What an emulated WaveRT pin's DMA engine has done (docs/emulator.md, "WaveRT endpoints"). */
+export interface WaveRtStats {
+  /** Sample frames the DMA position moved over the pin's lifetime. */
+  frames: number;
+  /** Capture: bytes written into the cyclic buffer; render: bytes played (whole 8-byte words; see renderChecksum). */
+  bytes: number;
+  /** Render: FNV-1a 64 over the played bytes in order (renderChecksum over the played stream as one packet). */
+  checksum: bigint;
+  /** Underruns (render) or packets lost (capture, packet mode), by the emulator's rule. */
+  glitches: number;
+  /** Notification-event signals. */
+  notifications: number;
+  /** Render, packet mode: the end-of-stream packet has been played. */
+  endOfStream: boolean;
+  /** Packet mode (SETWRITEPACKET) was used since the last STOP. */
+  packetMode: boolean;
+}
+
+/** An emulated WaveRT pin's DMA counters, checksum and glitches. */
+export function emulatorWaveRtStats(pin: KsPin): WaveRtStats {
+  const b = pin.getProperty(KSPROPSETID.EmulatorDiagnostics, KSPROPERTY_EMULATOR.WAVERT_STATS, { size: 40 });
+  if (b.length < 40) throw new KsError('ERR_MALFORMED_REPLY', 'WaveRT stats', `expected 40 bytes, got ${b.length}`);
+  return {
+    frames: Number(b.readBigUInt64LE(0)),
+    bytes: Number(b.readBigUInt64LE(8)),
+    checksum: b.readBigUInt64LE(16),
+    glitches: b.readUInt32LE(24),
+    notifications: b.readUInt32LE(28),
+    endOfStream: b.readUInt32LE(32) !== 0,
+    packetMode: b.readUInt32LE(36) !== 0,
+  };
+}
+
+/**
+ * The emulator's "held by the audio engine" switch on an emulated WaveRT
+ * endpoint's wave filter: while held, pin creates fail as they do on Windows
+ * when audiodg.exe has the endpoint (STATUS_INVALID_DEVICE_STATE, which
+ * ksuser reports as ERROR_BAD_COMMAND).
+ */
+export function setEmulatorAudioEngineHold(filter: KsFilter, held: boolean): void {
+  if (typeof held !== 'boolean') throw new TypeError(`held must be a boolean, got ${typeof held}`);
+  const value = Buffer.alloc(4);
+  value.writeInt32LE(held ? 1 : 0);
+  filter.setProperty(KSPROPSETID.EmulatorDiagnostics, KSPROPERTY_EMULATOR.AUDIO_ENGINE_HOLD, value);
+}
+
 const FNV_OFFSET = 0xcbf29ce484222325n;
 const FNV_PRIME = 0x100000001b3n;
 const MASK = 0xffffffffffffffffn;
@@ -66,13 +146,15 @@ export function renderChecksum(packets: Iterable<Uint8Array>, seed: bigint = FNV
 }
 
 /**
- * Sample `n` (from the start of the stream) of the emulated capture signal: a
- * 1 kHz sine at half full scale (amplitude ⌊(2^(bits−1) − 1) / 2⌋), the same
- * on every channel.
+ * Sample `n` (from the start of the stream) of the emulated tone (the capture
+ * signal a pin delivers after setEmulatorCaptureSignal(pin, 'tone')): a 1 kHz
+ * sine at half full scale, amplitude 2·⌊(2^(bits−1) − 1) / 4⌋ (even, so that
+ * the samples where the sine is ±1/2 are whole numbers, not rounding ties), the
+ * same on every channel.
  */
 export function emulatorToneSample(n: number, sampleRate: number, bitsPerSample: number): number {
   const phase = (2 * Math.PI * ((n * 1000) % sampleRate)) / sampleRate;
-  const amplitude = Math.floor((2 ** (bitsPerSample - 1) - 1) / 2);
+  const amplitude = 2 * Math.floor((2 ** (bitsPerSample - 1) - 1) / 4);
   return Math.round(Math.sin(phase) * amplitude);
 }
 

@@ -28,7 +28,9 @@ export interface VirtualPropertyRequest {
   /**
    * 'get', 'set' or 'basicSupport' (only with onBasicSupport; without it the
    * emulator answers BASICSUPPORT from which handlers exist, and always
-   * answers SETSUPPORT itself).
+   * answers SETSUPPORT itself). KSPROPERTY_TYPE_DEFAULTVALUES requests also
+   * arrive as 'basicSupport', with `flags` saying so (without onBasicSupport
+   * they are refused with STATUS_INVALID_PARAMETER).
    */
   kind: 'get' | 'set' | 'basicSupport';
   /** The request's bytes after its KSPROPERTY (KSP_PIN's PinId, KSP_NODE's NodeId, ...). */

@@ -7,6 +7,7 @@ import {
   IOCTL_KS,
   KSINTERFACESETID_Standard,
   KSINTERFACE_STANDARD_STREAMING,
+  KSINTERFACE_STANDARD_LOOPED_STREAMING,
   KSMEDIUMSETID_Standard,
   KSMEDIUM_TYPE_ANYINSTANCE,
   KSPIN_DATAFLOW,
@@ -32,6 +33,7 @@ import { isEmulatedPath, resolveBackend, type BackendName } from '../addon/backe
 import { findDevice } from './devices';
 import { negotiateFormat, type FormatNegotiation } from './negotiate';
 import { KsPin } from './pin';
+import { listCameraControls, readCameraControl, writeCameraControl, type CameraControl, type CameraControlName, type CameraControlOptions } from './camera-controls';
 import type { CreatedWith } from './allocator';
 
 export const KSPIN_CONNECT_SIZE = 72;
@@ -380,6 +382,28 @@ export class KsFilter extends KsHandle {
     }
   }
 
+  /**
+   * The camera controls the device answers (PROPSETID_VIDCAP_VIDEOPROCAMP and
+   * _CAMERACONTROL): each with its range, step, default, value and auto/manual
+   * modes; `{ nodeId }` asks a topology node through the _NODE_S form.
+   */
+  cameraControls(options?: CameraControlOptions): CameraControl[] {
+    this.idFor('list camera controls');
+    return listCameraControls(this, options);
+  }
+
+  /** One camera control ('brightness', 'focus', ...); a KsError (STATUS_NOT_FOUND, ...) when the device lacks it. */
+  cameraControl(name: CameraControlName, options?: CameraControlOptions): CameraControl {
+    this.idFor('get camera control');
+    return readCameraControl(this, name, options);
+  }
+
+  /** Sets a camera control to a value (manual) or 'auto'; values outside the device's range are a RangeError, never sent. */
+  setCameraControl(name: CameraControlName, value: number | 'auto', options?: CameraControlOptions): void {
+    this.idFor('set camera control');
+    writeCameraControl(this, name, value, options);
+  }
+
   /** pinInfo for every pin factory. */
   pins(): PinFactoryInfo[] {
     const count = this.pinCount();
@@ -407,7 +431,7 @@ export class KsFilter extends KsHandle {
     if (dataFormat === null || typeof dataFormat !== 'object') throw new TypeError('dataFormat must be a DataFormat object (pcmFormat(), videoFormat(), ...) or left out to let the pin choose');
     const format = encodeDataFormat(dataFormat);
     const connect = Buffer.alloc(KSPIN_CONNECT_SIZE);
-    const iface = options.interface ?? { set: KSINTERFACESETID_Standard, id: KSINTERFACE_STANDARD_STREAMING };
+    const iface = options.interface ?? this.offeredInterface(pinId);
     const medium = options.medium ?? { set: KSMEDIUMSETID_Standard, id: KSMEDIUM_TYPE_ANYINSTANCE };
     writeGuid(connect, 0, normalizeGuid(iface.set, 'interface.set'));
     connect.writeUInt32LE(checkUint32(iface.id, 'interface.id'), 16);
@@ -444,12 +468,30 @@ export class KsFilter extends KsHandle {
     }
     const [child, usedV2] = result;
     const createdWith: CreatedWith = usedV2 ? 'KsCreatePin2' : this.backend === 'windows' ? 'KsCreatePin' : 'emulator';
-    const pin = new KsPin(child, this, pinId, dataFormat, createdWith, this.backend, flow === undefined ? null : FLOWS[flow] ?? null);
+    const waveRt = normalizeGuid(iface.set, 'interface.set') === KSINTERFACESETID_Standard && iface.id === KSINTERFACE_STANDARD_LOOPED_STREAMING;
+    const pin = new KsPin(child, this, pinId, dataFormat, createdWith, this.backend, flow === undefined ? null : FLOWS[flow] ?? null, waveRt);
     pin.negotiation = negotiation;
     return pin;
   }
 
-  /** A failed pin create, told apart: no instance left, or the format refused. */
+  /**
+   * The interface createPin uses when not told: standard streaming, unless
+   * the pin lists only KSINTERFACE_STANDARD_LOOPED_STREAMING (a WaveRT pin,
+   * which refuses standard streaming).
+   */
+  private offeredInterface(pinId: number): { set: string; id: number; flags?: number } {
+    const standard = { set: KSINTERFACESETID_Standard, id: KSINTERFACE_STANDARD_STREAMING };
+    let offered: { set: string; id: number }[];
+    try {
+      offered = parseIdentifiers(this.pinProperty(KSPROPERTY_PIN.INTERFACES, pinId), 'get pin interfaces');
+    } catch {
+      return standard;
+    }
+    const has = (id: number) => offered.some((i) => i.set === KSINTERFACESETID_Standard && i.id === id);
+    return !has(KSINTERFACE_STANDARD_STREAMING) && has(KSINTERFACE_STANDARD_LOOPED_STREAMING) ? { ...standard, id: KSINTERFACE_STANDARD_LOOPED_STREAMING } : standard;
+  }
+
+  /** A failed pin create, told apart: in use elsewhere, no instance left, or the format refused. */
   private explainPinFailure(e: unknown, pinId: number, format: DataFormat): unknown {
     if (!(e instanceof KsError) || e.status === undefined && e.win32 === undefined && e.hresult === undefined) return e;
     let instances: Buffer | undefined;
@@ -461,6 +503,28 @@ export class KsFilter extends KsHandle {
     const possible = instances && instances.length >= 8 ? instances.readUInt32LE(0) : undefined;
     const current = instances && instances.length >= 8 ? instances.readUInt32LE(4) : undefined;
     const base = { status: e.status, win32: e.win32, hresult: e.hresult, pinId };
+    // STATUS_INVALID_DEVICE_STATE (ERROR_BAD_COMMAND from ksuser, as PortAudio
+    // reads it): the endpoint is held elsewhere — by the Windows audio engine
+    // (audiodg.exe) or another application — when GLOBALCINSTANCES is full.
+    const inUseStatus = e.status === 0xc0000184 || e.win32 === 22 || e.hresult === 0x80070016;
+    if (inUseStatus) {
+      let global: Buffer | undefined;
+      try {
+        global = this.pinProperty(KSPROPERTY_PIN.GLOBALCINSTANCES, pinId, 8);
+      } catch {
+        global = undefined;
+      }
+      const gPossible = global && global.length >= 8 ? global.readUInt32LE(0) : undefined;
+      const gCurrent = global && global.length >= 8 ? global.readUInt32LE(4) : undefined;
+      const inner = e.message.startsWith(`${e.operation}: `) ? e.message.slice(e.operation.length + 2) : e.message;
+      const held = gPossible !== undefined && gCurrent !== undefined && gCurrent >= gPossible;
+      const count = gPossible !== undefined ? ` (KSPROPERTY_PIN_GLOBALCINSTANCES ${gCurrent}/${gPossible} in use)` : '';
+      return new KsError(e.code, e.operation, `${inner}: pin ${pinId} is in use by the Windows audio engine (audiodg.exe) or another application${count}${held ? '' : '; the device refused the create in its current state'}`, {
+        ...base,
+        reason: 'in-use',
+        globalInstances: gPossible !== undefined ? { possible: gPossible, current: gCurrent } : undefined,
+      });
+    }
     if (possible !== undefined && current !== undefined && current >= possible) {
       const inner = e.message.startsWith(`${e.operation}: `) ? e.message.slice(e.operation.length + 2) : e.message;
       return new KsError(e.code, e.operation, `${inner}: pin ${pinId} has no instance left (KSPROPERTY_PIN_CINSTANCES ${current}/${possible} in use)`, {

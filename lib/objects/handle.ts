@@ -24,7 +24,7 @@ const finalizer = new FinalizationRegistry<number>((id) => {
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('nodejs.dispose');
 
 /** Status values that answer a size query: the reply's size is in bytesReturned. */
-function isSizeAnswer([kind, value]: StatusTriple): boolean {
+export function isSizeAnswer([kind, value]: StatusTriple): boolean {
   value >>>= 0;
   switch (kind) {
     case StatusKind.NtStatus:

@@ -26,6 +26,9 @@ import {
 } from '../streaming/capture-defaults';
 import { RenderStream, type PacketOptions, type RenderOptions } from '../streaming/render-stream';
 import { Readable, Writable } from 'stream';
+import { WaveRtRenderStream } from '../streaming/wavert-render';
+import { resolveWaveRt, streamingKindOf, WAVERT_MODES, type StreamingKind, type WaveRtMode, type WaveRtOptions, type WaveRtRenderOptions } from '../streaming/wavert-options';
+import { readHwLatency, readPacketCount, readPresentationPosition, type HwLatency, type PresentationPosition } from './wavert-properties';
 
 
 export class KsPin extends KsHandle {
@@ -43,6 +46,13 @@ export class KsPin extends KsHandle {
   readonly dataFlow: 'in' | 'out' | null;
   /** How the format was chosen when createPin() was given none (DATAINTERSECTION or the first range, and the format in words); null when the caller gave it. */
   negotiation: { by: 'DATAINTERSECTION' | 'first data range'; description: string } | null = null;
+  /**
+   * Whether this is a WaveRT pin (created with KSINTERFACE_STANDARD_LOOPED_STREAMING):
+   * frames(), readable(), write() and writable() then run the WaveRT engine.
+   */
+  readonly waveRt: boolean;
+  #waveRtMode: WaveRtMode | null = null;
+  #render: WaveRtRenderStream | null = null;
   #allocator: KsAllocator | null = null;
   readonly #captures = new Set<CaptureStream>();
   /** Whether frames() moved the pin to RUN, so the last stream to end stops it again. */
@@ -56,8 +66,9 @@ export class KsPin extends KsHandle {
   #stoppingRenders = false;
 
   /** @internal use KsFilter.createPin */
-  constructor(id: number, parent: KsHandle, pinId: number, dataFormat: DataFormat, createdWith: CreatedWith, backend: BackendName, dataFlow: 'in' | 'out' | null = null) {
+  constructor(id: number, parent: KsHandle, pinId: number, dataFormat: DataFormat, createdWith: CreatedWith, backend: BackendName, dataFlow: 'in' | 'out' | null = null, waveRt = false) {
     super(id, parent);
+    this.waveRt = waveRt;
     this.pinId = pinId;
     this.dataFormat = dataFormat;
     this.createdWith = createdWith;
@@ -191,6 +202,33 @@ export class KsPin extends KsHandle {
     }
   }
 
+  /**
+   * How the pin streams: 'standard' (IRPs), or a WaveRT mode — the one its
+   * last stream ran in ('wavert' before the first, when the mode is not yet known).
+   */
+  get streamingKind(): StreamingKind | 'wavert' {
+    if (!this.waveRt) return 'standard';
+    return this.#waveRtMode ? streamingKindOf(WAVERT_MODES.indexOf(this.#waveRtMode)) : 'wavert';
+  }
+
+  /** KSPROPERTY_RTAUDIO_HWLATENCY (WaveRT pins): the FIFO and the chipset and codec delays. */
+  hwLatency(): HwLatency {
+    this.idFor('get hardware latency');
+    return readHwLatency(this);
+  }
+
+  /** KSPROPERTY_RTAUDIO_PRESENTATION_POSITION (WaveRT pins): frames presented and the performance counter then. */
+  presentationPosition(): PresentationPosition {
+    this.idFor('get presentation position');
+    return readPresentationPosition(this);
+  }
+
+  /** KSPROPERTY_RTAUDIO_PACKETCOUNT (WaveRT pins with a notification buffer): packets transferred since STOP. */
+  packetCount(): number {
+    this.idFor('get packet count');
+    return readPacketCount(this);
+  }
+
   // ---- Streaming ------------------------------------------------------------
 
   /** Moves the pin to RUN (through ACQUIRE and PAUSE). */
@@ -211,10 +249,11 @@ export class KsPin extends KsHandle {
    * so the next frames() or readable() on the pin starts cleanly.
    * Capture pins only (a render pin gets a TypeError naming write()).
    */
-  frames(options: CaptureOptions = {}): CaptureStream {
+  frames(options: CaptureOptions & WaveRtOptions = {}): CaptureStream {
     const operation = 'read frames';
     this.#checkFlow('out', operation);
     const id = this.idFor(operation);
+    if (this.waveRt) return this.#waveRtFrames(id, options);
     const resolved = this.captureOptions(options);
     const startHere = this.state() !== 'run';
     // Buffers go to the pin in PAUSE, so the first ones are waiting when it runs.
@@ -290,11 +329,23 @@ export class KsPin extends KsHandle {
     options: PacketOptions & {
       /** Send `data` itself as one packet, one IOCTL and promise per call, instead of copying; default false. */
       zeroCopy?: boolean;
+      /** WaveRT pins: the engine's options, taken by the write that starts it. */
+      waveRt?: WaveRtRenderOptions;
     } = {},
   ): Promise<void> {
     const operation = 'write frame';
     this.#checkFlow('in', operation);
     if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+    if (this.waveRt) {
+      // A WaveRT pin: the engine starts with the first write (the pin leaves STOP) and end of stream drains and stops it.
+      if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Buffer or Uint8Array');
+      const blockAlign = this.dataFormat.wave?.blockAlign ?? 0;
+      if (blockAlign > 0 && data.byteLength % blockAlign !== 0) {
+        throw new RangeError(`data must be whole sample frames of ${blockAlign} bytes (channels × bytes per sample), got ${data.byteLength} bytes`);
+      }
+      if (options.presentationTime !== undefined) throw new RangeError('presentationTime: a WaveRT pin takes no per-packet time (its data goes into a cyclic buffer)');
+      return this.#waveRtWrite(data, options.endOfStream === true, options.waveRt ?? {});
+    }
     if (!options.zeroCopy) return this.#defaultWriter().write(data, options);
     if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Buffer or Uint8Array');
     const blockAlign = this.dataFormat.wave?.blockAlign ?? 0;
@@ -304,6 +355,10 @@ export class KsPin extends KsHandle {
     const pts = options.presentationTime;
     if (pts !== undefined && (!Number.isSafeInteger(pts) || pts < 0)) {
       throw new RangeError(`presentationTime must be a non-negative integer (100 ns units), got ${String(pts)}`);
+    }
+    if (this.waveRt) {
+      if (pts !== undefined) throw new RangeError('presentationTime: a WaveRT pin takes no per-packet time (its data goes into a cyclic buffer)');
+      return this.#waveRtWrite(data, options.endOfStream === true, options.waveRt ?? {});
     }
     const flags = (pts !== undefined ? KSSTREAM_HEADER_OPTIONSF.TIMEVALID : 0) | (options.endOfStream ? KSSTREAM_HEADER_OPTIONSF.ENDOFSTREAM : 0);
     const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -337,6 +392,7 @@ export class KsPin extends KsHandle {
   writer(options: RenderOptions = {}): RenderStream {
     const operation = 'write frames';
     this.#checkFlow('in', operation);
+    if (this.waveRt) throw new TypeError(`${operation}: pin ${this.pinId} is a WaveRT pin: render with write() or writable(), which feed its WaveRT engine`);
     const id = this.idFor(operation);
     const resolved = this.renderOptions(options);
     // Only a stopped pin is the stream's to start: a pin the caller put in
@@ -369,8 +425,19 @@ export class KsPin extends KsHandle {
    * until the device has consumed everything, and stops a pin it started;
    * destroy() cancels what is queued.
    */
-  writable(options: RenderOptions = {}): Writable {
+  writable(options: RenderOptions & { /** WaveRT pins: the engine's options. */ waveRt?: WaveRtRenderOptions } = {}): Writable {
     this.#checkFlow('in', 'writable');
+    if (this.waveRt) {
+      const waveRt = options.waveRt ?? {};
+      return new Writable({
+        write: (chunk: Buffer, _encoding, callback) => this.#waveRtWrite(chunk, false, waveRt).then(() => callback(), callback),
+        final: (callback) => this.#waveRtWrite(Buffer.alloc(0), true, waveRt).then(() => callback(), callback),
+        destroy: (error, callback) => {
+          this.#render?.close();
+          callback(error);
+        },
+      });
+    }
     this.renderOptions(options); // bad options fail here, not at the first chunk
     let stream: RenderStream | null = null;
     const open = () => (stream ??= this.writer(options));
@@ -484,8 +551,65 @@ export class KsPin extends KsHandle {
     return { packets, frameSize, alignment, overflow, spinMicroseconds, headerSize, frameInfo };
   }
 
+  /** frames() on a WaveRT pin: the engine allocates, registers and runs the pin itself, and takes it back to STOP. */
+  #waveRtFrames(id: number, options: CaptureOptions & WaveRtOptions): CaptureStream {
+    const wave = this.dataFormat.wave;
+    if (!wave) throw new TypeError('read frames: a WaveRT pin streams audio; this pin has no WAVEFORMATEX format');
+    const start = resolveWaveRt(options, wave.sampleRate, wave.blockAlign);
+    const packets = checkInteger(options.packets ?? 32, 'packets', 2, 4096);
+    const frameSize = checkInteger(options.frameSize ?? Math.max(1, Math.round(wave.sampleRate / 100)) * wave.blockAlign, 'frameSize', wave.blockAlign, 0x1000000);
+    if (frameSize % wave.blockAlign !== 0) throw new RangeError(`frameSize must be whole sample frames of ${wave.blockAlign} bytes, got ${frameSize}`);
+    // The engine fills whole slots: the slot is exactly frameSize, aligned to the largest power of two (≤ 64) dividing it.
+    const alignment = Math.min(64, frameSize & -frameSize);
+    const overflow = options.overflow ?? 'pause';
+    if (overflow !== 'pause' && overflow !== 'drop-oldest') throw new RangeError(`overflow must be "pause" or "drop-oldest", got ${JSON.stringify(overflow)}`);
+    const spinMicroseconds = checkInteger(options.spinMicroseconds ?? 0, 'spinMicroseconds', 0, 1_000_000);
+    let stream: CaptureStream;
+    stream = new CaptureStream(id, { packets, frameSize, alignment, overflow, spinMicroseconds, headerSize: 0, frameInfo: false }, () => this.#captures.delete(stream), (...args) => {
+      const [pool, control, records, slots, slotSize, , align, dropOldest, ready] = args;
+      const started = callNative('start WaveRT capture', () =>
+        native.waveRtOpen(id, true, pool, control, records, slots, slotSize, align, dropOldest, ready, start.mode, start.fallbackToPolled, start.bufferBytes, start.notificationCount, start.sampleRate, start.blockAlign),
+      );
+      this.#waveRtMode = WAVERT_MODES[started[2]];
+      return [started[0], started[1]];
+    });
+    this.#captures.add(stream);
+    return stream;
+  }
+
+  /** write() on a WaveRT pin: into the ring the engine plays from (started by the first write); end of stream drains it and stops. */
+  async #waveRtWrite(data: Uint8Array, endOfStream: boolean, options: WaveRtRenderOptions): Promise<void> {
+    const operation = 'write frame';
+    const id = this.idFor(operation);
+    if (!this.#render || this.#render.ended) {
+      const wave = this.dataFormat.wave;
+      if (!wave) throw new TypeError(`${operation}: a WaveRT pin streams audio; this pin has no WAVEFORMATEX format`);
+      const start = resolveWaveRt(options, wave.sampleRate, wave.blockAlign);
+      const ringMs = checkInteger(options.ringMs ?? 500, 'ringMs', 10, 60_000);
+      const ringBytes = Math.ceil((ringMs * wave.sampleRate) / 1000) * wave.blockAlign;
+      // The engine starts once the ring holds a device buffer (or at end of stream), priming the device from it.
+      this.#render = new WaveRtRenderStream(id, ringBytes, start, (started) => {
+        this.#waveRtMode = WAVERT_MODES[started[2]];
+      });
+    }
+    const render = this.#render;
+    try {
+      await render.write(data);
+      if (endOfStream) {
+        await render.drain();
+        render.close();
+      }
+    } catch (e) {
+      // A native failure (the engine refusing to start) becomes a named KsError.
+      callNative(operation, () => {
+        throw e;
+      });
+    }
+  }
+
   protected override onClose(): void {
     // Streams stop before the handle goes: pending reads fail with ERR_CANCELED.
+    this.#render?.close();
     for (const stream of [...this.#captures]) stream.abort();
     for (const stream of [...this.#renders]) stream.abort('the pin was closed while data was queued');
   }

@@ -13,13 +13,14 @@
  */
 import { createRequire } from 'node:module';
 import { KsError, statusOk } from '../base/errors';
-import { IOCTL_KS, KSPROPERTY_CONNECTION, KSPROPERTY_PIN, KSPROPERTY_TOPOLOGY, KSPROPERTY_AUDIO, KSPROPSETID, KSPROPERTY_GENERAL, KSNODETYPE } from '../structs/constants';
+import { IOCTL_KS, KSPROPERTY_TYPE, KSPROPERTY_CONNECTION, KSPROPERTY_PIN, KSPROPERTY_TOPOLOGY, KSPROPERTY_AUDIO, KSPROPSETID, KSPROPERTY_GENERAL, KSNODETYPE } from '../structs/constants';
 import { encodeIdentifier, audioChannelInstance, pinInstance } from '../structs/request';
 import { readGuid, type Guid } from '../structs/guid';
 import { propertyName } from '../structs/names';
 import { listDevices, findDevice, categoryGuid, type DeviceInfo } from '../objects/devices';
 import { openFilter, parsePhysicalConnection, type KsFilter } from '../objects/filter';
-import type { KsHandle } from '../objects/handle';
+import { isSizeAnswer, type KsHandle } from '../objects/handle';
+import { KSPROPERTY_TYPE_DEFAULTVALUES } from '../objects/camera-controls';
 import type { BackendName } from '../addon/backend';
 import { encodeDataFormat } from '../formats/data-format';
 import {
@@ -33,7 +34,7 @@ import {
   type ProfileRequestKind,
   type ProfileTarget,
 } from './profile-document';
-import { EXTRA_PROPERTY_SETS, VIDCAP_SETS } from './known-sets';
+import { EXTRA_PROPERTY_SETS, JACK, RT_AUDIO, VIDCAP_SETS } from './known-sets';
 
 export interface RecordProfileOptions {
   /** Which backend the device is on; default KS_BACKEND, else windows where ksuser.dll loads, else the emulator. */
@@ -46,8 +47,7 @@ export interface RecordProfileOptions {
   openPins?: boolean;
 }
 
-const TYPE = { GET: 0x1, SETSUPPORT: 0x100, BASICSUPPORT: 0x200, DEFAULTVALUES: 0x10000, TOPOLOGY: 0x10000000 } as const;
-const FLAGS: Record<ProfileRequestKind, number> = { get: TYPE.GET, basicSupport: TYPE.BASICSUPPORT, setSupport: TYPE.SETSUPPORT, defaultValues: TYPE.DEFAULTVALUES };
+const FLAGS: Record<ProfileRequestKind, number> = { get: KSPROPERTY_TYPE.GET, basicSupport: KSPROPERTY_TYPE.BASICSUPPORT, setSupport: KSPROPERTY_TYPE.SETSUPPORT, defaultValues: KSPROPERTY_TYPE_DEFAULTVALUES };
 /** Pin-factory properties read per pin (KSP_PIN). DATAINTERSECTION and PROPOSEDATAFORMAT take data of the caller's: not read. */
 const PIN_PROPERTIES = [
   KSPROPERTY_PIN.CINSTANCES, KSPROPERTY_PIN.DATAFLOW, KSPROPERTY_PIN.DATARANGES, KSPROPERTY_PIN.INTERFACES, KSPROPERTY_PIN.MEDIUMS,
@@ -55,9 +55,6 @@ const PIN_PROPERTIES = [
   KSPROPERTY_PIN.CATEGORY, KSPROPERTY_PIN.NAME, KSPROPERTY_PIN.CONSTRAINEDDATARANGES,
 ];
 /** KSPROPSETID_StreamInterface HEADERSIZE (AVStream) and KSPROPSETID_RtAudio HWLATENCY / QUERY_NOTIFICATION_SUPPORT (WaveRT). */
-const STREAM_INTERFACE = '{1FDD8EE1-9CD3-11D0-82AA-0000F822FE8A}';
-const RT_AUDIO = '{A855A48C-2F78-4729-9051-1968746B9EEF}';
-const JACK = '{4509F757-2D46-4637-8E62-CE7DB944F57B}';
 const MAX_CHANNELS = 8;
 const MAX_NODES = 256;
 
@@ -105,8 +102,7 @@ class Recorder {
     }
     // A size answer (BUFFER_OVERFLOW / BUFFER_TOO_SMALL / their Win32 codes) carries the size; a driver
     // that gives none is asked once with a generous buffer. Anything else is the answer.
-    const sizeAnswer = ['STATUS_BUFFER_OVERFLOW', 'STATUS_BUFFER_TOO_SMALL', 'ERROR_MORE_DATA', 'ERROR_INSUFFICIENT_BUFFER'].includes(probeStatus.status.name);
-    if (!sizeAnswer) {
+    if (!isSizeAnswer(probe)) {
       entry.reply = { ...probeStatus, data: '' };
       return null;
     }
@@ -169,11 +165,11 @@ function recordFilter(filter: KsFilter, device: DeviceInfo, key: string, options
   nodeTypes.forEach((_type, nodeId) => r.query(KSPROPSETID.Topology, KSPROPERTY_TOPOLOGY.NAME, 'get', pinInstance(nodeId)));
   if (supported.includes(KSPROPSETID.Audio.toUpperCase() as Guid)) {
     nodeTypes.forEach((type, nodeId) => {
-      const property = type === KSNODETYPE_VOLUME ? KSPROPERTY_AUDIO.VOLUMELEVEL : type === KSNODETYPE_MUTE ? KSPROPERTY_AUDIO.MUTE : undefined;
+      const property = type === KSNODETYPE.VOLUME ? KSPROPERTY_AUDIO.VOLUMELEVEL : type === KSNODETYPE.MUTE ? KSPROPERTY_AUDIO.MUTE : undefined;
       if (property === undefined) return;
-      if (!r.query(KSPROPSETID.Audio, property, 'basicSupport', audioChannelInstance(nodeId, 0), TYPE.TOPOLOGY)) return;
+      if (!r.query(KSPROPSETID.Audio, property, 'basicSupport', audioChannelInstance(nodeId, 0), KSPROPERTY_TYPE.TOPOLOGY)) return;
       for (let channel = 0; channel < MAX_CHANNELS; channel++) {
-        if (!r.query(KSPROPSETID.Audio, property, 'get', audioChannelInstance(nodeId, channel), TYPE.TOPOLOGY)) break;
+        if (!r.query(KSPROPSETID.Audio, property, 'get', audioChannelInstance(nodeId, channel), KSPROPERTY_TYPE.TOPOLOGY)) break;
       }
     });
   }
@@ -204,7 +200,7 @@ function recordFilter(filter: KsFilter, device: DeviceInfo, key: string, options
         const pinSets = knownSets().filter((set) => p.query(set, 0, 'setSupport') !== null);
         p.query(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.ALLOCATORFRAMING, 'get');
         p.query(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.ALLOCATORFRAMING_EX, 'get');
-        if (pinSets.includes(STREAM_INTERFACE)) p.query(STREAM_INTERFACE, 0, 'get');
+        if (pinSets.includes(KSPROPSETID.StreamInterface)) p.query(KSPROPSETID.StreamInterface, 0, 'get');
         if (pinSets.includes(RT_AUDIO)) {
           p.query(RT_AUDIO, 8, 'get'); // QUERY_NOTIFICATION_SUPPORT
           p.query(RT_AUDIO, 2, 'get'); // HWLATENCY
@@ -232,8 +228,6 @@ function recordFilter(filter: KsFilter, device: DeviceInfo, key: string, options
   };
 }
 
-const KSNODETYPE_VOLUME = (KSNODETYPE as Record<string, Guid>).VOLUME ?? '{3A5ACC00-C557-11D0-8A2B-00A0C9255AC1}';
-const KSNODETYPE_MUTE = (KSNODETYPE as Record<string, Guid>).MUTE ?? '{02B223C0-C557-11D0-8A2B-00A0C9255AC1}';
 
 function findReply(requests: ProfileRequest[], set: Guid, id: number, pinId: number): Buffer | null {
   const instance = pinInstance(pinId).toString('base64');

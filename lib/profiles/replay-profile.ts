@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { KsError, ntStatusForWin32 } from '../base/errors';
 import { KSPROPERTY_CONNECTION, KSPROPERTY_PIN, KSPROPERTY_TOPOLOGY, KSPROPSETID } from '../structs/constants';
 import { readGuid, type Guid } from '../structs/guid';
+import { pinInstance } from '../structs/request';
+import { parseWideString } from '../objects/topology';
 import { parseDataRanges } from '../formats/data-range';
 import { defineVirtualDevice, type VirtualDevice, type VirtualPinDefinition, type VirtualPropertyHandler, type VirtualPropertyReply, type VirtualPropertyRequest } from '../emulator/virtual-device';
 import type { Communication, DataFlow } from '../objects/filter';
@@ -63,11 +65,6 @@ function recorded(f: ProfileFilter, set: Guid, id: number, instance: Buffer): Bu
   return q && ntStatus(q.reply.status) === 0 ? bytes(q.reply.data) : null;
 }
 
-function pinKey(pinId: number): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeUInt32LE(pinId, 0);
-  return b;
-}
 
 const FLOWS: Record<number, DataFlow> = { 1: 'in', 2: 'out' };
 const COMMUNICATIONS: Record<number, Communication> = { 0: 'none', 1: 'sink', 2: 'source', 3: 'both', 4: 'bridge' };
@@ -78,7 +75,7 @@ function pinsOf(f: ProfileFilter, where: string): VirtualPinDefinition[] {
   if (count > 256) throw new KsError('ERR_MALFORMED_REPLY', 'load profile', `${where}: CTYPES says ${count} pin factories, more than 256`);
   const pins: VirtualPinDefinition[] = [];
   for (let pinId = 0; pinId < count; pinId++) {
-    const get = (id: number) => recorded(f, KSPROPSETID.Pin, id, pinKey(pinId));
+    const get = (id: number) => recorded(f, KSPROPSETID.Pin, id, pinInstance(pinId));
     const u32 = (id: number, offset = 0) => {
       const b = get(id);
       return b && b.length >= offset + 4 ? b.readUInt32LE(offset) : undefined;
@@ -90,7 +87,7 @@ function pinsOf(f: ProfileFilter, where: string): VirtualPinDefinition[] {
     const framing = f.requests.find((q) => q.target === 'pin-instance' && q.pinId === pinId && q.set === KSPROPSETID.Connection && q.id === KSPROPERTY_CONNECTION.ALLOCATORFRAMING && q.kind === 'get');
     const framingBytes = framing && ntStatus(framing.reply.status) === 0 ? bytes(framing.reply.data) : null;
     pins.push({
-      name: name ? name.toString('utf16le').replace(/\0[\s\S]*$/, '') : '',
+      name: name ? parseWideString(name) : '',
       dataFlow: FLOWS[u32(KSPROPERTY_PIN.DATAFLOW) ?? 2] ?? 'out',
       communication: COMMUNICATIONS[u32(KSPROPERTY_PIN.COMMUNICATION) ?? 1] ?? 'sink',
       category: category && category.length >= 16 ? readGuid(category, 0) : undefined,
@@ -127,8 +124,8 @@ function topologyOf(f: ProfileFilter) {
   return {
     categories: guids(categories),
     nodes: guids(nodes).map((type, nodeId) => {
-      const name = recorded(f, KSPROPSETID.Topology, KSPROPERTY_TOPOLOGY.NAME, pinKey(nodeId));
-      return { type, name: name ? name.toString('utf16le').replace(/\0[\s\S]*$/, '') : undefined };
+      const name = recorded(f, KSPROPSETID.Topology, KSPROPERTY_TOPOLOGY.NAME, pinInstance(nodeId));
+      return { type, name: name ? parseWideString(name) : undefined };
     }),
     connections: links,
   };

@@ -146,6 +146,23 @@ export class Frame {
   }
 }
 
+/**
+ * @internal How a stream starts its native engine: streamOpen (standard
+ * streaming, the default) or waveRtOpen (a WaveRT pin). Returns the stream id
+ * and the byte offset of slot 0 in the pool.
+ */
+export type CaptureOpener = (
+  pool: ArrayBuffer,
+  control: Uint32Array,
+  records: Float64Array,
+  slots: number,
+  slotSize: number,
+  frameSize: number,
+  alignment: number,
+  dropOldest: boolean,
+  ready: () => void,
+) => [number, number];
+
 /** @internal CaptureOptions resolved, with the pin's stream header layout. */
 export interface CaptureSetup extends Required<CaptureOptions> {
   /** Bytes per stream header (the pin's StreamHeaderSize). */
@@ -185,9 +202,10 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
   #ended = false;
   #error: KsError | null = null;
   readonly #onEnd: () => void;
+  readonly #waveRt: boolean;
 
   /** @internal use KsPin.frames() */
-  constructor(pinId: number, options: CaptureSetup, onEnd: () => void) {
+  constructor(pinId: number, options: CaptureSetup, onEnd: () => void, open?: CaptureOpener) {
     const { packets, frameSize, alignment } = options;
     const slotSize = Math.ceil(frameSize / alignment) * alignment;
     const pool = new ArrayBuffer(packets * slotSize + alignment);
@@ -196,6 +214,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     this.headerSize = options.headerSize;
     this.#frameInfo = options.frameInfo;
     this.#onEnd = onEnd;
+    this.#waveRt = open !== undefined;
     // Shared with the engine, which keeps raw pointers: explicit ArrayBuffers
     // are never on the V8 heap, so their memory cannot move.
     this.#records = new Float64Array(new ArrayBuffer(packets * RECORD * 8));
@@ -205,17 +224,18 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     // An idle device gets released slots in batches, as before the free ring:
     // a call per slot would cost a JS→native call and a device wake-up each.
     this.#kickBatch = Math.max(1, packets >> 2);
-    const [streamId, offset] = native.streamOpen(pinId, pool, this.#control, this.#records, packets, slotSize, frameSize, alignment, false, this.#dropOldest, () =>
-      this.#onReady(),
-      undefined, options.headerSize, options.frameInfo,
-    );
-    this.#streamId = streamId;
-    for (let slot = 0; slot < packets; slot++) {
-      this.#frames.push(new Frame(this, slot, new Uint8Array(pool, offset + slot * slotSize, frameSize)));
-      this.#control[FREE_RING + slot] = slot;
-    }
+    // Every slot is free before the engine starts: a WaveRT engine's thread
+    // takes slots as soon as it runs.
+    for (let slot = 0; slot < packets; slot++) this.#control[FREE_RING + slot] = slot;
     this.#freeTail = packets;
     Atomics.store(this.#control, FREE_TAIL, packets);
+    const opener: CaptureOpener =
+      open ??
+      ((...args) =>
+        native.streamOpen(pinId, args[0], args[1], args[2], args[3], args[4], args[5], args[6], false, args[7], args[8], undefined, options.headerSize, options.frameInfo));
+    const [streamId, offset] = opener(pool, this.#control, this.#records, packets, slotSize, frameSize, alignment, this.#dropOldest, () => this.#onReady());
+    this.#streamId = streamId;
+    for (let slot = 0; slot < packets; slot++) this.#frames.push(new Frame(this, slot, new Uint8Array(pool, offset + slot * slotSize, frameSize)));
     native.streamSubmit(streamId);
   }
 
@@ -229,6 +249,20 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     return this.#ended ? this.#droppedAtEnd : native.streamInfo(this.#streamId)[1];
   }
   #droppedAtEnd = 0;
+
+  /**
+   * WaveRT pins: how often the device overwrote audio before the engine read
+   * it (packet mode: packets lost; event and polled mode: passes that came
+   * later than the device buffer lasts). The frame after a loss carries
+   * `discontinuity`, and in packet mode its presentation time jumps over the
+   * lost audio. Always 0 on standard pins, whose driver-side losses show as
+   * discontinuities.
+   */
+  get overruns(): number {
+    if (!this.#waveRt) return 0;
+    return this.#ended ? this.#overrunsAtEnd : native.waveRtInfo(this.#streamId)[0];
+  }
+  #overrunsAtEnd = 0;
 
   /** Packets now with the device. */
   get inFlight(): number {
@@ -419,6 +453,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     try {
       const info = native.streamInfo(this.#streamId);
       this.#droppedAtEnd = info[1];
+      if (this.#waveRt) this.#overrunsAtEnd = native.waveRtInfo(this.#streamId)[0];
       this.#statsAtEnd = { wakeups: info[2], kicks: info[3], starved: info[4] };
     } catch {
       // already closed natively

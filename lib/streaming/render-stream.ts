@@ -86,6 +86,7 @@ export class RenderStream {
   readonly #blockAlign: number;
   readonly #prime: number;
   readonly #kickBelow: number;
+  readonly #wakeBatch: number;
   #start: (() => void) | null;
   readonly #onEnd: () => void;
   #freeTail = 0;
@@ -124,6 +125,7 @@ export class RenderStream {
     // completion would pick the new ones up, but not before the device has
     // played what it holds.
     this.#kickBelow = Math.max(1, packets >> 2);
+    this.#wakeBatch = Math.max(1, packets >> 3);
     const [streamId, offset] = native.streamOpen(pinId, pool, this.#control, this.#records, packets, slotSize, frameSize, alignment, true, false, () => this.#onReady(), this.#descriptors);
     this.#streamId = streamId;
     // Referenced only while JavaScript waits on the stream: queued audio alone does not keep the process alive.
@@ -228,7 +230,7 @@ export class RenderStream {
       if (this.#completed >= target) return;
       this.#check('drain', true);
       this.#kick();
-      await this.#wait();
+      await this.#wait(target - this.#completed);
     }
   }
 
@@ -390,13 +392,21 @@ export class RenderStream {
     native.streamSubmit(this.#streamId);
   }
 
-  /** Resolves at the engine's next wake-up (or at once if completions came meanwhile), or when the stream ends. */
-  #wait(): Promise<void> {
+  /**
+   * Resolves when the engine wakes JavaScript — once `batch` completions are
+   * unread, or nothing is left in flight — (or at once if completions came
+   * meanwhile), or when the stream ends. Waiting for a slot asks for an
+   * eighth of the pool: JavaScript wakes once per batch instead of once per
+   * packet, and the device still holds seven eighths (a small pool, 8 or
+   * fewer, wakes per packet: its queue is what rides out a stalled thread).
+   */
+  #wait(batch = this.#wakeBatch): Promise<void> {
     return new Promise((resolve) => {
       this.#waiters.push(resolve);
       if (this.#waiters.length === 1 && !this.#referenced) native.streamRef(this.#streamId, true);
       // Arm, then look once more: a completion in between is seen either here or by the engine's swap of `armed`.
-      Atomics.store(this.#control, ARMED, 1);
+      const queued = this.#submitted - this.#completed;
+      Atomics.store(this.#control, ARMED, Math.max(1, Math.min(batch, queued)));
       if (this.#pull()) this.#wake();
     });
   }

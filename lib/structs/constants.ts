@@ -69,6 +69,10 @@ export const KSPROPSETID = {
   /** KSPROPSETID_General */ General: '{1464EDA5-6A8F-11D1-9AA7-00A0C9223196}',
   /** KSPROPSETID_Clock */ Clock: '{DF12A4C0-AC17-11CF-A5D6-28DB04C10000}',
   /** KSPROPSETID_Audio */ Audio: '{45FFAAA0-6E1B-11D0-BCF2-444553540000}',
+  /** KSPROPSETID_RtAudio: WaveRT pins' buffer, registers, notifications and packets (KSPROPERTY_RTAUDIO). */
+  RtAudio: '{A855A48C-2F78-4729-9051-1968746B9EEF}',
+  /** KSPROPSETID_Jack: jack descriptions on a topology filter's bridge pins. */
+  Jack: '{4509F757-2D46-4637-8E62-CE7DB944F57B}',
   /** The emulator's own diagnostics set (not Microsoft's). */
   EmulatorDiagnostics: '{1C5B1F8E-6E7A-4B4B-9A53-4B53454D5500}',
 } as const;
@@ -81,6 +85,28 @@ export const KSINTERFACESETID_Standard: Guid = '{1A8766A0-62CE-11CF-A5D6-28DB04C
 export const KSMEDIUMSETID_Standard: Guid = '{4747B320-62CE-11CF-A5D6-28DB04C10000}';
 /** KSINTERFACE_STANDARD_STREAMING */
 export const KSINTERFACE_STANDARD_STREAMING = 0;
+/** KSINTERFACE_STANDARD_LOOPED_STREAMING: what WaveRT pins (portcls) are created with. */
+export const KSINTERFACE_STANDARD_LOOPED_STREAMING = 1;
+
+/** KSPROPSETID_RtAudio property ids (ksmedia.h). */
+export const KSPROPERTY_RTAUDIO = {
+  BUFFER: 1,
+  HWLATENCY: 2,
+  POSITIONREGISTER: 3,
+  CLOCKREGISTER: 4,
+  BUFFER_WITH_NOTIFICATION: 5,
+  REGISTER_NOTIFICATION_EVENT: 6,
+  UNREGISTER_NOTIFICATION_EVENT: 7,
+  QUERY_NOTIFICATION_SUPPORT: 8,
+  PACKETCOUNT: 9,
+  PRESENTATION_POSITION: 10,
+  GETREADPACKET: 11,
+  SETWRITEPACKET: 12,
+  PACKETVREGISTER: 13,
+} as const;
+
+/** KSPROPSETID_Jack property ids. */
+export const KSPROPERTY_JACK = { DESCRIPTION: 1 } as const;
 /** KSMEDIUM_TYPE_ANYINSTANCE */
 export const KSMEDIUM_TYPE_ANYINSTANCE = 0;
 
@@ -122,6 +148,10 @@ export const KSNODETYPE = {
   PEAKMETER: '{A085651E-5F0D-4B36-A869-D195D6AB4B9E}',
   SPEAKER: '{DFF21CE1-F70F-11D0-B917-00A0C9223196}',
   MICROPHONE: '{DFF21BE1-F70F-11D0-B917-00A0C9223196}',
+  /** A UVC processing unit (brightness, contrast, ...: PROPSETID_VIDCAP_VIDEOPROCAMP), as usbvideo.sys names it. */
+  VIDEO_PROCESSING: '{DFF229E5-F70F-11D0-B917-00A0C9223196}',
+  /** A UVC camera terminal (zoom, exposure, focus, ...: PROPSETID_VIDCAP_CAMERACONTROL). */
+  VIDEO_CAMERA_TERMINAL: '{DFF229E6-F70F-11D0-B917-00A0C9223196}',
 } as const satisfies Record<string, Guid>;
 
 /** KSFILTER_NODE: a topology connection end that is one of the filter's own pins. */
@@ -200,7 +230,7 @@ export const KSPROPERTY_GENERAL = { COMPONENTID: 0 } as const;
 /** KSPROPERTY_CLOCK_* ids (ks.h orders RESOLUTION before STATE). */
 export const KSPROPERTY_CLOCK = { TIME: 0, PHYSICALTIME: 1, CORRELATEDTIME: 2, CORRELATEDPHYSICALTIME: 3, RESOLUTION: 4, STATE: 5 } as const;
 /** KSPROPERTY_AUDIO_* ids this package uses (the enum starts at LATENCY = 1). */
-export const KSPROPERTY_AUDIO = { VOLUMELEVEL: 4, MUTE: 13 } as const;
+export const KSPROPERTY_AUDIO = { VOLUMELEVEL: 4, POSITION: 5, MUTE: 13 } as const;
 /** KSPROPERTY_STREAMALLOCATOR_* ids. */
 export const KSPROPERTY_STREAMALLOCATOR = { FUNCTIONTABLE: 0, STATUS: 1 } as const;
 /** KSMETHOD_STREAMALLOCATOR_* ids. */

@@ -7,6 +7,8 @@
 #include <limits>
 #include <thread>
 
+#include "../plant_faults.h"
+
 namespace ks::emu {
 
 namespace {
@@ -47,6 +49,7 @@ class DefaultClock final : public Object {
                                       e.next = t.MarkTime;
                                       return STATUS_SUCCESS;
                                     }});
+    AddEventListProperty();
     auto get = [this](uint32_t id, uint32_t size, auto answer) {
       properties_.push_back(PropertyItem{KSPROPSETID_Clock, id, sizeof(KSPROPERTY), size, answer, nullptr});
     };
@@ -110,7 +113,8 @@ class DefaultClock final : public Object {
   // The first mark TimeBase + k·Interval after `now`.
   static int64_t NextMark(const KSEVENT_TIME_INTERVAL& t, int64_t now) {
     if (now < t.TimeBase) return t.TimeBase;
-    return t.TimeBase + ((now - t.TimeBase) / t.Interval + 1) * t.Interval;
+    const int64_t interval = KS_FAULT(INTERVAL_SPACING) ? t.Interval / 2 : t.Interval;
+    return t.TimeBase + ((now - t.TimeBase) / interval + 1) * interval;
   }
 
   // Signals the marks the presentation time has reached, then sleeps until

@@ -98,6 +98,11 @@ class DefaultAllocator final : public Object {
     for (auto& p : cancelled) p.complete(IoResult{Status::Nt(STATUS_CANCELLED), 0});
   }
 
+ protected:
+  // The default allocator's own dispatch answers what it does not handle with
+  // STATUS_NOT_SUPPORTED (seed 003's rule for allocator handle IOCTLs).
+  uint32_t NotFoundStatus(bool) const override { return STATUS_NOT_SUPPORTED; }
+
  private:
   void Register() {
     properties_.push_back(PropertyItem{KSPROPSETID_StreamAllocator, KSPROPERTY_STREAMALLOCATOR_FUNCTIONTABLE,

@@ -1,7 +1,9 @@
 #include "device_catalog.h"
 
 #include "audio_node_controls.h"
+#include "wavert_devices.h"
 #include "../ks_frame_info.h"
+#include "camera_controls.h"
 
 #include <cstring>
 #include <mutex>
@@ -70,19 +72,6 @@ void DeleteDeviceAllocator(void* context) {
   delete allocator;
 }
 
-std::vector<uint8_t> PcmRange(uint32_t maxChannels, uint32_t minBits, uint32_t maxBits, uint32_t minRate,
-                              uint32_t maxRate) {
-  std::vector<uint8_t> range(88, 0);
-  KSDATARANGE head{};
-  head.FormatSize = 88;
-  head.MajorFormat = KSDATAFORMAT_TYPE_AUDIO;
-  head.SubFormat = KSDATAFORMAT_SUBTYPE_PCM;
-  head.Specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
-  std::memcpy(range.data(), &head, sizeof head);
-  uint32_t limits[5] = {maxChannels, minBits, maxBits, minRate, maxRate};
-  std::memcpy(range.data() + sizeof head, limits, sizeof limits);
-  return range;
-}
 
 // A model of a portcls WaveCyclic capture filter (an HD Audio or onboard codec
 // driven through standard streaming): its pins answer the legacy
@@ -313,6 +302,7 @@ VirtualDevice VideoCaptureDevice() {
   capture.framingEx = FramingEx(4, 640 * 480 * 3 / 2, 1280 * 720 * 2, FILE_QUAD_ALIGNMENT, 0);
   descriptor->pins.push_back(capture);
   descriptor->categories = {KSCATEGORY_VIDEO, KSCATEGORY_CAPTURE, KSCATEGORY_VIDEO_CAMERA};
+  AddCameraControls(*descriptor, 0);  // brightness, contrast, ... on the filter and two nodes
   // Cameras may refuse pin creates for a moment after they arrive (GStreamer
   // retries ERROR_NOT_READY); how long is the emulator property's to say.
   auto readiness = std::make_shared<PlugReadiness>();
@@ -374,6 +364,21 @@ VirtualDevice UsbAudioCaptureDevice() {
 
 }  // namespace
 
+std::vector<uint8_t> PcmRange(uint32_t maxChannels, uint32_t minBits, uint32_t maxBits, uint32_t minRate,
+                              uint32_t maxRate, uint32_t flags) {
+  std::vector<uint8_t> range(88, 0);
+  KSDATARANGE head{};
+  head.FormatSize = 88;
+  head.Flags = flags;
+  head.MajorFormat = KSDATAFORMAT_TYPE_AUDIO;
+  head.SubFormat = KSDATAFORMAT_SUBTYPE_PCM;
+  head.Specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
+  std::memcpy(range.data(), &head, sizeof head);
+  uint32_t limits[5] = {maxChannels, minBits, maxBits, minRate, maxRate};
+  std::memcpy(range.data() + sizeof head, limits, sizeof limits);
+  return range;
+}
+
 // A clock device, as the kernel's system clock is: no pins, and clock create
 // requests on the filter itself for a clock that always runs.
 VirtualDevice ClockDevice() {
@@ -396,6 +401,7 @@ std::vector<VirtualDevice> BuildDeviceCatalog() {
   devices.push_back(ClockDevice());
   devices.push_back(ModeAwareMicrophoneDevice());
   devices.push_back(UsbAudioCaptureDevice());
+  for (auto& device : BuildWaveRtEndpoints()) devices.push_back(std::move(device));
   return devices;
 }
 

@@ -22,15 +22,17 @@ std::vector<VirtualDevice> BuildDeviceCatalog();
 // mode_aware_microphone.cpp: ranges with signal-processing-mode attribute lists.
 VirtualDevice ModeAwareMicrophoneDevice();
 
-// The property set with which virtual devices report their own bookkeeping
-// (not a Microsoft set): {1C5B1F8E-6E7A-4B4B-9A53-4B53454D5500}.
-constexpr Guid KSPROPSETID_EmulatorDiagnostics{0x1C5B1F8E, 0x6E7A, 0x4B4B,
-                                               {0x9A, 0x53, 0x4B, 0x53, 0x45, 0x4D, 0x55, 0x00}};
+// A KSDATARANGE_AUDIO for PCM (88 bytes); `flags` is KSDATARANGE.Flags (KSDATARANGE_ATTRIBUTES when an attribute
+// list follows the range).
+std::vector<uint8_t> PcmRange(uint32_t maxChannels, uint32_t minBits, uint32_t maxBits, uint32_t minRate,
+                              uint32_t maxRate, uint32_t flags = 0);
+
+// KSPROPSETID_EmulatorDiagnostics is declared in emu_object.h.
 constexpr uint32_t KSPROPERTY_EMULATOR_DEVICE_MEMORY = 0;
 // On a filter whose device can be not ready after plug-in (the camera): GET/SET
 // ULONG milliseconds during which pin creates fail with STATUS_DEVICE_NOT_READY
 // after the device next arrives (ids 1–3 are pin properties, pin_stream.h).
-constexpr uint32_t KSPROPERTY_EMULATOR_NOT_READY_AFTER_PLUG = 4;
+constexpr uint32_t KSPROPERTY_EMULATOR_NOT_READY_AFTER_PLUG = 6;
 
 // The reply to KSPROPERTY_EMULATOR_DEVICE_MEMORY.
 struct EmulatorDeviceMemory {

@@ -1,14 +1,18 @@
 #include "emu_object.h"
 
+#include "../ks_camera_controls.h"
+
 #include <algorithm>
 #include <cstring>
+
+#include "../plant_faults.h"
 
 namespace ks::emu {
 
 namespace {
 
-constexpr uint32_t kPropertyTypeMask =
-    KSPROPERTY_TYPE_GET | KSPROPERTY_TYPE_SET | KSPROPERTY_TYPE_SETSUPPORT | KSPROPERTY_TYPE_BASICSUPPORT;
+constexpr uint32_t kPropertyTypeMask = KSPROPERTY_TYPE_GET | KSPROPERTY_TYPE_SET | KSPROPERTY_TYPE_SETSUPPORT |
+                                       KSPROPERTY_TYPE_BASICSUPPORT | KSPROPERTY_TYPE_DEFAULTVALUES;
 
 // KSPROPERTY_TYPE_BASICSUPPORT answered with just the access flags (a ULONG),
 // which KS accepts as the short form of KSPROPERTY_DESCRIPTION.
@@ -60,10 +64,10 @@ uint32_t Object::DispatchProperty(Irp& irp) {
 
   bool setKnown;
   const PropertyItem* item = FindItem(properties_, property, &setKnown);
-  if (!setKnown) return STATUS_NOT_SUPPORTED;
+  if (!setKnown) return NotFoundStatus(false);
   // SETSUPPORT asks only whether the set is supported here.
   if ((property.Flags & kPropertyTypeMask) == KSPROPERTY_TYPE_SETSUPPORT) return STATUS_SUCCESS;
-  if (item == nullptr) return STATUS_NOT_SUPPORTED;
+  if (item == nullptr) return NotFoundStatus(true);
   if (irp.inputLength < item->minProperty) return STATUS_INVALID_PARAMETER;
 
   Request request{*this, irp, property, irp.input, irp.output, irp.outputLength};
@@ -95,6 +99,9 @@ uint32_t Object::DispatchProperty(Irp& irp) {
       }
       return ReturnValue(request, &access, sizeof access);
     }
+    case KSPROPERTY_TYPE_DEFAULTVALUES:
+      if (!item->defaultValues) return STATUS_INVALID_PARAMETER;
+      return item->defaultValues(request);
     default:
       return STATUS_INVALID_PARAMETER;
   }
@@ -108,7 +115,7 @@ uint32_t Object::DispatchMethod(Irp& irp) {
 
   bool setKnown;
   const MethodItem* item = FindItem(methods_, method, &setKnown);
-  if (!setKnown || item == nullptr) return STATUS_NOT_SUPPORTED;
+  if (item == nullptr) return NotFoundStatus(setKnown);
   if (irp.inputLength < item->minMethod) return STATUS_INVALID_PARAMETER;
   if (irp.outputLength < item->minData) {
     irp.information = item->minData;
@@ -125,10 +132,10 @@ uint32_t Object::EnableEvent(Irp& irp) {
   std::memcpy(&event, irp.input, sizeof event);
   bool setKnown;
   const EventItem* item = FindItem(eventItems_, event, &setKnown);
-  if (!setKnown) return STATUS_NOT_SUPPORTED;
+  if (!setKnown) return NotFoundStatus(false);
   uint32_t type = event.Flags & ~KSEVENT_TYPE_TOPOLOGY;
   if (type == KSEVENT_TYPE_SETSUPPORT) return STATUS_SUCCESS;
-  if (item == nullptr) return STATUS_NOT_SUPPORTED;
+  if (item == nullptr) return NotFoundStatus(true);
   if (type == KSEVENT_TYPE_BASICSUPPORT) return STATUS_SUCCESS;
   if (type != KSEVENT_TYPE_ENABLE && type != KSEVENT_TYPE_ONESHOT) return STATUS_INVALID_PARAMETER;
   if (irp.inputLength < item->minEvent) return STATUS_INVALID_PARAMETER;
@@ -178,7 +185,7 @@ uint32_t Object::DisableEvent(Irp& irp) {
     std::lock_guard<std::mutex> lock(eventsMutex_);
     auto it = std::find_if(events_.begin(), events_.end(), [&](const auto& e) { return e->eventData == address; });
     if (it == events_.end()) return STATUS_UNSUCCESSFUL;
-    events_.erase(it);
+    if (!KS_FAULT(DISABLE_KEEPS_ENTRY)) events_.erase(it);
   }
   EventsChanged();
   return STATUS_SUCCESS;
@@ -191,7 +198,7 @@ void Object::GenerateEvents(const Guid& set, uint32_t id) {
     for (auto it = events_.begin(); it != events_.end();) {
       if ((*it)->set == set && (*it)->id == id) {
         fire.push_back(*it);
-        if ((*it)->flags == KSEVENT_TYPE_ONESHOT) {
+        if ((*it)->flags == KSEVENT_TYPE_ONESHOT && !KS_FAULT(ONESHOT_STAYS)) {
           it = events_.erase(it);
           continue;
         }
@@ -203,7 +210,7 @@ void Object::GenerateEvents(const Guid& set, uint32_t id) {
 }
 
 void Object::Signal(const std::shared_ptr<EventEntry>& entry) {
-  if (entry->flags == KSEVENT_TYPE_ONESHOT) {
+  if (entry->flags == KSEVENT_TYPE_ONESHOT && !KS_FAULT(ONESHOT_STAYS)) {
     std::lock_guard<std::mutex> lock(eventsMutex_);
     events_.erase(std::remove(events_.begin(), events_.end(), entry), events_.end());
   }
@@ -217,6 +224,20 @@ void Object::FreeEvents() {
     events_.clear();
   }
   EventsChanged();
+}
+
+void Object::AddEventListProperty() {
+  properties_.push_back(PropertyItem{KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_ENABLED_EVENTS,
+                                     sizeof(KSPROPERTY), sizeof(uint32_t),
+                                     [this](Request& r) {
+                                       uint32_t count;
+                                       {
+                                         std::lock_guard<std::mutex> lock(eventsMutex_);
+                                         count = static_cast<uint32_t>(events_.size());
+                                       }
+                                       return ReturnValue(r, &count, sizeof count);
+                                     },
+                                     nullptr});
 }
 
 std::vector<std::shared_ptr<EventEntry>> Object::EnabledEvents(const Guid& set, uint32_t id) {

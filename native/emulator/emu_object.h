@@ -16,6 +16,16 @@ namespace ks::emu {
 
 class Object;
 
+// The property set with which virtual devices report their own bookkeeping
+// (not a Microsoft set): {1C5B1F8E-6E7A-4B4B-9A53-4B53454D5500}.
+constexpr Guid KSPROPSETID_EmulatorDiagnostics{0x1C5B1F8E, 0x6E7A, 0x4B4B,
+                                               {0x9A, 0x53, 0x4B, 0x53, 0x45, 0x4D, 0x55, 0x00}};
+// GET ULONG: how many entries the object's event list holds (what
+// ENABLE_EVENT added and DISABLE_EVENT, a one-shot signal or cleanup has not
+// removed), so a test sees the driver's side of a disable, below the
+// library's and the backend's own gating.
+constexpr uint32_t KSPROPERTY_EMULATOR_ENABLED_EVENTS = 4;
+
 // Resolves a user-mode handle value carried inside a request (the HANDLE of
 // KSPROPERTY_STREAM_ALLOCATOR, KSPIN_CONNECT.PinToHandle) to its object, as
 // ObReferenceObjectByHandle does in the kernel.
@@ -61,6 +71,10 @@ struct PropertyItem {
   // Optional: answers KSPROPERTY_TYPE_BASICSUPPORT itself (value ranges,
   // a driver's own form); empty: the standard answer from get and set_.
   Handler support = nullptr;
+  // Optional: answers KSPROPERTY_TYPE_DEFAULTVALUES (a KSPROPERTY_DESCRIPTION
+  // and the default-value member lists); empty: the request is refused as an
+  // unknown type.
+  Handler defaultValues = nullptr;
 };
 
 struct MethodItem {
@@ -129,8 +143,18 @@ class Object : public std::enable_shared_from_this<Object> {
   std::vector<std::shared_ptr<EventEntry>> EnabledEvents(const Guid& set, uint32_t id);
   // Signals one entry (removing it if it was one-shot).
   void Signal(const std::shared_ptr<EventEntry>& entry);
+  // The status for a property, method or event request this object has no
+  // handler for. ks.sys's KsPropertyHandler / KsMethodHandler / KsEnableEvent
+  // answer a set the object does not have with STATUS_PROPSET_NOT_FOUND and an
+  // unknown id within a set it has with STATUS_NOT_FOUND (ReactOS
+  // drivers/ksfilter/ks/property.c FindPropertyHandler and event.c
+  // KspEnableEvent do the same); DeviceIoControl reports them as
+  // ERROR_SET_NOT_FOUND (1170) and ERROR_NOT_FOUND (1168).
+  virtual uint32_t NotFoundStatus(bool setKnown) const { return setKnown ? STATUS_NOT_FOUND : STATUS_PROPSET_NOT_FOUND; }
   // Runs after an entry was added or removed (a clock re-arms its timer).
   virtual void EventsChanged() {}
+  // Adds KSPROPERTY_EMULATOR_ENABLED_EVENTS (for objects that have events).
+  void AddEventListProperty();
 
   std::vector<PropertyItem> properties_;
   std::vector<MethodItem> methods_;

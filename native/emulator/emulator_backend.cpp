@@ -1,6 +1,7 @@
 // The emulator behind the seam: an object manager (handles to objects), an
 // I/O manager (create names and IRPs) and the catalogue of virtual devices.
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <condition_variable>
 #include <cstdio>
@@ -98,6 +99,39 @@ std::string GuidText(const Guid& g) {
                 g.data4[0], g.data4[1], g.data4[2], g.data4[3], g.data4[4], g.data4[5], g.data4[6], g.data4[7]);
   return text;
 }
+
+// What an emulated event object's waiter waits on.
+struct EventState {
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool signalled = false;
+};
+
+// A Backend::WaitableEvent in the emulator: an event object with a handle of
+// its own (what KSRTAUDIO_NOTIFICATION_EVENT_PROPERTY names), auto-reset.
+class EmulatedEvent final : public WaitableEvent {
+ public:
+  EmulatedEvent(Backend* backend, BackendHandle handle, std::shared_ptr<EventState> state)
+      : backend_(backend), handle_(handle), state_(std::move(state)) {}
+  ~EmulatedEvent() override { backend_->Close(handle_); }
+  uint64_t handle() const override { return handle_; }
+  bool Wait(uint32_t timeoutMs) override {
+    std::unique_lock<std::mutex> lock(state_->mutex);
+    if (!state_->wake.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return state_->signalled; })) return false;
+    state_->signalled = false;
+    return true;
+  }
+  void Set() override {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->signalled = true;
+    state_->wake.notify_all();
+  }
+
+ private:
+  Backend* backend_;
+  BackendHandle handle_;
+  std::shared_ptr<EventState> state_;
+};
 
 class EmulatorBackend final : public Backend, public emu::EmulatorControl {
  public:
@@ -217,7 +251,12 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
     irp.complete = done;
     uint32_t status = open.object->DeviceControl(irp);
     if (status == STATUS_PENDING) return;  // the object owns irp.complete now
-    done(IoResult{Status::Nt(status), irp.information});
+    // A request that fails before it pends (an NTSTATUS of error severity,
+    // 0xC...) gets no IO_STATUS_BLOCK written on Windows, so DeviceIoControl
+    // reports no byte count with it; warnings (STATUS_BUFFER_OVERFLOW, a size
+    // query's answer) and successes do carry Information.
+    const bool error = (status >> 30) == 3;
+    done(IoResult{Status::Nt(status), error ? 0 : irp.information});
   }
 
   void CancelIo(BackendHandle handle) override {
@@ -279,6 +318,17 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
     IoResult result = Ioctl(handle, reg->data->Disable());
     Close(reg->sink);  // whatever the driver said, nothing reaches the caller any more
     return result.status;
+  }
+
+  Status CreateWaitableEvent(std::unique_ptr<WaitableEvent>* out) override {
+    auto state = std::make_shared<EventState>();
+    auto sink = std::make_shared<emu::EventSink>([state] {
+      std::lock_guard<std::mutex> lock(state->mutex);
+      state->signalled = true;
+      state->wake.notify_all();
+    });
+    *out = std::make_unique<EmulatedEvent>(this, Insert(sink, nullptr), state);
+    return Status::Nt(STATUS_SUCCESS);
   }
 
   Status WatchDevices(const std::vector<Guid>& categories, DeviceChangeCallback callback, uint64_t* watch) override {

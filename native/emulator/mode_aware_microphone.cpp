@@ -5,31 +5,10 @@
 // attribute_lists.h). It streams through IOCTL_KS_READ_STREAM and answers the
 // legacy ALLOCATORFRAMING as the emulator's other portcls (WaveCyclic-style)
 // filters do.
-#include <cstring>
-
 #include "attribute_lists.h"
 #include "device_catalog.h"
 
 namespace ks::emu {
-
-namespace {
-
-// KSDATARANGE_AUDIO for PCM; `withAttributes` sets KSDATARANGE_ATTRIBUTES.
-std::vector<uint8_t> PcmRangeOf(uint32_t channels, uint32_t bits, uint32_t rate, bool withAttributes) {
-  std::vector<uint8_t> range(88, 0);
-  KSDATARANGE head{};
-  head.FormatSize = 88;
-  head.Flags = withAttributes ? KSDATARANGE_ATTRIBUTES : 0;
-  head.MajorFormat = KSDATAFORMAT_TYPE_AUDIO;
-  head.SubFormat = KSDATAFORMAT_SUBTYPE_PCM;
-  head.Specifier = KSDATAFORMAT_SPECIFIER_WAVEFORMATEX;
-  std::memcpy(range.data(), &head, sizeof head);
-  uint32_t limits[5] = {channels, bits, bits, rate, rate};
-  std::memcpy(range.data() + sizeof head, limits, sizeof limits);
-  return range;
-}
-
-}  // namespace
 
 VirtualDevice ModeAwareMicrophoneDevice() {
   auto descriptor = std::make_shared<FilterDescriptor>();
@@ -44,8 +23,8 @@ VirtualDevice ModeAwareMicrophoneDevice() {
   // (communications, speech), 44.1 kHz with the bare mode attribute of
   // Microsoft's SYSVAD sample ("takes any mode"), and 96 kHz 24-bit in no
   // mode list at all: the reply mixes ranges with and without lists.
-  capture.dataRanges = {PcmRangeOf(2, 16, 48000, true), PcmRangeOf(1, 16, 16000, true),
-                        PcmRangeOf(2, 16, 44100, true), PcmRangeOf(2, 24, 96000, false)};
+  capture.dataRanges = {PcmRange(2, 16, 16, 48000, 48000, KSDATARANGE_ATTRIBUTES), PcmRange(1, 16, 16, 16000, 16000, KSDATARANGE_ATTRIBUTES),
+                        PcmRange(2, 16, 16, 44100, 44100, KSDATARANGE_ATTRIBUTES), PcmRange(2, 24, 24, 96000, 96000)};
   capture.dataRangeAttributes = {
       SignalProcessingModeList({AUDIO_SIGNALPROCESSINGMODE_DEFAULT, AUDIO_SIGNALPROCESSINGMODE_RAW}),
       SignalProcessingModeList({AUDIO_SIGNALPROCESSINGMODE_COMMUNICATIONS, AUDIO_SIGNALPROCESSINGMODE_SPEECH}),

@@ -1,11 +1,11 @@
 #include "pin_stream.h"
 
-#include <cmath>
 #include <cstring>
 
 #include "caller_memory.h"
 #include "device_catalog.h"
 #include "../ks_frame_info.h"
+#include "../plant_faults.h"
 
 namespace ks::emu {
 
@@ -14,18 +14,7 @@ namespace {
 constexpr uint32_t kStateStop = 0;
 constexpr uint32_t kStateRun = 3;
 constexpr uint64_t kHundredNsPerSecond = 10'000'000;
-constexpr uint32_t kToneHz = 1000;
 constexpr uint64_t kFnvPrime = 0x100000001b3ull;
-constexpr double kPi = 3.14159265358979323846;
-
-uint32_t Gcd(uint32_t a, uint32_t b) {
-  while (b != 0) {
-    uint32_t t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
 
 // Sample frames to 100 ns units without overflowing for any realistic position.
 int64_t ToHundredNs(uint64_t frames, uint32_t rate) {
@@ -57,22 +46,7 @@ PinStream::PinStream(bool capture, const std::vector<uint8_t>& format, uint32_t 
       bitsPerSample_ = bits;
     }
   }
-  // The test signal: a 1 kHz sine at half full scale, the same on every
-  // channel. It repeats every rate / gcd(rate, 1000) sample frames.
-  periodFrames_ = sampleRate_ / Gcd(sampleRate_, kToneHz);
-  const uint32_t bytesPerSample = bitsPerSample_ / 8;
-  // An integer amplitude keeps every sample clear of rounding ties, so any
-  // implementation of the formula reproduces the bytes exactly.
-  const double amplitude = std::floor((std::ldexp(1.0, static_cast<int>(bitsPerSample_) - 1) - 1) / 2);
-  pattern_.resize(static_cast<size_t>(periodFrames_) * blockAlign_);
-  for (uint32_t n = 0; n < periodFrames_; ++n) {
-    const double phase = 2.0 * kPi * static_cast<double>(uint64_t{n} * kToneHz % sampleRate_) / sampleRate_;
-    const int64_t value = std::llround(std::sin(phase) * amplitude);
-    for (uint32_t c = 0; c < channels_; ++c) {
-      uint8_t* sample = pattern_.data() + static_cast<size_t>(n) * blockAlign_ + c * bytesPerSample;
-      for (uint32_t b = 0; b < bytesPerSample; ++b) sample[b] = static_cast<uint8_t>(static_cast<uint64_t>(value) >> (8 * b));
-    }
-  }
+  if (capture_ && !video_) signalSource_ = std::make_unique<AudioTestSignal>(sampleRate_, channels_, bitsPerSample_, blockAlign_);
   worker_ = std::thread([this] { Worker(); });
 }
 
@@ -146,6 +120,27 @@ void PinStream::AddProperties(std::vector<PropertyItem>& properties) {
                                       return ReturnValue(r, &copy, sizeof copy);
                                     },
                                     nullptr});
+  if (capture_ && !video_) {
+    properties.push_back(PropertyItem{
+        KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_CAPTURE_SIGNAL, sizeof(KSPROPERTY), sizeof(uint32_t),
+        [this](Request& r) {
+          uint32_t value;
+          {
+            std::lock_guard<std::mutex> lock(mutex_);
+            value = static_cast<uint32_t>(signal_);
+          }
+          return ReturnValue(r, &value, sizeof value);
+        },
+        [this](Request& r) {
+          uint32_t value;
+          std::memcpy(&value, r.data, sizeof value);
+          if (value > static_cast<uint32_t>(CaptureSignal::Tone)) return STATUS_INVALID_PARAMETER;
+          // Takes effect from the next IRP the worker takes.
+          std::lock_guard<std::mutex> lock(mutex_);
+          signal_ = static_cast<CaptureSignal>(value);
+          return STATUS_SUCCESS;
+        }});
+  }
   if (!capture_) {
     properties.push_back(PropertyItem{KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_RENDER_STATS,
                                       sizeof(KSPROPERTY), sizeof(EmulatorRenderStats),
@@ -308,8 +303,12 @@ void PinStream::Worker() {
       }
       due_ = target;
     }
+    // Taken under the lock: StateChanged() sets it on RUN from another thread.
+    const bool discontinuity = discontinuity_ && !KS_FAULT(NO_DISCONTINUITY);
+    discontinuity_ = false;
+    const CaptureSignal signal = signal_;
     lock.unlock();
-    const uint32_t status = Process(irp);
+    const uint32_t status = Process(irp, discontinuity, signal);
     irp.complete(IoResult{Status::Nt(status), status == STATUS_SUCCESS ? irp.length : 0});
     if (endOfStreamSeen_) {
       endOfStreamSeen_ = false;
@@ -348,7 +347,7 @@ std::chrono::nanoseconds PinStream::RealTimeDuration(const Pending& irp) const {
   return std::chrono::nanoseconds(bytes * 1'000'000'000ull / (uint64_t{sampleRate_} * blockAlign_));
 }
 
-uint32_t PinStream::Process(Pending& irp) {
+uint32_t PinStream::Process(Pending& irp, bool discontinuity, CaptureSignal signal) {
   uint32_t size;
   std::memcpy(&size, irp.headers, sizeof size);
   for (uint32_t offset = 0; offset < irp.length; offset += size) {
@@ -356,16 +355,23 @@ uint32_t PinStream::Process(Pending& irp) {
     std::memcpy(&header, irp.headers + offset, sizeof header);
     bool copied;
     if (video_) {
-      copied = FillVideoCapture(header);
+      copied = FillVideoCapture(header, discontinuity);
     } else if (capture_) {
-      copied = FillCapture(header);
+      copied = FillCapture(header, discontinuity, signal);
     } else {
       copied = ConsumeRender(header);
     }
     // A buffer that went bad after the probe (unmapped or read-only): the
     // request fails as a faulting copy does in the kernel, and the stream's
     // position does not move for it.
-    if (!copied) return STATUS_ACCESS_VIOLATION;
+    if (!copied) {
+      // The next buffer still begins the run if this one was to.
+      if (discontinuity) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        discontinuity_ = true;
+      }
+      return STATUS_ACCESS_VIOLATION;
+    }
     if (video_ && size >= kVideoStreamHeaderSize) {
       // The picture's KS_FRAME_INFO after the header, as usbvideo.sys fills
       // it: PictureNumber and DropCount since RUN (FillVideoCapture has moved
@@ -380,48 +386,40 @@ uint32_t PinStream::Process(Pending& irp) {
       std::memcpy(irp.headers + offset + sizeof header, &info, sizeof info);
     }
     std::memcpy(irp.headers + offset, &header, sizeof header);
+    discontinuity = false;
   }
   return STATUS_SUCCESS;
 }
 
-bool PinStream::FillCapture(KSSTREAM_HEADER& header) {
+bool PinStream::FillCapture(KSSTREAM_HEADER& header, bool discontinuity, CaptureSignal signal) {
   // Whole sample frames only: the device never writes part of one, so
   // DataUsed, the position and the timestamps stay in step.
   const uint32_t usable = header.FrameExtent / blockAlign_ * blockAlign_;
-  const size_t periodBytes = static_cast<size_t>(periodFrames_) * blockAlign_;
-  if (pattern_.size() < usable + periodBytes) {
-    // Repeat the period far enough that any frame is one copy from some phase.
-    const size_t periods = (usable + periodBytes) / periodBytes + 1;
-    std::vector<uint8_t> longer(periods * periodBytes);
-    for (size_t p = 0; p < periods; ++p) std::memcpy(longer.data() + p * periodBytes, pattern_.data(), periodBytes);
-    pattern_.swap(longer);
-  }
-  const size_t phase = static_cast<size_t>(position_ % periodFrames_) * blockAlign_;
-  if (!CopyToCaller(header.Data, pattern_.data() + phase, usable)) return false;
+  const bool leaveStale = KS_FAULT(STALE_CAPTURE) && usable != 0 && position_ / (usable / blockAlign_) % 2 == 1;
+  if (!leaveStale && !CopyToCaller(header.Data, signalSource_->Render(signal, position_, usable / blockAlign_), usable)) return false;
   const uint64_t frames = usable / blockAlign_;
   header.DataUsed = usable;
-  header.PresentationTime = KSTIME{ToHundredNs(position_, sampleRate_), 1, 1};
+  header.PresentationTime = KSTIME{ToHundredNs(position_ + (KS_FAULT(TIMESTAMP_AFTER_PACKET) ? frames : 0), sampleRate_), 1, 1};
   header.Duration = ToHundredNs(frames, sampleRate_);
   header.OptionsFlags = KSSTREAM_HEADER_OPTIONSF_TIMEVALID | KSSTREAM_HEADER_OPTIONSF_DURATIONVALID |
-                        (discontinuity_ ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
-  discontinuity_ = false;
+                        (discontinuity ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
   position_ += frames;
   return true;
 }
 
-bool PinStream::FillVideoCapture(KSSTREAM_HEADER& header) {
+bool PinStream::FillVideoCapture(KSSTREAM_HEADER& header, bool discontinuity) {
   // Queue() has checked that FrameExtent holds a whole image. The picture is
   // drawn here, then copied out through the checked copy.
   scratch_.resize(videoLayout_.imageBytes);
-  FillVideoTestFrame(videoLayout_, position_, scratch_.data());
+  FillVideoTestFrame(videoLayout_, KS_FAULT(VIDEO_REPEATS_FRAME) ? position_ / 2 : position_, scratch_.data());
+  if (videoEffects_) videoEffects_(videoLayout_, scratch_.data());
   if (!CopyToCaller(header.Data, scratch_.data(), scratch_.size())) return false;
   const int64_t interval = videoLayout_.avgTimePerFrame;
   header.DataUsed = videoLayout_.imageBytes;
   header.PresentationTime = KSTIME{static_cast<int64_t>(position_) * interval, 1, 1};
   header.Duration = interval;
   header.OptionsFlags = KSSTREAM_HEADER_OPTIONSF_TIMEVALID | KSSTREAM_HEADER_OPTIONSF_DURATIONVALID |
-                        (discontinuity_ ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
-  discontinuity_ = false;
+                        (discontinuity ? KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY : 0);
   position_++;
   return true;
 }
@@ -439,7 +437,7 @@ bool PinStream::ConsumeRender(KSSTREAM_HEADER& header) {
     std::memcpy(&word, data + i, sizeof word);
     h = (h ^ word) * kFnvPrime;
   }
-  for (; i < used; ++i) h = (h ^ data[i]) * kFnvPrime;
+  if (!KS_FAULT(RENDER_TAIL_UNCOUNTED)) for (; i < used; ++i) h = (h ^ data[i]) * kFnvPrime;
   std::lock_guard<std::mutex> lock(mutex_);
   stats_.Checksum = h;
   stats_.Frames++;

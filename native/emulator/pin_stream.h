@@ -1,7 +1,7 @@
 // Standard streaming on a virtual pin: IOCTL_KS_READ_STREAM on a capture
 // (dataflow out) pin fills the caller's buffers with a deterministic test
-// signal (a tone for audio formats, one frame of video_test_pattern.h per
-// buffer for video formats), IOCTL_KS_WRITE_STREAM on a render (dataflow in) pin consumes them
+// signal (audio_test_signal.h for audio formats, one frame of
+// video_test_pattern.h per buffer for video formats), IOCTL_KS_WRITE_STREAM on a render (dataflow in) pin consumes them
 // into counters and an order-sensitive checksum. IRPs queue until the pin
 // runs and complete from the pin's own worker thread, at the format's real
 // rate or, for benchmarks, as fast as buffers arrive.
@@ -12,10 +12,12 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "audio_test_signal.h"
 #include "emu_object.h"
 #include "video_test_pattern.h"
 
@@ -24,11 +26,12 @@ namespace ks::emu {
 // The emulator's own pin properties (KSPROPSETID_EmulatorDiagnostics).
 constexpr uint32_t KSPROPERTY_EMULATOR_RENDER_STATS = 1;  // GET: EmulatorRenderStats
 constexpr uint32_t KSPROPERTY_EMULATOR_PACING = 2;        // GET/SET ULONG: 1 real time (default), 0 unthrottled
-constexpr uint32_t KSPROPERTY_EMULATOR_STREAM_HEADERS = 3;  // GET: EmulatorStreamHeaders
+constexpr uint32_t KSPROPERTY_EMULATOR_CAPTURE_SIGNAL = 3;  // GET/SET ULONG CaptureSignal (audio capture pins)
+constexpr uint32_t KSPROPERTY_EMULATOR_STREAM_HEADERS = 5;  // GET: EmulatorStreamHeaders
 // GET/SET ULONG: 1 makes the pin behave as a driver that ignores cancellation:
 // queued IRPs are held (not processed) and CancelIo leaves them queued; STOP,
 // closing the pin and 0 here let them go again.
-constexpr uint32_t KSPROPERTY_EMULATOR_IGNORE_CANCEL = 5;
+constexpr uint32_t KSPROPERTY_EMULATOR_IGNORE_CANCEL = 7;
 
 // What the pin saw of the stream headers it was sent (since it was created).
 struct EmulatorStreamHeaders {
@@ -68,6 +71,8 @@ class PinStream {
   // Runs on the worker after a packet flagged end-of-stream has completed
   // (the pin generates KSEVENT_CONNECTION_ENDOFSTREAM from it).
   void OnEndOfStream(std::function<void()> handler) { endOfStream_ = std::move(handler); }
+  // What a camera's controls do to each frame after the pattern is drawn; set before RUN.
+  void OnVideoFrame(std::function<void(const VideoLayout&, uint8_t*)> effects) { videoEffects_ = std::move(effects); }
 
  private:
   struct Pending {
@@ -79,10 +84,12 @@ class PinStream {
 
   void Worker();
   // STATUS_SUCCESS, or STATUS_ACCESS_VIOLATION when a buffer could not be copied.
-  uint32_t Process(Pending& irp);
+  // `discontinuity` and `signal` are what the worker read under the lock when
+  // it took the IRP: the first buffer carries the discontinuity flag.
+  uint32_t Process(Pending& irp, bool discontinuity, CaptureSignal signal);
   // Each returns false when the caller's buffer could not be read or written.
-  bool FillCapture(KSSTREAM_HEADER& header);
-  bool FillVideoCapture(KSSTREAM_HEADER& header);
+  bool FillCapture(KSSTREAM_HEADER& header, bool discontinuity, CaptureSignal signal);
+  bool FillVideoCapture(KSSTREAM_HEADER& header, bool discontinuity);
   // How long the IRP's buffers take to capture or play at the format's rate.
   std::chrono::nanoseconds RealTimeDuration(const Pending& irp) const;
   bool ConsumeRender(KSSTREAM_HEADER& header);
@@ -107,9 +114,9 @@ class PinStream {
   uint32_t blockAlign_ = 4;
   uint32_t channels_ = 2;
   uint32_t bitsPerSample_ = 16;
+  std::function<void(const VideoLayout&, uint8_t*)> videoEffects_;
   std::vector<uint8_t> scratch_;  // the worker's: a video frame drawn, or render bytes read, before the checked copy
-  std::vector<uint8_t> pattern_;  // one or more periods of the test signal, repeated
-  uint32_t periodFrames_ = 48;    // sample frames per period
+  std::unique_ptr<AudioTestSignal> signalSource_;  // the worker's own (audio capture)
 
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -122,7 +129,8 @@ class PinStream {
   bool stopped_ = true;
   bool realTime_ = true;
   bool ignoreCancel_ = false;
-  bool discontinuity_ = true;
+  bool discontinuity_ = true;  // the next buffer begins a new run (set on RUN, taken by the worker with the IRP)
+  CaptureSignal signal_ = CaptureSignal::Index;
   uint64_t position_ = 0;  // sample frames (audio) or pictures (video, dropped ones included) since the stream began
   uint64_t droppedPictures_ = 0;  // video: KS_FRAME_INFO.DropCount since the stream began
   std::chrono::steady_clock::time_point due_;

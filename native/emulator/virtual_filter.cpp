@@ -5,8 +5,11 @@
 #include "data_intersection.h"
 #include "topology_node.h"
 #include "virtual_pin.h"
+#include "wavert_pin.h"
 
 #include <cstring>
+
+#include "device_catalog.h"
 
 namespace ks::emu {
 
@@ -108,8 +111,25 @@ VirtualFilter::VirtualFilter(std::shared_ptr<const FilterDescriptor> descriptor)
                                      nullptr});
   AddPinFactoryProperties();
   AddTopologyProperties();
+  if (descriptor_->audioEngineHold) {
+    // The emulator's control: the Windows audio engine holds (1) or lets go of (0) this endpoint.
+    auto hold = descriptor_->audioEngineHold;
+    properties_.push_back(PropertyItem{KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_AUDIO_ENGINE_HOLD,
+                                       sizeof(KSPROPERTY), sizeof(int32_t),
+                                       [hold](Request& r) {
+                                         int32_t value = hold->load() ? 1 : 0;
+                                         return ReturnValue(r, &value, sizeof value);
+                                       },
+                                       [hold](Request& r) -> uint32_t {
+                                         int32_t value = ReadAt<int32_t>(r.data, 0);
+                                         if (value != 0 && value != 1) return STATUS_INVALID_PARAMETER;
+                                         hold->store(value == 1);
+                                         return STATUS_SUCCESS;
+                                       }});
+  }
   properties_.insert(properties_.begin(), descriptor_->filterProperties.begin(), descriptor_->filterProperties.end());
   eventItems_ = descriptor_->filterEvents;
+  if (!eventItems_.empty()) AddEventListProperty();
   for (const auto& item : descriptor_->nodeProperties) properties_.push_back(item);
   {
     std::lock_guard<std::mutex> lock(descriptor_->globalInstances->mutex);
@@ -157,6 +177,7 @@ void VirtualFilter::AddPinFactoryProperties() {
                                          std::lock_guard<std::mutex> lock(descriptor_->globalInstances->mutex);
                                          value.CurrentCount = descriptor_->globalInstances->current[pinId];
                                        }
+                                       if (pin.waveRt && AudioEngineHolds()) value.CurrentCount++;
                                        return ReturnValue(r, &value, sizeof value);
                                      }),
                                      nullptr});
@@ -269,6 +290,10 @@ const PinDescriptor* VirtualFilter::PinFromRequest(Request& r, uint32_t* status)
   return &descriptor_->pins[pinId];
 }
 
+bool VirtualFilter::AudioEngineHolds() const {
+  return descriptor_->audioEngineHold && descriptor_->audioEngineHold->load();
+}
+
 void VirtualFilter::ReleaseInstance(uint32_t pinId) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -311,8 +336,17 @@ uint32_t VirtualFilter::CreateChild(const Guid& objectClass, CreateRequest& requ
   if (connect.PinId >= descriptor_->pins.size()) return STATUS_INVALID_PARAMETER;
   const PinDescriptor& pin = descriptor_->pins[connect.PinId];
 
-  if (connect.Interface.Set != KSINTERFACESETID_Standard || connect.Interface.Id != KSINTERFACE_STANDARD_STREAMING)
-    return STATUS_NO_MATCH;
+  // The interface must be one the pin lists (the standard streaming one when
+  // it lists none): KspValidateConnectRequest answers STATUS_NO_MATCH
+  // otherwise (ReactOS ks/connectivity.c), which is how portcls refuses a
+  // STANDARD_STREAMING create on a WaveRT pin.
+  {
+    std::vector<KSPIN_INTERFACE> offered = pin.interfaces;
+    if (offered.empty()) offered.push_back(KSPIN_INTERFACE{KSINTERFACESETID_Standard, KSINTERFACE_STANDARD_STREAMING, 0});
+    bool found = false;
+    for (const auto& i : offered) found = found || (i.Set == connect.Interface.Set && i.Id == connect.Interface.Id);
+    if (!found) return STATUS_NO_MATCH;
+  }
   if (connect.Medium.Set != KSMEDIUMSETID_Standard || connect.Medium.Id != KSMEDIUM_TYPE_ANYINSTANCE)
     return STATUS_NO_MATCH;
   if (pin.communication == KSPIN_COMMUNICATION_NONE || pin.communication == KSPIN_COMMUNICATION_BRIDGE)
@@ -337,6 +371,12 @@ uint32_t VirtualFilter::CreateChild(const Guid& objectClass, CreateRequest& requ
   }
 
   if (!FormatMatchesPin(pin, format, head.FormatSize)) return STATUS_NO_MATCH;
+  WaveRtFormat wave;
+  if (pin.waveRt) {
+    uint32_t status = ParseWaveRtFormat(format, head.FormatSize, &wave);
+    if (status != STATUS_SUCCESS) return status;
+    if (AudioEngineHolds()) return STATUS_INVALID_DEVICE_STATE;
+  }
 
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -351,7 +391,8 @@ uint32_t VirtualFilter::CreateChild(const Guid& objectClass, CreateRequest& requ
   }
   std::vector<uint8_t> formatCopy(format, format + head.FormatSize);
   auto self = std::static_pointer_cast<VirtualFilter>(shared_from_this());
-  *out = CreateVirtualPin(self, connect.PinId, pin, std::move(formatCopy));
+  *out = pin.waveRt ? CreateWaveRtPin(self, connect.PinId, pin, std::move(formatCopy), wave)
+                     : CreateVirtualPin(self, connect.PinId, pin, std::move(formatCopy));
   return STATUS_SUCCESS;
 }
 

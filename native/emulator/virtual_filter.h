@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "default_allocator.h"
 #include "emu_object.h"
+#include "video_test_pattern.h"
 
 namespace ks::emu {
 
@@ -77,6 +78,13 @@ struct PinDescriptor {
   // they can replace them), and events the instances can enable.
   std::vector<PropertyItem> properties;
   std::vector<EventItem> events;
+  // A capture pin's camera: what its controls do to each video frame after the
+  // test pattern is drawn (camera_controls.cpp); empty: nothing.
+  std::function<void(const VideoLayout&, uint8_t*)> videoFrameEffects;
+  // A portcls WaveRT host pin (wavert_pin.h): created with
+  // KSINTERFACE_STANDARD_LOOPED_STREAMING (list it in `interfaces`) and a
+  // WAVEFORMATEXTENSIBLE format; streams through a mapped cyclic buffer.
+  bool waveRt = false;
 };
 
 // One topology node (KSPROPERTY_TOPOLOGY_NODES and _NAME).
@@ -127,6 +135,12 @@ struct FilterDescriptor {
   // A clock device (KSCATEGORY_CLOCK): the filter itself takes clock create
   // requests, for a clock that always runs, as the system clock does.
   bool clockFactory = false;
+  // An audio endpoint the Windows audio engine (audiodg.exe) can hold: while
+  // set, a WaveRT pin create fails with STATUS_INVALID_DEVICE_STATE (which
+  // ksuser reports as ERROR_BAD_COMMAND; PortAudio reads that as "occupied by
+  // another application") and GLOBALCINSTANCES counts the engine's instance.
+  // Null for devices without one.
+  std::shared_ptr<std::atomic<bool>> audioEngineHold;
 };
 
 class VirtualFilter final : public Object {
@@ -138,6 +152,7 @@ class VirtualFilter final : public Object {
   void ReleaseInstance(uint32_t pinId);
 
  private:
+  bool AudioEngineHolds() const;
   uint32_t GetPinCount(Request& r);
   const PinDescriptor* PinFromRequest(Request& r, uint32_t* status);
 

@@ -38,7 +38,9 @@ class VirtualPin final : public Object {
     eventItems_.push_back(EventItem{KSEVENTSETID_Connection, KSEVENT_CONNECTION_ENDOFSTREAM, sizeof(KSEVENT),
                                     sizeof(KSEVENTDATA), nullptr});
     stream_.OnEndOfStream([this] { GenerateEvents(KSEVENTSETID_Connection, KSEVENT_CONNECTION_ENDOFSTREAM); });
+    stream_.OnVideoFrame(descriptor_.videoFrameEffects);
     eventItems_.insert(eventItems_.end(), descriptor_.events.begin(), descriptor_.events.end());
+    AddEventListProperty();
     if (descriptor_.model != DriverModel::AVStream) {
       // portcls WaveCyclic answers the legacy framing; AVStream does not (its
       // pins answer ALLOCATORFRAMING_EX only, below).

@@ -25,6 +25,8 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
                            InstanceMethod("streamClose", &Addon::StreamClose),
                            InstanceMethod("streamWrite", &Addon::StreamWrite),
                            InstanceMethod("streamNativeSink", &Addon::StreamNativeSink),
+                           InstanceMethod("waveRtOpen", &Addon::WaveRtOpen),
+                           InstanceMethod("waveRtInfo", &Addon::WaveRtInfoJs),
                            InstanceMethod("enableEvent", &Addon::EnableEvent),
                            InstanceMethod("disableEvent", &Addon::DisableEvent),
                            InstanceMethod("eventRef", &Addon::EventRef),

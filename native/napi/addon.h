@@ -20,6 +20,7 @@
 #include "handle_table.h"
 #include "ks_backend.h"
 #include "stream_engine.h"
+#include "wavert_engine.h"
 #include "virtual_devices.h"
 
 namespace ks {
@@ -43,6 +44,7 @@ using ReadySignal = Napi::TypedThreadSafeFunction<std::nullptr_t, std::nullptr_t
 struct StreamEntry {
   double pinId;
   std::unique_ptr<StreamEngine> engine;
+  std::unique_ptr<WaveRtEngine> waveRt;  // instead of `engine` on a WaveRT pin (wavert_streams.cpp)
   ReadySignal ready;
   Napi::Reference<Napi::ArrayBuffer> pool;
   Napi::Reference<Napi::Uint32Array> control;  // shared with the engine (stream_engine.h)
@@ -94,6 +96,9 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value StreamClose(const Napi::CallbackInfo& info);
   Napi::Value StreamWrite(const Napi::CallbackInfo& info);
   Napi::Value StreamNativeSink(const Napi::CallbackInfo& info);
+  // wavert_streams.cpp: WaveRT engines
+  Napi::Value WaveRtOpen(const Napi::CallbackInfo& info);
+  Napi::Value WaveRtInfoJs(const Napi::CallbackInfo& info);
 
   // events.cpp: events and device watches
   Napi::Value EnableEvent(const Napi::CallbackInfo& info);

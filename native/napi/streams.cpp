@@ -24,10 +24,12 @@ void Addon::CloseStream(double streamId) {
   SweepLingering();
   auto it = streams_.find(streamId);
   if (it == streams_.end()) return;
-  // Bounded: a driver that ignores cancellation cannot hang the caller.
-  const bool drained = it->second.engine->Close();
-  // The engine no longer calls JavaScript, drained or not (completions after
-  // Close are ignored).
+  // Bounded: a driver that ignores cancellation cannot hang the caller. No
+  // completion (or WaveRT pass) calls JavaScript after this, drained or not
+  // (completions after Close are ignored).
+  bool drained = true;
+  if (it->second.engine) drained = it->second.engine->Close();
+  if (it->second.waveRt) it->second.waveRt->Close();
   it->second.ready.Release();
   if (drained) {
     it->second.pool.Reset();
@@ -160,15 +162,28 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
 // them itself at the next completion.
 Napi::Value Addon::StreamSubmit(const Napi::CallbackInfo& info) {
   auto it = streams_.find(IdArg(info, 0));
-  if (it != streams_.end()) it->second.engine->Kick();  // closed meanwhile: nothing to send
+  if (it == streams_.end()) return info.Env().Undefined();  // closed meanwhile: nothing to send
+  if (it->second.engine) it->second.engine->Kick();
+  if (it->second.waveRt) it->second.waveRt->Kick();
   return info.Env().Undefined();
 }
 
 // streamInfo(streamId) -> [inFlight, dropped, wake-ups, kicks, starved] (the last three for benchmarks)
 Napi::Value Addon::StreamInfo(const Napi::CallbackInfo& info) {
   StreamEntry& entry = OpenStream(info);
-  const StreamEngine& e = *entry.engine;
   Napi::Array result = Napi::Array::New(info.Env(), 5);
+  if (entry.waveRt) {
+    // A WaveRT stream: one slot in hand while it runs; data lost to a slow
+    // consumer counts in slots' worth; no kicks, no starving (the device sets the pace).
+    const WaveRtInfo w = entry.waveRt->Info();
+    result.Set(0u, Napi::Number::New(info.Env(), entry.waveRt->inFlight()));
+    result.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(entry.waveRt->droppedSlots())));
+    result.Set(2u, Napi::Number::New(info.Env(), static_cast<double>(w.wakeups)));
+    result.Set(3u, Napi::Number::New(info.Env(), 0));
+    result.Set(4u, Napi::Number::New(info.Env(), 0));
+    return result;
+  }
+  const StreamEngine& e = *entry.engine;
   result.Set(0u, Napi::Number::New(info.Env(), e.inFlight()));
   result.Set(1u, Napi::Number::New(info.Env(), static_cast<double>(e.dropped())));
   result.Set(2u, Napi::Number::New(info.Env(), static_cast<double>(e.wakeups())));

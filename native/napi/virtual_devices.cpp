@@ -166,7 +166,11 @@ std::string VirtualDevices::Define(Napi::Env env, emu::EmulatorControl* emulator
                            nullptr, nullptr};
     if (p.Get("get").ToBoolean()) item.get = MakeHandler(weak, i, KSPROPERTY_TYPE_GET);
     if (p.Get("set_").ToBoolean()) item.set_ = MakeHandler(weak, i, KSPROPERTY_TYPE_SET);
-    if (p.Get("basicSupport").ToBoolean()) item.support = MakeHandler(weak, i, KSPROPERTY_TYPE_BASICSUPPORT);
+    if (p.Get("basicSupport").ToBoolean()) {
+      item.support = MakeHandler(weak, i, KSPROPERTY_TYPE_BASICSUPPORT);
+      // KSPROPERTY_TYPE_DEFAULTVALUES goes to the same handler, which tells it apart by the request's Flags.
+      item.defaultValues = MakeHandler(weak, i, KSPROPERTY_TYPE_BASICSUPPORT);
+    }
     if (target == kFilter) {
       descriptor->filterProperties.push_back(item);
     } else if (target == kPin) {

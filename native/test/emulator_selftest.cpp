@@ -94,7 +94,7 @@ static void SeamArguments() {
 
   std::vector<DeviceInterface> devices;
   CHECK(backend->EnumerateInterfaces(KSCATEGORY_CAPTURE, &devices).ok());
-  CHECK(devices.size() == 4);  // audio capture, video capture, the mode-aware microphone, the USB microphone
+  CHECK(devices.size() == 5);  // audio capture, video capture, the mode-aware microphone, the USB microphone, the WaveRT microphone
   BackendHandle filter = 0;
   CHECK(backend->OpenFilter(devices[0].path, &filter).ok());
   // A filter is no create item of a filter; an allocator has no create items.
@@ -133,7 +133,8 @@ static std::vector<uint8_t> PinPayload(uint32_t pinId) {
   return p;
 }
 
-// A synchronous ALLOC that pends waits until FREE arrives from another thread.
+// A synchronous ALLOC that pends waits until FREE arrives from another thread:
+// it must not return before that FREE was sent.
 static void PendingAcrossThreads() {
   auto backend = CreateEmulatorBackend();
   std::vector<DeviceInterface> devices;
@@ -148,13 +149,17 @@ static void PendingAcrossThreads() {
   IoResult r = backend->Ioctl(allocator, IoctlRequest{IOCTL_KS_METHOD, alloc.data(), 24,
                                                       reinterpret_cast<uint8_t*>(&first), 8});
   CHECK(r.status.ok());
+  std::atomic<bool> freeSent{false};
   std::thread freer([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     auto free = MethodRequest(KSMETHOD_STREAMALLOCATOR_FREE);
+    freeSent = true;
     backend->Ioctl(allocator, IoctlRequest{IOCTL_KS_METHOD, free.data(), 24, reinterpret_cast<uint8_t*>(&first), 8});
   });
   r = backend->Ioctl(allocator, IoctlRequest{IOCTL_KS_METHOD, alloc.data(), 24, reinterpret_cast<uint8_t*>(&second), 8});
+  const bool pended = freeSent;  // the only frame was out: the ALLOC can only have returned after the FREE
   freer.join();
+  CHECK(pended);
   CHECK(r.status.ok());
   CHECK(r.bytesReturned == 8);
   CHECK(second != 0 && second != first);
@@ -185,6 +190,16 @@ static void HandleTableOwnership() {
 // Events through the seam: the KSEVENTDATA the backend keeps names them for
 // DISABLE_EVENT, a disabled event never signals again, clock marks come from
 // a timer thread that stops with the clock, and the event data is bounded.
+// The number of entries in an emulated object's own event list (below the
+// backend's registrations).
+static uint32_t EnabledEvents(Backend& backend, BackendHandle object) {
+  KSPROPERTY query{emu::KSPROPSETID_EmulatorDiagnostics, emu::KSPROPERTY_EMULATOR_ENABLED_EVENTS, KSPROPERTY_TYPE_GET};
+  uint32_t count = 0xFFFFFFFF;
+  IoResult r = backend.Ioctl(object, IoctlRequest{IOCTL_KS_PROPERTY, reinterpret_cast<uint8_t*>(&query), sizeof query,
+                                                  reinterpret_cast<uint8_t*>(&count), sizeof count});
+  return r.status.ok() && r.bytesReturned == sizeof count ? count : 0xFFFFFFFF;
+}
+
 static void EventsThroughTheSeam() {
   auto backend = CreateEmulatorBackend();
   std::vector<DeviceInterface> devices;
@@ -221,7 +236,9 @@ static void EventsThroughTheSeam() {
   }
   for (int i = 0; i < 500 && signals < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   CHECK(signals >= 3);
+  CHECK(EnabledEvents(*backend, clock) == 1);
   CHECK(backend->DisableEvent(clock, registration).ok());
+  CHECK(EnabledEvents(*backend, clock) == 0);  // the driver's entry went, not only the backend's registration
   CHECK(backend->DisableEvent(clock, registration).value == STATUS_INVALID_PARAMETER);  // gone already
   int after = signals;
   std::this_thread::sleep_for(std::chrono::milliseconds(15));

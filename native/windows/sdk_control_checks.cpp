@@ -1,17 +1,34 @@
 // Compile-time proof, as sdk_layout_checks.cpp gives for ks_defs.h, that the
-// structs and constants of ks_attributes.h (data range attribute lists) match
-// the SDK's (mingw-w64's ks.h in the cross build). The signal-processing-mode
-// GUIDs are not in mingw-w64's ksmedia.h; ks_attributes.h says where their
-// values come from. Built on Windows only; it generates no code.
+// structs and constants of ks_attributes.h (data range attribute lists) and
+// ks_camera_controls.h (the camera control property sets) match the SDK's
+// (mingw-w64's ks.h and ksmedia.h in the cross build). The signal-processing
+// mode GUIDs are not in mingw-w64's ksmedia.h; ks_attributes.h says where
+// their values come from. Built on Windows only; it generates no code.
 
 #include "../ks_attributes.h"
+#include "../ks_camera_controls.h"
 
 #include <cstddef>
 #include <cstdint>
 
 namespace ks_control_checks {
 // Captured before the SDK makes these names macros.
-constexpr auto ours_KSATTRIBUTE_REQUIRED = ks::KSATTRIBUTE_REQUIRED;
+#define KS_CAPTURE(name) constexpr auto ours_##name = ks::name;
+KS_CAPTURE(KSATTRIBUTE_REQUIRED)
+KS_CAPTURE(KSPROPERTY_TYPE_DEFAULTVALUES)
+KS_CAPTURE(KSPROPERTY_VIDEOPROCAMP_FLAGS_AUTO)
+KS_CAPTURE(KSPROPERTY_VIDEOPROCAMP_FLAGS_MANUAL)
+KS_CAPTURE(KSPROPERTY_CAMERACONTROL_FLAGS_AUTO)
+KS_CAPTURE(KSPROPERTY_CAMERACONTROL_FLAGS_MANUAL)
+KS_CAPTURE(KSPROPERTY_MEMBER_RANGES)
+KS_CAPTURE(KSPROPERTY_MEMBER_STEPPEDRANGES)
+KS_CAPTURE(KSPROPERTY_MEMBER_VALUES)
+KS_CAPTURE(KSPROPERTY_MEMBER_FLAG_DEFAULT)
+KS_CAPTURE(PROPSETID_VIDCAP_VIDEOPROCAMP)
+KS_CAPTURE(PROPSETID_VIDCAP_CAMERACONTROL)
+KS_CAPTURE(KSNODETYPE_VIDEO_PROCESSING)
+KS_CAPTURE(KSNODETYPE_VIDEO_CAMERA_TERMINAL)
+#undef KS_CAPTURE
 }  // namespace ks_control_checks
 
 #include "sdk_headers.h"
@@ -23,11 +40,66 @@ namespace ks_control_checks {
   static_assert(alignof(ks::type) == alignof(::type), "alignof " #type " differs from the SDK's");
 #define KS_SAME_OFFSET(type, field) \
   static_assert(offsetof(ks::type, field) == offsetof(::type, field), "offsetof " #type "." #field " differs from the SDK's");
+#define KS_SAME_VALUE(name) \
+  static_assert(static_cast<uint64_t>(ours_##name) == static_cast<uint64_t>(name), #name " differs from the SDK's");
+#define KS_SAME_GUID(name) \
+  static_assert(ks_layout_checks::SameGuid(ours_##name, ks_layout_checks::MakeGuid(STATIC_##name)), #name " differs from the SDK's");
 
+// Attribute lists.
 KS_SAME_SIZE(KSATTRIBUTE)
 KS_SAME_OFFSET(KSATTRIBUTE, Size)
 KS_SAME_OFFSET(KSATTRIBUTE, Flags)
 KS_SAME_OFFSET(KSATTRIBUTE, Attribute)
-static_assert(ours_KSATTRIBUTE_REQUIRED == KSATTRIBUTE_REQUIRED, "KSATTRIBUTE_REQUIRED differs from the SDK's");
+KS_SAME_VALUE(KSATTRIBUTE_REQUIRED)
+
+// The camera control value structs: 40 bytes (44 with KSP_NODE), Value @24, Flags @28, Capabilities @32.
+KS_SAME_SIZE(KSPROPERTY_VIDEOPROCAMP_S)
+KS_SAME_OFFSET(KSPROPERTY_VIDEOPROCAMP_S, Value)
+KS_SAME_OFFSET(KSPROPERTY_VIDEOPROCAMP_S, Flags)
+KS_SAME_OFFSET(KSPROPERTY_VIDEOPROCAMP_S, Capabilities)
+static_assert(sizeof(::KSPROPERTY_VIDEOPROCAMP_S) == 40 && offsetof(::KSPROPERTY_VIDEOPROCAMP_S, Value) == 24, "the 40-byte struct");
+KS_SAME_SIZE(KSPROPERTY_VIDEOPROCAMP_NODE_S)
+KS_SAME_OFFSET(KSPROPERTY_VIDEOPROCAMP_NODE_S, Value)
+KS_SAME_OFFSET(KSPROPERTY_VIDEOPROCAMP_NODE_S, Capabilities)
+KS_SAME_SIZE(KSPROPERTY_CAMERACONTROL_S)
+KS_SAME_OFFSET(KSPROPERTY_CAMERACONTROL_S, Value)
+KS_SAME_OFFSET(KSPROPERTY_CAMERACONTROL_S, Flags)
+KS_SAME_OFFSET(KSPROPERTY_CAMERACONTROL_S, Capabilities)
+KS_SAME_SIZE(KSPROPERTY_CAMERACONTROL_NODE_S)
+KS_SAME_OFFSET(KSPROPERTY_CAMERACONTROL_NODE_S, Value)
+
+// BASICSUPPORT member lists.
+KS_SAME_SIZE(KSPROPERTY_MEMBERSHEADER)
+KS_SAME_OFFSET(KSPROPERTY_MEMBERSHEADER, MembersSize)
+KS_SAME_OFFSET(KSPROPERTY_MEMBERSHEADER, MembersCount)
+KS_SAME_OFFSET(KSPROPERTY_MEMBERSHEADER, Flags)
+KS_SAME_SIZE(KSPROPERTY_STEPPING_LONG)
+KS_SAME_OFFSET(KSPROPERTY_STEPPING_LONG, SteppingDelta)
+static_assert(offsetof(ks::KSPROPERTY_STEPPING_LONG, SignedMinimum) == offsetof(::KSPROPERTY_STEPPING_LONG, Bounds),
+              "KSPROPERTY_STEPPING_LONG.Bounds.SignedMinimum");
+
+// Constants and ids.
+KS_SAME_VALUE(KSPROPERTY_TYPE_DEFAULTVALUES)
+KS_SAME_VALUE(KSPROPERTY_VIDEOPROCAMP_FLAGS_AUTO)
+KS_SAME_VALUE(KSPROPERTY_VIDEOPROCAMP_FLAGS_MANUAL)
+KS_SAME_VALUE(KSPROPERTY_CAMERACONTROL_FLAGS_AUTO)
+KS_SAME_VALUE(KSPROPERTY_CAMERACONTROL_FLAGS_MANUAL)
+KS_SAME_VALUE(KSPROPERTY_MEMBER_RANGES)
+KS_SAME_VALUE(KSPROPERTY_MEMBER_STEPPEDRANGES)
+KS_SAME_VALUE(KSPROPERTY_MEMBER_VALUES)
+KS_SAME_VALUE(KSPROPERTY_MEMBER_FLAG_DEFAULT)
+static_assert(ks::KSPROPERTY_VIDEOPROCAMP_BRIGHTNESS == ::KSPROPERTY_VIDEOPROCAMP_BRIGHTNESS, "BRIGHTNESS");
+static_assert(ks::KSPROPERTY_VIDEOPROCAMP_CONTRAST == ::KSPROPERTY_VIDEOPROCAMP_CONTRAST, "CONTRAST");
+static_assert(ks::KSPROPERTY_VIDEOPROCAMP_SATURATION == ::KSPROPERTY_VIDEOPROCAMP_SATURATION, "SATURATION");
+static_assert(ks::KSPROPERTY_VIDEOPROCAMP_WHITEBALANCE == ::KSPROPERTY_VIDEOPROCAMP_WHITEBALANCE, "WHITEBALANCE");
+static_assert(ks::KSPROPERTY_VIDEOPROCAMP_GAIN == ::KSPROPERTY_VIDEOPROCAMP_GAIN, "GAIN");
+static_assert(ks::KSPROPERTY_VIDEOPROCAMP_POWERLINE_FREQUENCY == ::KSPROPERTY_VIDEOPROCAMP_POWERLINE_FREQUENCY, "POWERLINE_FREQUENCY");
+static_assert(ks::KSPROPERTY_CAMERACONTROL_ZOOM == ::KSPROPERTY_CAMERACONTROL_ZOOM, "ZOOM");
+static_assert(ks::KSPROPERTY_CAMERACONTROL_EXPOSURE == ::KSPROPERTY_CAMERACONTROL_EXPOSURE, "EXPOSURE");
+static_assert(ks::KSPROPERTY_CAMERACONTROL_FOCUS == ::KSPROPERTY_CAMERACONTROL_FOCUS, "FOCUS");
+KS_SAME_GUID(PROPSETID_VIDCAP_VIDEOPROCAMP)
+KS_SAME_GUID(PROPSETID_VIDCAP_CAMERACONTROL)
+KS_SAME_GUID(KSNODETYPE_VIDEO_PROCESSING)
+KS_SAME_GUID(KSNODETYPE_VIDEO_CAMERA_TERMINAL)
 
 }  // namespace ks_control_checks

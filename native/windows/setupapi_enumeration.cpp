@@ -12,7 +12,10 @@
 #include <windows.h>
 #include <setupapi.h>
 
+#include <cctype>
 #include <cstring>
+#include <iterator>
+#include <set>
 #include <string>
 
 #include "wide_text.h"
@@ -23,11 +26,6 @@ namespace {
 static_assert(sizeof(GUID) == sizeof(Guid), "GUID layout");
 GUID ToGUID(const Guid& g) {
   GUID out;
-  std::memcpy(&out, &g, sizeof out);
-  return out;
-}
-Guid FromGUID(const GUID& g) {
-  Guid out;
   std::memcpy(&out, &g, sizeof out);
   return out;
 }
@@ -101,6 +99,52 @@ const Guid kAliasCategories[] = {
     Guid{0xE5323777, 0xF976, 0x4F5B, {0x9B, 0x55, 0xB9, 0x46, 0x99, 0xC4, 0x6E, 0x44}},
 };
 
+// An interface's aliases are the interfaces of the same device with the same
+// reference string in other classes (SetupDiGetDeviceInterfaceAlias, WDK); the
+// symbolic link is "\\?\<instance id, '\\' as '#'>#{class}[\\<reference string>]",
+// so the link without its class names the interface and all its aliases.
+// SetupDiGetDeviceInterfaceAlias itself is not called: Wine does not implement
+// it (calling it aborts the process), and this gives the same answer.
+std::string AliasKey(const std::string& path) {
+  std::string lower(path);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t open = lower.rfind("#{");
+  if (open == std::string::npos) return std::string();
+  const size_t close = lower.find('}', open);
+  if (close == std::string::npos || close - open != 38) return std::string();
+  return lower.substr(0, open) + lower.substr(close + 1);
+}
+
+struct AliasKeys {
+  bool loaded = false;
+  std::set<std::string> keys;
+};
+
+// The alias keys of every present interface of `category`.
+AliasKeys InterfaceKeys(const Guid& category) {
+  AliasKeys result;
+  result.loaded = true;
+  GUID cat = ToGUID(category);
+  DevInfoList devs(SetupDiGetClassDevsW(&cat, nullptr, nullptr, DIGCF_PRESENT | DIGCF_DEVICEINTERFACE));
+  if (devs.get() == INVALID_HANDLE_VALUE) return result;
+  for (DWORD index = 0;; ++index) {
+    SP_DEVICE_INTERFACE_DATA iface{};
+    iface.cbSize = sizeof iface;
+    if (!SetupDiEnumDeviceInterfaces(devs.get(), nullptr, &cat, index, &iface)) break;
+    DWORD needed = 0;
+    SetupDiGetDeviceInterfaceDetailW(devs.get(), &iface, nullptr, 0, &needed, nullptr);
+    if (needed < sizeof(SP_DEVICE_INTERFACE_DETAIL_DATA_W)) continue;
+    std::vector<uint64_t> detailBuf((needed + sizeof(uint64_t) - 1) / sizeof(uint64_t));
+    auto* detail = reinterpret_cast<SP_DEVICE_INTERFACE_DETAIL_DATA_W*>(detailBuf.data());
+    detail->cbSize = sizeof(SP_DEVICE_INTERFACE_DETAIL_DATA_W);
+    if (!SetupDiGetDeviceInterfaceDetailW(devs.get(), &iface, detail, needed, nullptr, nullptr)) continue;
+    const size_t chars = (needed - offsetof(SP_DEVICE_INTERFACE_DETAIL_DATA_W, DevicePath)) / sizeof(wchar_t);
+    std::string key = AliasKey(Narrow(detail->DevicePath, chars));
+    if (!key.empty()) result.keys.insert(std::move(key));
+  }
+  return result;
+}
+
 }  // namespace
 
 Status EnumerateKsInterfaces(const Guid& category, std::vector<DeviceInterface>* out) {
@@ -109,6 +153,7 @@ Status EnumerateKsInterfaces(const Guid& category, std::vector<DeviceInterface>*
   DevInfoList devs(SetupDiGetClassDevsW(&cat, nullptr, nullptr, DIGCF_PRESENT | DIGCF_DEVICEINTERFACE));
   if (devs.get() == INVALID_HANDLE_VALUE) return Status::Win32(GetLastError());
 
+  AliasKeys aliasKeys[std::size(kAliasCategories)];
   for (DWORD index = 0;; ++index) {
     SP_DEVICE_INTERFACE_DATA iface{};
     iface.cbSize = sizeof iface;
@@ -151,15 +196,12 @@ Status EnumerateKsInterfaces(const Guid& category, std::vector<DeviceInterface>*
     }
 
     di.categories.push_back(category);
-    for (const Guid& alias : kAliasCategories) {
-      if (alias == category) continue;
-      GUID aliasGuid = ToGUID(alias);
-      SP_DEVICE_INTERFACE_DATA aliasData{};
-      aliasData.cbSize = sizeof aliasData;
-      // As PortAudio's WDM-KS host: an alias counts if it exists and is not removed.
-      if (SetupDiGetDeviceInterfaceAlias(devs.get(), &iface, &aliasGuid, &aliasData) && aliasData.Flags != 0 &&
-          (aliasData.Flags & SPINT_REMOVED) == 0)
-        di.categories.push_back(FromGUID(aliasData.InterfaceClassGuid));
+    const std::string key = AliasKey(di.path);
+    for (size_t a = 0; a < std::size(kAliasCategories); ++a) {
+      const Guid& alias = kAliasCategories[a];
+      if (alias == category || key.empty()) continue;
+      if (!aliasKeys[a].loaded) aliasKeys[a] = InterfaceKeys(alias);
+      if (aliasKeys[a].keys.count(key) != 0) di.categories.push_back(alias);
     }
     out->push_back(std::move(di));
   }

@@ -35,6 +35,7 @@
 #include "device_notifications.h"
 #include "ksuser_entry_points.h"
 #include "setupapi_enumeration.h"
+#include "waitable_event.h"
 #include "wide_text.h"
 
 #include <algorithm>
@@ -107,6 +108,7 @@ class WindowsBackend final : public Backend {
     return notifications_.Watch(categories, std::move(callback), watch);
   }
   void UnwatchDevices(uint64_t watch) override { notifications_.Unwatch(watch); }
+  Status CreateWaitableEvent(std::unique_ptr<WaitableEvent>* out) override { return CreateWin32Event(out); }
 
  private:
   // An enabled event: the auto-reset event KSEVENTDATA names, a thread-pool

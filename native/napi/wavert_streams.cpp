@@ -1,0 +1,114 @@
+// WaveRT streams as JavaScript sees them: waveRtOpen starts a WaveRtEngine
+// (native/wavert_engine.h) on a pin; the stream id then works with
+// streamSubmit, streamInfo, streamRef and streamClose like any other stream.
+#include "addon.h"
+
+#include "args.h"
+
+namespace ks {
+
+// waveRtOpen(pinId, capture, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots, slotSize,
+//            alignment, dropOldest, ready, mode, fallbackToPolled, bufferBytes, notificationCount, sampleRate,
+//            blockAlign) -> [streamId, byteOffset of slot 0, mode, bufferBytes, notificationCount, positionSource, fifoBytes]
+// Capture: the pool, control words and records as streamOpen takes them.
+// Render: `pool` is the ring JavaScript fills (slots 1, slotSize its size),
+// `control` the render_ring words, `records` empty.
+Napi::Value Addon::WaveRtOpen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double pinId = IdArg(info, 0);
+  const HandleEntry& pin = OpenEntry(info, 0);
+  if (pin.cls != ObjectClass::Pin) throw Napi::TypeError::New(env, "streaming needs a pin handle");
+  const bool capture = info[1].ToBoolean();
+  if (!info[2].IsArrayBuffer()) throw Napi::TypeError::New(env, "pool must be an ArrayBuffer");
+  if (!info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+    throw Napi::TypeError::New(env, "control must be a Uint32Array");
+  }
+  if (!info[4].IsTypedArray() || info[4].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    throw Napi::TypeError::New(env, "records must be a Float64Array");
+  }
+  auto pool = info[2].As<Napi::ArrayBuffer>();
+  auto control = info[3].As<Napi::Uint32Array>();
+  auto records = info[4].As<Napi::Float64Array>();
+  const uint32_t slots = Uint32Arg(info, 5, "slots");
+  const uint32_t slotSize = Uint32Arg(info, 6, "slotSize");
+  const uint32_t alignment = Uint32Arg(info, 7, "alignment");
+  const bool dropOldest = info[8].ToBoolean();
+  if (!info[9].IsFunction()) throw Napi::TypeError::New(env, "ready must be a function");
+  WaveRtConfig config;
+  config.capture = capture;
+  const uint32_t mode = Uint32Arg(info, 10, "mode");
+  if (mode > 2) throw Napi::RangeError::New(env, "mode must be 0 (event), 1 (polled) or 2 (packet)");
+  config.mode = static_cast<WaveRtMode>(mode);
+  config.fallbackToPolled = info[11].ToBoolean();
+  config.bufferBytes = Uint32Arg(info, 12, "bufferBytes");
+  config.notificationCount = Uint32Arg(info, 13, "notificationCount");
+  config.sampleRate = Uint32Arg(info, 14, "sampleRate");
+  config.blockAlign = Uint32Arg(info, 15, "blockAlign");
+  if (slots == 0 || slotSize == 0 || config.blockAlign == 0 || config.sampleRate == 0 || slotSize % config.blockAlign != 0) {
+    throw Napi::RangeError::New(env, "slots, slotSize, sampleRate and blockAlign must be at least 1, slotSize whole frames");
+  }
+  if (alignment == 0 || (alignment & (alignment - 1)) != 0) throw Napi::RangeError::New(env, "alignment must be a power of two");
+  auto base = reinterpret_cast<uintptr_t>(pool.Data());
+  const size_t offset = (alignment - base % alignment) % alignment;
+  if (offset + uint64_t{slots} * slotSize > pool.ByteLength()) throw Napi::RangeError::New(env, "the pool is too small");
+  const uint32_t words = capture ? stream_control::Words(slots) : render_ring::kWords;
+  if (control.ElementLength() < words || (capture && records.ElementLength() < uint64_t{slots} * kStreamRecordDoubles)) {
+    throw Napi::RangeError::New(env, "control or records is too small");
+  }
+  WaveRtShared shared;
+  uint8_t* memory = static_cast<uint8_t*>(pool.Data()) + offset;
+  shared.control = control.Data();
+  shared.dropOldest = dropOldest;
+  if (capture) {
+    shared.pool = memory;
+    shared.slots = slots;
+    shared.slotSize = slotSize;
+    shared.records = records.Data();
+  } else {
+    shared.ring = memory;
+    shared.ringBytes = slotSize;
+  }
+
+  double streamId = ++nextStream_;
+  StreamEntry& entry = streams_[streamId];
+  entry.pinId = pinId;
+  entry.ready = ReadySignal::New(env, info[9].As<Napi::Function>(), "kernel-streaming:wavert", 0, 1);
+  entry.pool = Napi::Persistent(pool);
+  entry.control = Napi::Persistent(control);
+  entry.records = Napi::Persistent(records);
+  ReadySignal ready = entry.ready;
+  entry.waveRt = std::make_unique<WaveRtEngine>(pin.backend, pin.handle, config, shared,
+                                                [ready]() mutable { ready.NonBlockingCall(); });
+  Status status = entry.waveRt->Start();
+  if (!status.ok()) {
+    CloseStream(streamId);
+    ThrowStatus(env, status, "start WaveRT stream");
+  }
+  const WaveRtInfo started = entry.waveRt->Info();
+  Napi::Array result = Napi::Array::New(env, 7);
+  result.Set(0u, Napi::Number::New(env, streamId));
+  result.Set(1u, Napi::Number::New(env, static_cast<double>(offset)));
+  result.Set(2u, Napi::Number::New(env, static_cast<uint32_t>(started.mode)));
+  result.Set(3u, Napi::Number::New(env, started.bufferBytes));
+  result.Set(4u, Napi::Number::New(env, started.notificationCount));
+  result.Set(5u, Napi::Number::New(env, static_cast<uint32_t>(started.position)));
+  result.Set(6u, Napi::Number::New(env, started.fifoBytes));
+  return result;
+}
+
+// waveRtInfo(streamId) -> [glitches, silenceBytes, droppedBytes, wakeups, services, movedBytes, failureKind, failureValue, lostBytes]
+Napi::Value Addon::WaveRtInfoJs(const Napi::CallbackInfo& info) {
+  StreamEntry& entry = OpenStream(info);
+  if (!entry.waveRt) throw Napi::TypeError::New(info.Env(), "not a WaveRT stream");
+  const WaveRtInfo s = entry.waveRt->Info();
+  const double values[] = {static_cast<double>(s.glitches), static_cast<double>(s.silenceBytes),
+                           static_cast<double>(s.droppedBytes), static_cast<double>(s.wakeups),
+                           static_cast<double>(s.services), static_cast<double>(s.movedBytes),
+                           static_cast<double>(static_cast<uint32_t>(s.failure.kind)), static_cast<double>(s.failure.value),
+                           static_cast<double>(s.lostBytes)};
+  Napi::Array result = Napi::Array::New(info.Env(), 9);
+  for (uint32_t i = 0; i < 9; ++i) result.Set(i, Napi::Number::New(info.Env(), values[i]));
+  return result;
+}
+
+}  // namespace ks

@@ -1,0 +1,363 @@
+// WaveRtEngine's thread: waits on the notification event (or a quarter of
+// the period in polled mode), reads where the device is, and moves the data.
+#include "wavert_engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "realtime_thread.h"
+
+namespace ks {
+
+namespace sc = stream_control;
+
+namespace {
+
+uint64_t SteadyNowNs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+}
+
+constexpr uint32_t kTimeValid = 0x10, kDurationValid = 0x100, kDiscontinuity = 0x4;  // KSSTREAM_HEADER_OPTIONSF_*
+
+}  // namespace
+
+WaveRtEngine::WaveRtEngine(Backend* backend, BackendHandle pin, WaveRtConfig config, WaveRtShared shared,
+                           std::function<void()> notify)
+    : backend_(backend), pin_(pin), config_(config), shared_(shared), notify_(std::move(notify)) {}
+
+WaveRtEngine::~WaveRtEngine() { Close(); }
+
+void WaveRtEngine::Kick() {
+  // The thread takes released slots and new ring data at its next pass; in
+  // polled mode that is at most a quarter period away, in event mode half a
+  // buffer: soon enough, and no extra wake-up costs the device thread.
+}
+
+WaveRtInfo WaveRtEngine::Info() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return info_;
+}
+
+void WaveRtEngine::Thread() {
+  RealtimeThreadScope realtime;
+  const uint64_t bytesPerSecond = uint64_t{config_.sampleRate} * config_.blockAlign;
+  const uint32_t periodMs = static_cast<uint32_t>(std::max<uint64_t>(1, packetBytes_ * 1000 / bytesPerSecond));
+  // Event and packet modes wait for the device; a late or lost event costs
+  // at most two periods. Polled mode wakes at a quarter period.
+  const uint32_t timeout = config_.mode == WaveRtMode::Polled ? std::max<uint32_t>(1, periodMs / 4) : 2 * periodMs;
+  while (!stop_.load()) {
+    event_->Wait(timeout);
+    if (stop_.load()) break;
+    if (!Service()) break;
+  }
+}
+
+void WaveRtEngine::Fail(const Status& status) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (info_.failure.value == 0) info_.failure = status;
+  }
+  running_ = false;
+  if (config_.capture) {
+    // A record with the failure ends JavaScript's iteration with it.
+    const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
+    const uint32_t head = Word(sc::kRecordHead).load();
+    if (static_cast<uint32_t>(tail - head) < shared_.slots) {
+      double* d = shared_.records + static_cast<size_t>(tail % shared_.slots) * kStreamRecordDoubles;
+      std::fill(d, d + kStreamRecordDoubles, 0.0);
+      d[1] = status.value;
+      d[2] = static_cast<uint32_t>(status.kind);
+      d[9] = static_cast<double>(SteadyNowNs());
+      Word(sc::kRecordTail).store(tail + 1);
+    }
+    Word(sc::kInFlight).store(0);
+  } else {
+    Word(render_ring::kFailed).store(1);
+  }
+  if (Word(config_.capture ? sc::kArmed : render_ring::kArmed).exchange(0) != 0 && notify_) notify_();
+}
+
+bool WaveRtEngine::Service() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    info_.services++;
+  }
+  bool ok;
+  if (config_.capture) {
+    ok = config_.mode == WaveRtMode::Packet ? ServiceCapturePackets() : ServiceCapture();
+  } else {
+    ok = config_.mode == WaveRtMode::Packet ? ServiceRenderPackets() : ServiceRender();
+  }
+  lastService_ = std::chrono::steady_clock::now();
+  return ok;
+}
+
+// The position as a frame-aligned byte offset into the buffer: the mapped
+// register (with the memory barrier the driver asked for), else
+// KSPROPERTY_AUDIO_POSITION's PlayOffset.
+bool WaveRtEngine::ReadPosition(uint32_t* offset) {
+  uint64_t position;
+  if (positionRegister_ != nullptr) {
+    position = positionRegister_->load(std::memory_order_acquire);
+  } else {
+    KSAUDIO_POSITION reply{};
+    IoResult r = Property(KSPROPSETID_Audio, KSPROPERTY_AUDIO_POSITION, KSPROPERTY_TYPE_GET, {}, &reply, sizeof reply);
+    if (!r.status.ok()) {
+      Fail(r.status);
+      return false;
+    }
+    position = reply.PlayOffset;
+  }
+  // CallMemoryBarrier: the buffer must not be touched before the position
+  // is read (Microsoft's KSRTAUDIO_BUFFER page); a full fence does it.
+  if (info_.memoryBarrier) std::atomic_thread_fence(std::memory_order_seq_cst);
+  *offset = static_cast<uint32_t>(position % size_) / config_.blockAlign * config_.blockAlign;
+  return true;
+}
+
+// ---- Capture ---------------------------------------------------------------
+
+bool WaveRtEngine::ServiceCapture() {
+  uint32_t offset;
+  if (!ReadPosition(&offset)) return false;
+  // A pass later than the whole buffer lasts has lost data to the DMA.
+  const auto sinceLast = std::chrono::steady_clock::now() - lastService_;
+  const auto bufferTime = std::chrono::nanoseconds(uint64_t{size_} * 1'000'000'000 / (uint64_t{config_.sampleRate} * config_.blockAlign));
+  if (sinceLast > bufferTime) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    info_.glitches++;
+    discontinuity_ = true;
+  }
+  const uint32_t available = (offset + size_ - lastOffset_) % size_;
+  CopyOutOfBuffer(lastOffset_, available);
+  lastOffset_ = offset;
+  return true;
+}
+
+bool WaveRtEngine::ServiceCapturePackets() {
+  for (;;) {
+    KSRTAUDIO_GETREADPACKET_INFO packet{};
+    IoResult r = Property(KSPROPSETID_RtAudio, KSPROPERTY_RTAUDIO_GETREADPACKET, KSPROPERTY_TYPE_GET, {}, &packet, sizeof packet);
+    if (r.status.kind == StatusKind::NtStatus && r.status.value == STATUS_DEVICE_NOT_READY) return true;
+    if (r.status.kind == StatusKind::Win32 && r.status.value == 21 /* ERROR_NOT_READY */) return true;
+    if (!r.status.ok()) {
+      Fail(r.status);
+      return false;
+    }
+    if (static_cast<int64_t>(packet.PacketNumber) != lastPacket_ + 1) {
+      // Packets the driver overwrote before we asked: their audio is gone.
+      // The presentation times jump over it (as drop-oldest's do), so the
+      // loss is visible in the data's times, not only in a counter.
+      const uint64_t lost = static_cast<uint64_t>(static_cast<int64_t>(packet.PacketNumber) - lastPacket_ - 1);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        info_.glitches += lost;
+        info_.lostBytes += lost * packetBytes_;
+      }
+      SkipCapture(lost * packetBytes_);
+    }
+    lastPacket_ = packet.PacketNumber;
+    CopyOutOfBuffer((packet.PacketNumber % config_.notificationCount) * packetBytes_, packetBytes_);
+    if (!packet.MoreData) return true;
+  }
+}
+
+void WaveRtEngine::CopyOutOfBuffer(uint32_t offset, uint32_t bytes) {
+  while (bytes > 0) {
+    const uint32_t n = std::min(bytes, size_ - offset);
+    PushCapture(buffer_ + offset, n);
+    offset = (offset + n) % size_;
+    bytes -= n;
+  }
+}
+
+// Claims the next free slot from the ring JavaScript releases slots into;
+// with 'drop-oldest', takes back the oldest undelivered record's slot when
+// JavaScript holds all the others (as StreamEngine does).
+bool WaveRtEngine::TakeSlot() {
+  const uint32_t head = Word(sc::kFreeHead).load(std::memory_order_relaxed);
+  const uint32_t tail = Word(sc::kFreeTail).load();
+  if (head != tail) {
+    const uint32_t slot = Word(sc::kFreeRing + head % shared_.slots).load(std::memory_order_relaxed);
+    Word(sc::kFreeHead).store(head + 1);
+    if (slot >= shared_.slots) return false;
+    slot_ = slot;
+    return true;
+  }
+  if (!shared_.dropOldest) return false;
+  uint32_t recordHead = Word(sc::kRecordHead).load();
+  const uint32_t recordTail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
+  if (static_cast<uint32_t>(recordTail - recordHead) == 0) return false;
+  if (!Word(sc::kRecordHead).compare_exchange_strong(recordHead, recordHead + 1)) return false;
+  slot_ = static_cast<int64_t>(shared_.records[static_cast<size_t>(recordHead % shared_.slots) * kStreamRecordDoubles]);
+  std::lock_guard<std::mutex> lock(mutex_);
+  info_.droppedBytes += shared_.slotSize;
+  return true;
+}
+
+void WaveRtEngine::PushCapture(const uint8_t* source, uint32_t bytes) {
+  while (bytes > 0) {
+    if (slot_ < 0 && !TakeSlot()) {
+      // JavaScript holds every slot: the audio is lost, and the next frame says so.
+      std::lock_guard<std::mutex> lock(mutex_);
+      info_.droppedBytes += bytes;
+      publishedFrames_ += bytes / config_.blockAlign;
+      discontinuity_ = true;
+      return;
+    }
+    const uint32_t n = std::min(bytes, shared_.slotSize - fill_);
+    std::memcpy(shared_.pool + static_cast<size_t>(slot_) * shared_.slotSize + fill_, source, n);
+    fill_ += n;
+    source += n;
+    bytes -= n;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      info_.movedBytes += n;
+    }
+    if (fill_ == shared_.slotSize) Publish();
+  }
+}
+
+// Audio the device lost: the slot being filled goes out as it is (a short
+// DataUsed), and the next one starts `bytes` later in presentation time,
+// marked as a discontinuity.
+void WaveRtEngine::SkipCapture(uint64_t bytes) {
+  if (slot_ >= 0 && fill_ > 0) Publish();
+  publishedFrames_ += bytes / config_.blockAlign;
+  discontinuity_ = true;
+}
+
+// A slot becomes a completion record (full, or short before a gap), as StreamEngine writes them:
+// slot, status, kind, DataUsed, OptionsFlags, PresentationTime (100 ns,
+// from the stream's first frame), 1, 1, Duration, completedAtNs.
+void WaveRtEngine::Publish() {
+  const uint64_t frames = fill_ / config_.blockAlign;
+  const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
+  double* d = shared_.records + static_cast<size_t>(tail % shared_.slots) * kStreamRecordDoubles;
+  d[0] = static_cast<double>(slot_);
+  d[1] = 0;
+  d[2] = 0;
+  d[3] = fill_;
+  d[4] = kTimeValid | kDurationValid | (discontinuity_ ? kDiscontinuity : 0);
+  d[5] = static_cast<double>(publishedFrames_ * 10'000'000 / config_.sampleRate);
+  d[6] = 1;
+  d[7] = 1;
+  d[8] = static_cast<double>(frames * 10'000'000 / config_.sampleRate);
+  d[9] = static_cast<double>(SteadyNowNs());
+  Word(sc::kRecordTail).store(tail + 1);
+  publishedFrames_ += frames;
+  discontinuity_ = false;
+  slot_ = -1;
+  fill_ = 0;
+  if (Word(sc::kArmed).exchange(0) != 0 && notify_) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      info_.wakeups++;
+    }
+    notify_();
+  }
+}
+
+// ---- Render ----------------------------------------------------------------
+
+// Copies up to `bytes` from the ring (whole frames), the rest silence.
+uint32_t WaveRtEngine::FillFromRing(uint8_t* to, uint32_t bytes) {
+  const uint32_t written = Word(render_ring::kWritten).load();
+  const uint32_t read = Word(render_ring::kRead).load(std::memory_order_relaxed);
+  uint32_t take = std::min(static_cast<uint32_t>(written - read), bytes) / config_.blockAlign * config_.blockAlign;
+  for (uint32_t done = 0; done < take;) {
+    const uint32_t at = (read + done) % shared_.ringBytes;
+    const uint32_t n = std::min(take - done, shared_.ringBytes - at);
+    std::memcpy(to + done, shared_.ring + at, n);
+    done += n;
+  }
+  if (take < bytes) std::memset(to + take, 0, bytes - take);
+  Word(render_ring::kRead).store(read + take);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    info_.movedBytes += take;
+    info_.silenceBytes += bytes - take;
+  }
+  if (take != 0 && Word(render_ring::kArmed).exchange(0) != 0 && notify_) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      info_.wakeups++;
+    }
+    notify_();
+  }
+  return take;
+}
+
+// Writes `bytes` at stream offset `streamOffset` (taken modulo the buffer).
+void WaveRtEngine::WriteIntoBuffer(uint64_t streamOffset, uint32_t bytes) {
+  while (bytes > 0) {
+    const uint32_t at = static_cast<uint32_t>(streamOffset % size_);
+    const uint32_t n = std::min(bytes, size_ - at);
+    FillFromRing(buffer_ + at, n);
+    streamOffset += n;
+    bytes -= n;
+  }
+}
+
+// Event and polled modes: the device has fetched FifoSize bytes past the
+// position (PortAudio adds the FIFO for render); everything up to a buffer
+// ahead of that is ours to write.
+bool WaveRtEngine::ServiceRender() {
+  uint32_t offset;
+  if (!ReadPosition(&offset)) return false;
+  const uint32_t fetchOffset = (offset + Info().fifoBytes) % size_;
+  fetched_ += (fetchOffset + size_ - lastOffset_) % size_;
+  lastOffset_ = fetchOffset;
+  if (written_ < fetched_) {
+    // The device has played past what we wrote: an underrun.
+    std::lock_guard<std::mutex> lock(mutex_);
+    info_.glitches++;
+    written_ = fetched_;
+  }
+  const uint64_t room = fetched_ + size_ - written_;
+  const uint32_t readable = Word(render_ring::kWritten).load() - Word(render_ring::kRead).load(std::memory_order_relaxed);
+  // Take what the ring has; when it runs dry with less than two periods
+  // queued, fill the rest of the room with silence, so the device never
+  // replays stale data even if the next pass is late. A ring that keeps up
+  // (larger than the latency) never gets silence in between.
+  uint64_t bytes = std::min<uint64_t>(room, readable) / config_.blockAlign * config_.blockAlign;
+  const uint64_t lead = written_ + bytes - fetched_;
+  if (bytes < room && lead < 2 * packetBytes_) bytes = room;
+  WriteIntoBuffer(written_, static_cast<uint32_t>(bytes));
+  written_ += bytes;
+  return true;
+}
+
+// Packet mode: PACKETCOUNT says how many packets the device has taken; each
+// place they leave is written and announced with SETWRITEPACKET.
+bool WaveRtEngine::ServiceRenderPackets() {
+  uint32_t count = 0;
+  IoResult r = Property(KSPROPSETID_RtAudio, KSPROPERTY_RTAUDIO_PACKETCOUNT, KSPROPERTY_TYPE_GET, {}, &count, sizeof count);
+  if (!r.status.ok()) {
+    Fail(r.status);
+    return false;
+  }
+  const int64_t last = static_cast<int64_t>(count) + config_.notificationCount - 1;
+  for (int64_t n = lastPacket_ + 1; n <= last; ++n) {
+    WriteIntoBuffer(static_cast<uint64_t>(n % config_.notificationCount) * packetBytes_, packetBytes_);
+    KSRTAUDIO_SETWRITEPACKET_INFO packet{static_cast<uint32_t>(n), 0, 0};
+    r = Property(KSPROPSETID_RtAudio, KSPROPERTY_RTAUDIO_SETWRITEPACKET, KSPROPERTY_TYPE_SET, {}, &packet, sizeof packet);
+    lastPacket_ = n;
+    // Too late for that packet: STATUS_DATA_LATE_ERROR, which DeviceIoControl
+    // reports as ERROR_IO_DEVICE (1117, as it does STATUS_DATA_OVERRUN).
+    const bool late = (r.status.kind == StatusKind::NtStatus && r.status.value == STATUS_DATA_LATE_ERROR) ||
+                      (r.status.kind == StatusKind::Win32 && r.status.value == 1117);
+    if (late) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      info_.glitches++;
+    } else if (!r.status.ok()) {
+      Fail(r.status);
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace ks
