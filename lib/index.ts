@@ -88,6 +88,8 @@ export type { HwLatency, PresentationPosition } from './objects/wavert-propertie
 export type { CaptureOptions, OverflowPolicy } from './streaming/capture-stream';
 export { setEmulatorPacing, setEmulatorCaptureSignal, emulatorEnabledEvents, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR, emulatorWaveRtStats, setEmulatorAudioEngineHold } from './emulator/controls';
 export type { CaptureSignal, EmulatorVideoLayout, Pacing, RenderStats, WaveRtStats } from './emulator/controls';
+export { setEmulatorStatusReporting } from './emulator/status-reporting';
+export type { EmulatorStatusReporting } from './emulator/status-reporting';
 export { KsEventSubscription, KSEVENTDATA_SIZE } from './objects/events';
 export type { EnableEventOptions, KsEventInfo, KsEventListener } from './objects/events';
 export { KSPROPERTY_DESCRIPTION_SIZE } from './objects/handle';

@@ -18,6 +18,7 @@
       'native/napi/virtual_devices.cpp',
       'native/napi/wavert_streams.cpp',
       'native/emulator/emulator_backend.cpp',
+      'native/emulator/win32_statuses.cpp',
       'native/emulator/emu_object.cpp',
       'native/emulator/default_allocator.cpp',
       'native/emulator/virtual_filter.cpp',

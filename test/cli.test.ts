@@ -36,7 +36,7 @@ describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
     expect(out).toContain('streaming: 8 frames × 1920 bytes, alignment 4 B (from ALLOCATORFRAMING); 56-byte stream headers');
     const render = await cli(['inspect', 'audio render']);
     expect(render.out).toContain('instances 0/1, global 0/2, necessary 0');
-    expect(render.out).toContain('interfaces: standard #0; mediums: standard #0');
+    expect(render.out).toContain('interfaces: standard #0 (STREAMING); mediums: standard #0');
     expect(render.out).toContain('node 0: KSNODETYPE_VOLUME "Speaker Volume"');
     expect(render.out).toContain('node 2.0 → pin 1');
   });
@@ -57,6 +57,17 @@ describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
     expect(report.pins[0].allocatorFraming).toBeNull();
     expect(report.pins[0].allocatorFramingError).toContain('STATUS_NOT_FOUND');
     expect(report.pins[0].captureDefaults).toEqual({ source: 'framing-ex', frames: 4, frameSize: 1843200, alignment: 8, headerSize: 128 });
+    expect(report.pins[0].waveRt).toBeNull();
+  });
+
+  it('says which pins are WaveRT, the modes they stream in and their hardware latency (text and JSON)', async () => {
+    const { code, out } = await cli(['inspect', 'KS Emulator WaveRT Microphone']);
+    expect(code).toBe(0);
+    expect(out).toContain('interfaces: standard #1 (LOOPED_STREAMING); mediums: standard #0');
+    expect(out).toContain('    WaveRT: modes event, packet, polled; FIFO 256 bytes, chipset delay 0 µs, codec delay 1000 µs');
+    const json = JSON.parse((await cli(['inspect', 'KS Emulator WaveRT Speakers', '--json'])).out);
+    expect(json.pins[0].waveRt).toEqual({ hwLatency: { fifoSize: 256, chipsetDelay: 0, codecDelay: 10000 }, modes: ['event', 'packet', 'polled'] });
+    expect(json.pins[1].waveRt).toBeNull(); // the bridge pin
   });
 });
 

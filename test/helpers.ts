@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { KsError, listDevices, openFilter, pcmFormat, type KsFilter } from '../lib/index';
 import { ntStatusValue, statusName, StatusKind, win32ForNtStatus } from '../lib/base/errors';
-import { testBackend } from './test-backend';
+import { reportsWin32, testBackend } from './test-backend';
 
 /** The emulator's virtual audio capture device. */
 export function emulatedCapturePath(): string {
@@ -24,7 +24,7 @@ export const stereo48k24 = () => pcmFormat({ channels: 2, sampleRate: 48000, bit
  * Win32 code the I/O manager maps that NTSTATUS to (KsError.win32).
  */
 export function sameFailure(e: KsError, code: string): boolean {
-  if (e.code === code || testBackend() !== 'windows') return e.code === code;
+  if (e.code === code || !reportsWin32()) return e.code === code;
   const status = ntStatusValue(code);
   const win32 = status === undefined ? undefined : win32ForNtStatus(status);
   return win32 !== undefined && e.win32 === win32;
@@ -32,7 +32,7 @@ export function sameFailure(e: KsError, code: string): boolean {
 
 /** Expects a raw ioctl()'s [kind, value] to be the status `code` names (its Win32 code through the bridge). */
 export function expectStatus(kind: number, value: number, code: string): void {
-  if (testBackend() === 'windows' && kind === StatusKind.Win32) {
+  if (reportsWin32() && kind === StatusKind.Win32) {
     const status = ntStatusValue(code);
     const win32 = status === undefined ? undefined : win32ForNtStatus(status);
     if (win32 !== undefined && value === win32) return;

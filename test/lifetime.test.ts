@@ -104,4 +104,39 @@ describe('worker threads', () => {
     using filter = openCapture();
     expect(filter.pinCount()).toBe(2);
   });
+
+  it('frees every asynchronous request still pending when the worker is terminated', async () => {
+    // Three allocFrame()s (IOCTL_KS_METHOD through ioctlAsync) and two
+    // zero-copy writes (streamWrite) on a paused render pin, all pending
+    // when the worker dies. Each used to leak its promise and two references
+    // (88 bytes, native/napi/addon.h AsyncIoctl); the sanitizer lane's leak
+    // check after this file (npm run test:sanitize) is what sees that.
+    const script = `
+      const { parentPort } = require('worker_threads');
+      const ks = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'index.js'))});
+      const format = ks.pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+      const [capture] = ks.listDevices({ category: 'CAPTURE', backend: 'emulator' });
+      const allocator = ks.openFilter(capture.path).createPin({ pinId: 1, dataFormat: format }).createAllocator({ frames: 1, frameSize: 64 });
+      const render = ks.listDevices({ backend: 'emulator' }).find((d) => d.friendlyName === 'KS Emulator Audio Render');
+      const pin = ks.openFilter(render.path).createPin({ pinId: 0, dataFormat: format });
+      pin.setState('pause');
+      allocator.allocFrame().then(() => {
+        const pending = [allocator.allocFrame(), allocator.allocFrame(), allocator.allocFrame(),
+          pin.write(Buffer.alloc(1920), { zeroCopy: true }), pin.write(Buffer.alloc(1920), { zeroCopy: true })];
+        let settled = 0;
+        for (const p of pending) p.then(() => settled++, () => settled++);
+        setTimeout(() => parentPort.postMessage(settled), 50);
+      });
+    `;
+    const worker = new Worker(script, { eval: true });
+    const settledBeforeTermination = await new Promise<number>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    expect(settledBeforeTermination, 'the five requests are still pending when the worker is terminated').toBe(0);
+    await worker.terminate();
+    expect(openHandleCount()).toBe(0);
+    using filter = openCapture();
+    expect(filter.pinCount()).toBe(2);
+  });
 });

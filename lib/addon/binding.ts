@@ -11,6 +11,9 @@ import { KsError, StatusKind } from '../base/errors';
 /** [kind, value, bytesReturned]: an IOCTL's status and its IRP Information. */
 export type StatusTriple = [StatusKind, number, number];
 
+/** How the addon reports an asynchronous IOCTL's result: once, on the JS thread. */
+export type Settle = (kind: StatusKind, value: number, bytesReturned: number) => void;
+
 export interface NativeBackendInfo {
   name: string;
   entryPoints: { name: string; resolved: boolean }[];
@@ -42,7 +45,8 @@ export interface NativeBinding {
   openFilter(backend: string, path: string): number;
   createObject(parent: number, cls: ObjectClass, payload: Buffer, access: number): [number, boolean];
   ioctl(id: number, code: number, input: Buffer | null, output: Buffer | null): StatusTriple;
-  ioctlAsync(id: number, code: number, input: Buffer | null, output: Buffer | null): Promise<StatusTriple>;
+  /** `settle` is called once, on the JS thread, when the IOCTL completes: use settled(). */
+  ioctlAsync(id: number, code: number, input: Buffer | null, output: Buffer | null, settle: Settle): void;
   handleValue(id: number): bigint;
   close(id: number): void;
   isOpen(id: number): boolean;
@@ -60,7 +64,8 @@ export interface NativeBinding {
   streamInfo(stream: number): [number, number, number, number, number];
   streamRef(stream: number, ref: boolean): void;
   streamClose(stream: number): void;
-  streamWrite(pin: number, data: Buffer, optionsFlags: number, presentationTime: number): Promise<StatusTriple>;
+  /** One zero-copy render packet; `settle` as with ioctlAsync. */
+  streamWrite(pin: number, data: Buffer, optionsFlags: number, presentationTime: number, settle: Settle): void;
   /** [frames, bytes, seconds] */
   streamNativeSink(pin: number, write: boolean, slots: number, slotSize: number, alignment: number, milliseconds: number): [number, number, number];
   /** IOCTL_KS_ENABLE_EVENT; `listener` runs on the JS thread per signal. Returns the subscription id. */
@@ -75,6 +80,8 @@ export interface NativeBinding {
   emulatorSetPresent(path: string, present: boolean): void;
   emulatorRemoveDevice(path: string): void;
   emulatorGenerateEvent(path: string, set: Buffer, id: number): void;
+  /** Whether this environment's emulator reports Win32 codes as DeviceIoControl / KsCreatePin do (lib/emulator/status-reporting.ts). */
+  emulatorReportWin32Statuses(on: boolean): void;
 }
 
 /** A virtual device as native/virtual_devices.cpp takes it (lib/virtual-device.ts builds it). */
@@ -108,6 +115,22 @@ export type NativePropertyDispatch = (
 ) => [number, Buffer | null, number];
 
 export const native: NativeBinding = nodeGypBuild(path.join(__dirname, '..', '..'));
+
+/**
+ * The promise of an asynchronous IOCTL that `start` sends, handing the addon
+ * the function that settles it. The addon takes a function rather than making
+ * a promise itself: a promise made in native code (napi_deferred) can only be
+ * freed by settling it, which Node-API refuses once a worker is terminating,
+ * so every request pending then leaked; a function is held by an ordinary
+ * reference, which the addon deletes at environment cleanup
+ * (native/napi/addon.h AsyncIoctl; the sanitizer lane's leak check on
+ * test/lifetime.test.ts). A synchronous failure rejects, named as callNative names it.
+ */
+export function settled(operation: string, start: (settle: Settle) => void): Promise<StatusTriple> {
+  return new Promise<StatusTriple>((resolve) => {
+    callNative(operation, () => start((kind, value, bytesReturned) => resolve([kind, value, bytesReturned])));
+  });
+}
 
 interface NativeError extends Error {
   code?: string;

@@ -178,14 +178,17 @@ export function statusCancelled(kind: StatusKind, value: number): boolean {
 
 /**
  * Whether a status says the pin refused I/O because it is stopped:
- * STATUS_INVALID_DEVICE_STATE, which DeviceIoControl reports as
- * ERROR_BAD_COMMAND (22), and its HRESULT 0x80070016.
+ * STATUS_INVALID_DEVICE_STATE, or what DeviceIoControl reports for it,
+ * ERROR_BAD_COMMAND (RtlNtStatusToDosError; NTSTATUS_TO_WIN32 above), or its
+ * HRESULT. (It was ERROR_INVALID_STATE, 5023, which is not what DeviceIoControl gives for it: a
+ * capture stream on Windows ended with an error where it should have ended;
+ * test/win32-statuses.test.ts runs that path on the emulator.)
  */
 export function statusStopped(kind: StatusKind, value: number): boolean {
   value >>>= 0;
   if (kind === StatusKind.NtStatus) return value === 0xc0000184;
-  if (kind === StatusKind.Win32) return value === 22;
-  return value === 0x80070016;
+  if (kind === StatusKind.Win32) return value === NTSTATUS_TO_WIN32[0xc0000184];
+  return value === (0x80070000 | NTSTATUS_TO_WIN32[0xc0000184]) >>> 0;
 }
 
 /** Whether a status value in its scheme means success. */

@@ -13,6 +13,8 @@ import { isGuid } from '../structs/guid';
 import { describeRange } from '../formats/format-fit';
 import { isAbsent, type Topology } from '../objects/topology';
 import { KSPROPSETID } from '../structs/constants';
+import { asExtensible } from './capture-command';
+import { probeWaveRt, type WaveRtProbe } from './wavert-probe';
 
 export interface Output {
   out(line: string): void;
@@ -49,10 +51,14 @@ function withGuidNames(value: unknown): unknown {
   return out;
 }
 
-function describeIdentifiers(list: { set: string; id: number }[] | null, standard: string): string {
+function describeIdentifiers(list: { set: string; id: number }[] | null, standard: string, names: readonly string[] = []): string {
   if (!list) return 'not reported';
-  return list.map((i) => (i.set === standard ? `standard #${i.id}` : `${guidLabel(i.set)} #${i.id}`)).join(', ') || 'none';
+  const named = (id: number) => (names[id] ? ` (${names[id]})` : '');
+  return list.map((i) => (i.set === standard ? `standard #${i.id}${named(i.id)}` : `${guidLabel(i.set)} #${i.id}`)).join(', ') || 'none';
 }
+
+/** KSINTERFACE_STANDARD_*: 0 STREAMING (IRPs), 1 LOOPED_STREAMING (WaveRT's cyclic buffer), 2 CONTROL. */
+const STANDARD_INTERFACES = ['STREAMING', 'LOOPED_STREAMING', 'CONTROL'] as const;
 
 /** The topology, or null where the filter does not support KSPROPSETID_Topology. */
 function topologyOf(filter: ReturnType<typeof openFilter>): Topology | null {
@@ -84,19 +90,24 @@ interface PinReport extends Omit<PinFactoryInfo, 'dataRanges' | 'constrainedData
   allocatorFraming: ReturnType<AllocatorFraming['toJSON']> | null;
   allocatorFramingError: string | null;
   captureDefaults: CaptureDefaults | null;
+  /** WaveRT pins: hardware latency and the modes the engine can stream in (null: not a WaveRT pin). */
+  waveRt: WaveRtProbe | null;
 }
 
 /** What frames() would take on this pin: the framing it reads (ALLOCATORFRAMING_EX, the legacy one, or documented defaults) and the stream header size. */
 type CaptureDefaults = CaptureFraming & { headerSize: number };
 
 /** Reads a pin's framing by opening an instance of it in a format from its first range. */
-function framingOf(filter: ReturnType<typeof openFilter>, pin: PinFactoryInfo): { framing?: AllocatorFraming; error?: string; capture?: CaptureDefaults } {
+function framingOf(filter: ReturnType<typeof openFilter>, pin: PinFactoryInfo): { framing?: AllocatorFraming; error?: string; capture?: CaptureDefaults; waveRt?: WaveRtProbe } {
   if (pin.communication === 'none' || pin.communication === 'bridge') return { error: 'not instantiable (bridge or no communication)' };
+  const format = pin.dataRanges.map(formatForRange).find((f) => f !== undefined);
   // A WaveRT pin (portcls) answers no ALLOCATORFRAMING: it streams through a mapped cyclic buffer.
   const looped = pin.interfaces?.some((i) => i.set === KSINTERFACESETID_Standard && i.id === KSINTERFACE_STANDARD_LOOPED_STREAMING);
   const standard = pin.interfaces === null || pin.interfaces.some((i) => i.set === KSINTERFACESETID_Standard && i.id === KSINTERFACE_STANDARD_STREAMING);
-  if (looped && !standard) return { error: 'WaveRT pin (KSINTERFACE_STANDARD_LOOPED_STREAMING only): no allocator framing, it streams through a mapped cyclic buffer' };
-  const format = pin.dataRanges.map(formatForRange).find((f) => f !== undefined);
+  if (looped && !standard) {
+    const error = 'WaveRT pin (KSINTERFACE_STANDARD_LOOPED_STREAMING only): no allocator framing, it streams through a mapped cyclic buffer';
+    return { error, ...(format ? { waveRt: probeWaveRt(filter, pin, asExtensible(format)) } : {}) };
+  }
   if (!format) return { error: 'no data range this tool can build a format for' };
   try {
     using instance = filter.createPin({ pinId: pin.pinId, dataFormat: format });
@@ -131,13 +142,14 @@ export function inspect(device: DeviceInfo, json: boolean, io: Output): void {
         ...rest,
         ...(attributeList ? { attributeList: attributeList.map(({ raw: _bytes, ...attribute }) => attribute) } : {}),
       }));
-    const report: PinReport[] = pins.map(({ pin, framing, error, capture }) => ({
+    const report: PinReport[] = pins.map(({ pin, framing, error, capture, waveRt }) => ({
       ...pin,
       dataRanges: strip(pin.dataRanges),
       constrainedDataRanges: pin.constrainedDataRanges ? strip(pin.constrainedDataRanges) : null,
       allocatorFraming: framing ? framing.toJSON() : null,
       allocatorFramingError: error ?? null,
       captureDefaults: capture ?? null,
+      waveRt: waveRt ?? null,
     }));
     // bigints (100 ns times in video ranges) as decimal strings.
     const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
@@ -150,7 +162,7 @@ export function inspect(device: DeviceInfo, json: boolean, io: Output): void {
   io.out(`  categories: ${device.categories.join(', ') || '(not listed)'}`);
   io.out(`  property sets: ${propertySets.join(', ') || '(none of the known ones)'}`);
   io.out(`  pin factories: ${pins.length}`);
-  for (const { pin, framing, error, capture } of pins) {
+  for (const { pin, framing, error, capture, waveRt } of pins) {
     const category = pin.category ? guidLabel(pin.category) : 'none';
     io.out('');
     io.out(`  pin ${pin.pinId}: ${pin.name ?? '(unnamed)'}`);
@@ -158,10 +170,16 @@ export function inspect(device: DeviceInfo, json: boolean, io: Output): void {
     const global = pin.globalInstances ? `, global ${pin.globalInstances.current}/${pin.globalInstances.possible}` : '';
     const necessary = pin.necessaryInstances !== null ? `, necessary ${pin.necessaryInstances}` : '';
     io.out(`    instances ${pin.instances.current}/${pin.instances.possible}${global}${necessary}`);
-    io.out(`    interfaces: ${describeIdentifiers(pin.interfaces, KSINTERFACESETID_Standard)}; mediums: ${describeIdentifiers(pin.mediums, KSMEDIUMSETID_Standard)}`);
+    io.out(`    interfaces: ${describeIdentifiers(pin.interfaces, KSINTERFACESETID_Standard, STANDARD_INTERFACES)}; mediums: ${describeIdentifiers(pin.mediums, KSMEDIUMSETID_Standard)}`);
     if (pin.physicalConnection) io.out(`    physical connection: pin ${pin.physicalConnection.pinId} of ${pin.physicalConnection.path}`);
     pin.dataRanges.forEach((r, i) => io.out(`    range ${i}: ${describeRange(r)}${describeAttributes(r)}`));
     io.out(`    allocator framing: ${framing ? describeFraming(framing) : `unavailable (${error})`}`);
+    if (waveRt) {
+      const latency = waveRt.hwLatency
+        ? `FIFO ${waveRt.hwLatency.fifoSize} bytes, chipset delay ${waveRt.hwLatency.chipsetDelay / 10} µs, codec delay ${waveRt.hwLatency.codecDelay / 10} µs`
+        : 'hardware latency not reported';
+      io.out(`    WaveRT: ${waveRt.error ? `not probed: ${waveRt.error}` : `modes ${waveRt.modes.join(', ')}; ${latency}`}`);
+    }
     if (capture) {
       const from = { 'framing-ex': 'ALLOCATORFRAMING_EX', framing: 'ALLOCATORFRAMING', documented: 'documented defaults' }[capture.source];
       io.out(`    streaming: ${capture.frames || 'any number of'} frames × ${capture.frameSize || 'unstated'} bytes, alignment ${capture.alignment} B (from ${from}); ${capture.headerSize}-byte stream headers`);

@@ -13,7 +13,7 @@
  * KSPROPERTY_TYPE_DEFAULTVALUES (0x10000), as ksproxy's IAMVideoProcAmp /
  * IAMCameraControl GetRange reads them. Replies are read as untrusted input.
  */
-import { KsError, statusOk } from '../base/errors';
+import { KsError, NTSTATUS_TO_WIN32, statusOk } from '../base/errors';
 import { IOCTL_KS, KSPROPERTY_TYPE } from '../structs/constants';
 import { encodeIdentifier } from '../structs/request';
 import type { Guid } from '../structs/guid';
@@ -143,6 +143,9 @@ interface Members {
   default?: number;
 }
 
+/** ERROR_INVALID_FUNCTION: what DeviceIoControl reports for STATUS_INVALID_DEVICE_REQUEST. */
+const INVALID_DEVICE_REQUEST_WIN32 = NTSTATUS_TO_WIN32[0xc0000010];
+
 const SIZE_ANSWERS = new Set(['STATUS_BUFFER_OVERFLOW', 'STATUS_BUFFER_TOO_SMALL', 'ERROR_MORE_DATA', 'ERROR_INSUFFICIENT_BUFFER']);
 
 /**
@@ -264,7 +267,9 @@ export function listCameraControls(handle: KsHandle, options?: CameraControlOpti
       try {
         controls.push(readCameraControl(handle, key.name, node === null ? undefined : { nodeId: node }));
       } catch (e) {
-        if (isAbsent(e) || (e instanceof KsError && e.code === 'STATUS_INVALID_DEVICE_REQUEST')) continue;
+        // STATUS_INVALID_DEVICE_REQUEST also means "not this control"; on Windows it arrives as DeviceIoControl's
+        // ERROR_INVALID_FUNCTION (or its HRESULT), so compare the Win32 code every KsError of a status carries.
+        if (isAbsent(e) || (e instanceof KsError && e.win32 === INVALID_DEVICE_REQUEST_WIN32)) continue;
         throw e;
       }
     }

@@ -10,7 +10,7 @@ import { guidLabel, propertyName } from '../structs/names';
 import { IOCTL_KS, KSMETHOD_TYPE, KSPROPERTY_TYPE } from '../structs/constants';
 import { normalizeGuid, readGuid, type Guid } from '../structs/guid';
 import { type EnableEventOptions, eventTypeFlags, type KsEventListener, KsEventSubscription } from './events';
-import { callNative, native, type StatusTriple } from '../addon/binding';
+import { callNative, native, settled, type StatusTriple } from '../addon/binding';
 import { encodeIdentifier } from '../structs/request';
 import { checkUint32 } from '../base/validate';
 import { isAbsent } from '../base/absent';
@@ -190,7 +190,7 @@ export abstract class KsHandle {
   async ioctlAsync(code: number, input: Buffer | null, output: Buffer | null, options: RawIoctlOptions = {}): Promise<StatusTriple> {
     const id = this.idFor('ioctl');
     checkRawIoctl(code, options);
-    return callNative('ioctl', () => native.ioctlAsync(id, code, input, output));
+    return settled('ioctl', (settle) => native.ioctlAsync(id, code, input, output, settle));
   }
 
   /** Throws the KsError for a failed status; `hint` explains it in context. */

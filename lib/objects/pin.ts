@@ -7,7 +7,7 @@ import type { KsEventListener, KsEventSubscription } from './events';
 import { type DataFormat, decodeDataFormat } from '../formats/data-format';
 import { AllocatorFraming, ALLOCATOR_FRAMING_SIZE, type AllocatorFramingInit, validateCreateFraming } from '../structs/framing';
 import { KsHandle } from './handle';
-import { callNative, native, ObjectClass } from '../addon/binding';
+import { callNative, native, ObjectClass, settled } from '../addon/binding';
 import { KsAllocator, type CreatedWith } from './allocator';
 import { createClockOn, KsClock } from './clock';
 import { decodeAllocatorFramingEx, type AllocatorFramingEx } from '../structs/framing-ex';
@@ -363,7 +363,7 @@ export class KsPin extends KsHandle {
     const flags = (pts !== undefined ? KSSTREAM_HEADER_OPTIONSF.TIMEVALID : 0) | (options.endOfStream ? KSSTREAM_HEADER_OPTIONSF.ENDOFSTREAM : 0);
     const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const id = this.idFor(operation);
-    this.checkPending(await callNative(operation, () => native.streamWrite(id, buffer, flags, pts ?? 0)), operation);
+    this.checkPending(await settled(operation, (settle) => native.streamWrite(id, buffer, flags, pts ?? 0, settle)), operation);
   }
 
   #defaultWriter(): RenderStream {

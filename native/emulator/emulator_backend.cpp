@@ -1,6 +1,7 @@
 // The emulator behind the seam: an object manager (handles to objects), an
 // I/O manager (create names and IRPs) and the catalogue of virtual devices.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cctype>
 #include <condition_variable>
@@ -15,6 +16,7 @@
 #include "emulator_control.h"
 #include "emu_object.h"
 #include "virtual_filter.h"
+#include "win32_statuses.h"
 
 namespace ks {
 namespace {
@@ -180,15 +182,23 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
     return Status::Nt(STATUS_SUCCESS);
   }
 
-  Status OpenFilter(const std::string& path, BackendHandle* out) override {
+  Status OpenFilter(const std::string& path, BackendHandle* out) override { return Reported(OpenFilterNt(path, out)); }
+
+  Status CreateObject(BackendHandle parentHandle, ObjectClass cls, const std::vector<uint8_t>& payload,
+                      uint32_t desiredAccess, BackendHandle* out, bool* usedV2) override {
+    return Reported(CreateObjectNt(parentHandle, cls, payload, desiredAccess, out, usedV2));
+  }
+
+  Status OpenFilterNt(const std::string& path, BackendHandle* out) {
     std::shared_ptr<Device> device = FindDevice(path);
     if (!device || !device->present) return Status::Nt(STATUS_OBJECT_NAME_NOT_FOUND);
     *out = Insert(std::make_shared<emu::VirtualFilter>(device->device.descriptor), device);
     return Status::Nt(STATUS_SUCCESS);
   }
 
-  Status CreateObject(BackendHandle parentHandle, ObjectClass cls, const std::vector<uint8_t>& payload,
-                      uint32_t desiredAccess, BackendHandle* out, bool* usedV2) override {
+  // As KsCreatePin & co (the old entry points, which return a Win32 code) create it.
+  Status CreateObjectNt(BackendHandle parentHandle, ObjectClass cls, const std::vector<uint8_t>& payload,
+                        uint32_t desiredAccess, BackendHandle* out, bool* usedV2) {
     *usedV2 = false;
     const Guid* classGuid = ClassGuid(cls);
     if (classGuid == nullptr) return Status::Nt(STATUS_INVALID_PARAMETER);
@@ -232,6 +242,13 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
   }
 
   void IoctlAsync(BackendHandle handle, const IoctlRequest& request, IoCompletion done) override {
+    if (win32_.load()) {
+      // As DeviceIoControl reports it; the byte count stays (a warning such
+      // as ERROR_MORE_DATA carries Information, an error none: see below).
+      done = [inner = std::move(done)](const IoResult& result) {
+        inner(IoResult{emu::AsWin32(result.status), result.bytesReturned});
+      };
+    }
     OpenObject open;
     if (!FindOpen(handle, &open)) {
       done(IoResult{Status::Nt(STATUS_INVALID_HANDLE), 0});
@@ -288,6 +305,16 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
 
   Status EnableEvent(BackendHandle handle, const std::vector<uint8_t>& request, const std::vector<uint8_t>& eventData,
                      EventSignal signal, uint64_t* registration) override {
+    return Reported(EnableEventNt(handle, request, eventData, std::move(signal), registration));
+  }
+
+  Status DisableEvent(BackendHandle handle, uint64_t registration) override {
+    return Reported(DisableEventNt(handle, registration));
+  }
+
+  // IOCTL_KS_ENABLE_EVENT / DISABLE_EVENT through Ioctl(), whose statuses are already reported as set.
+  Status EnableEventNt(BackendHandle handle, const std::vector<uint8_t>& request, const std::vector<uint8_t>& eventData,
+                       EventSignal signal, uint64_t* registration) {
     if (!Find(handle)) return Status::Nt(STATUS_INVALID_HANDLE);
     // The event the caller waits on: an emulated event object with a handle
     // of its own, which KSEVENTDATA names as a real caller's event would.
@@ -306,7 +333,7 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
     return Status::Nt(STATUS_SUCCESS);
   }
 
-  Status DisableEvent(BackendHandle handle, uint64_t registration) override {
+  Status DisableEventNt(BackendHandle handle, uint64_t registration) {
     std::unique_ptr<Registration> reg;
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -344,6 +371,8 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
   }
 
   // ---- EmulatorControl ------------------------------------------------------
+
+  void ReportWin32Statuses(bool on) override { win32_.store(on); }
 
   std::string AddDevice(const std::string& friendlyName, const std::vector<Guid>& categories,
                         std::shared_ptr<const emu::FilterDescriptor> descriptor) override {
@@ -414,6 +443,8 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
   }
 
  private:
+  Status Reported(Status status) const { return win32_.load() ? emu::AsWin32(status) : status; }
+
   struct Device {
     emu::VirtualDevice device;
     bool present = true;
@@ -511,6 +542,7 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
   std::unordered_map<uint64_t, std::shared_ptr<Watch>> watches_;
   uint64_t nextWatch_ = 0;
   uint32_t nextDeviceNumber_ = 0;
+  std::atomic<bool> win32_{false};
 };
 
 }  // namespace

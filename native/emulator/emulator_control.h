@@ -34,6 +34,12 @@ class EmulatorControl {
 
   // Generates (set, id) on every handle open on the device that enabled it.
   virtual Status GenerateEvent(const std::string& path, const Guid& set, uint32_t id) = 0;
+
+  // Whether the backend reports statuses as the Windows backend meets them --
+  // Win32 error codes from DeviceIoControl and KsCreatePin & co
+  // (win32_statuses.h) -- instead of the NTSTATUS the driver answered with.
+  // From the next request on; default off.
+  virtual void ReportWin32Statuses(bool on) = 0;
 };
 
 }  // namespace ks::emu

@@ -3,6 +3,7 @@
 #include "addon.h"
 
 #include "args.h"
+#include "sanitizer_hooks.h"
 
 namespace ks {
 
@@ -37,6 +38,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
                            InstanceMethod("emulatorSetPresent", &Addon::EmulatorSetPresent),
                            InstanceMethod("emulatorRemoveDevice", &Addon::EmulatorRemoveDevice),
                            InstanceMethod("emulatorGenerateEvent", &Addon::EmulatorGenerateEvent),
+                           InstanceMethod("emulatorReportWin32Statuses", &Addon::EmulatorReportWin32Statuses),
                        });
   handles_.beforeClose = [this](double id) {
     CloseStreamsOf(id);
@@ -45,6 +47,9 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   completions_ = CompletionQueue::New(env, "kernel-streaming:io", 0, 1, this);
   completions_.Unref(env);
   env.AddCleanupHook([this]() { Shutdown(); });
+#ifdef KS_SANITIZED_BUILD
+  AddSanitizerHooks(env, exports);
+#endif
 }
 
 Addon::~Addon() { Shutdown(); }
@@ -53,12 +58,16 @@ Addon::~Addon() { Shutdown(); }
 void Addon::Settle(Napi::Env env, AsyncIoctl* op) {
   std::unique_ptr<AsyncIoctl> owned(op);
   if (--pending_ == 0) completions_.Unref(env);
-  op->deferred.Resolve(StatusTriple(env, op->result.status, op->result.bytesReturned));
+  const IoResult& r = op->result;
+  op->settle.Call({Napi::Number::New(env, static_cast<int>(r.status.kind)), Napi::Number::New(env, r.status.value),
+                   Napi::Number::New(env, r.bytesReturned)});
 }
 
 // The environment is going away (process exit or worker termination):
 // close every handle, which cancels and completes what is in flight, then
-// free completions that can no longer reach JS.
+// free completions that can no longer reach JS. Runs as an environment
+// cleanup hook, registered after Node-API's own (so it runs first: Node runs
+// them in reverse order) while the napi_env and the isolate are still there.
 void Addon::Shutdown() {
   if (shutDown_) return;
   shutDown_ = true;
@@ -91,12 +100,12 @@ void Addon::Shutdown() {
   for (AsyncIoctl* op : orphans) Abandon(op);
 }
 
-void Addon::Abandon(AsyncIoctl* op) {
-  // The environment's references die with it; deleting them now would call into a dying env.
-  op->input.SuppressDestruct();
-  op->output.SuppressDestruct();
-  delete op;
-}
+// A completion that can no longer reach JS: its references are deleted, not
+// left to the environment -- Node-API (Node 20) frees with the environment only
+// the references it made itself, so one napi_create_reference never deleted is
+// lost (LeakSanitizer, test/lifetime.test.ts's worker: 40 bytes each).
+// napi_delete_reference runs no JS, so it works during teardown too.
+void Addon::Abandon(AsyncIoctl* op) { delete op; }
 
 Backend* Addon::FindBackend(const std::string& name) {
   if (name == "emulator") {
@@ -147,12 +156,10 @@ void DeliverCompletion(Napi::Env env, Napi::Function, Addon* addon, AsyncIoctl* 
       return;  // Settle owned op and freed it
     }
   }
-  {
-    // The queue is being emptied at teardown: no JS to settle.
-    op->input.SuppressDestruct();
-    op->output.SuppressDestruct();
-    delete op;
-  }
+  // The queue is being emptied at teardown: no JS to settle. The thread-safe
+  // function holds a reference on the napi_env until it is deleted, after
+  // this, so the env the references belong to is still there.
+  Addon::Abandon(op);
 }
 
 }  // namespace ks

@@ -25,10 +25,15 @@
 
 namespace ks {
 
-// An IOCTL in flight: the promise to settle and the JS buffers it reads and
-// writes, kept alive until the backend is done with them.
+// An IOCTL in flight: the JS function to call with its result and the JS
+// buffers it reads and writes, kept alive until the backend is done with them.
+// A function, not a promise made here: a napi_deferred is freed only by
+// resolving or rejecting it, which Node-API refuses once the environment can
+// no longer run JS (a terminating worker), so every request still pending then
+// leaked it. References are freed by napi_delete_reference, which runs no JS
+// and works until the environment is gone; AsyncIoctl's destructor does that.
 struct AsyncIoctl {
-  Napi::Promise::Deferred deferred;
+  Napi::FunctionReference settle;
   Napi::Reference<Napi::Value> input;
   Napi::Reference<Napi::Value> output;
   IoResult result;
@@ -52,6 +57,8 @@ struct StreamEntry {
   Napi::Reference<Napi::Float64Array> descriptors;  // render: each queued slot's length and flags
 };
 
+Napi::FunctionReference SettleArg(const Napi::CallbackInfo& info, size_t index);
+
 class Addon;
 void DeliverCompletion(Napi::Env env, Napi::Function, Addon* addon, AsyncIoctl* op);
 using CompletionQueue = Napi::TypedThreadSafeFunction<Addon, AsyncIoctl, DeliverCompletion>;
@@ -63,11 +70,12 @@ class Addon : public Napi::Addon<Addon> {
 
   // Runs on the JS thread for every completed asynchronous IOCTL.
   void Settle(Napi::Env env, AsyncIoctl* op);
+  // Frees a completion that can no longer reach JS (teardown).
+  static void Abandon(AsyncIoctl* op);
 
  private:
   // addon.cpp: lifetime and backends
   void Shutdown();
-  static void Abandon(AsyncIoctl* op);
   Backend* FindBackend(const std::string& name);
   Napi::Value BackendInfoJs(const Napi::CallbackInfo& info);
 
@@ -82,7 +90,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value IsOpen(const Napi::CallbackInfo& info);
   Napi::Value OpenHandleCount(const Napi::CallbackInfo& info);
-  Napi::Promise Start(Napi::Env env, const HandleEntry& entry, const IoctlRequest& request, AsyncIoctl* op);
+  void Start(Napi::Env env, const HandleEntry& entry, const IoctlRequest& request, AsyncIoctl* op);
   void Complete(AsyncIoctl* op, const IoResult& result);
 
   // streams.cpp: the stream engines
@@ -114,6 +122,7 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value EmulatorSetPresent(const Napi::CallbackInfo& info);
   Napi::Value EmulatorRemoveDevice(const Napi::CallbackInfo& info);
   Napi::Value EmulatorGenerateEvent(const Napi::CallbackInfo& info);
+  Napi::Value EmulatorReportWin32Statuses(const Napi::CallbackInfo& info);
 
   std::unordered_map<double, StreamEntry> streams_;
   // Closed streams whose device still holds requests (it ignored the cancel):

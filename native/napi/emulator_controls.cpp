@@ -37,4 +37,12 @@ Napi::Value Addon::EmulatorGenerateEvent(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// emulatorReportWin32Statuses(on: boolean): this environment's emulator
+// reports statuses as DeviceIoControl and KsCreatePin do (win32_statuses.h).
+Napi::Value Addon::EmulatorReportWin32Statuses(const Napi::CallbackInfo& info) {
+  if (!info[0].IsBoolean()) throw Napi::TypeError::New(info.Env(), "on must be a boolean");
+  Emulator()->ReportWin32Statuses(info[0].As<Napi::Boolean>().Value());
+  return info.Env().Undefined();
+}
+
 }  // namespace ks

@@ -98,14 +98,20 @@ static Napi::Reference<Napi::Value> KeepAlive(const Napi::Value& value) {
   return Napi::Persistent(value);
 }
 
+// The completion callback of ioctlAsync / streamWrite (lib/addon/binding.ts settled()).
+Napi::FunctionReference SettleArg(const Napi::CallbackInfo& info, size_t index) {
+  if (!info[index].IsFunction()) throw Napi::TypeError::New(info.Env(), "settle must be a function");
+  return Napi::Persistent(info[index].As<Napi::Function>());
+}
+
 Napi::Value Addon::IoctlAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const HandleEntry& entry = OpenEntry(info, 0);
   IoctlRequest request = IoctlArgs(info);
 
-  auto* op = new AsyncIoctl{Napi::Promise::Deferred::New(env), KeepAlive(info[2]), KeepAlive(info[3]), IoResult{},
-                            KSSTREAM_HEADER{}};
-  return Start(env, entry, request, op);
+  auto* op = new AsyncIoctl{SettleArg(info, 4), KeepAlive(info[2]), KeepAlive(info[3]), IoResult{}, KSSTREAM_HEADER{}};
+  Start(env, entry, request, op);
+  return env.Undefined();
 }
 
 Napi::Value Addon::HandleValue(const Napi::CallbackInfo& info) {
@@ -126,13 +132,11 @@ Napi::Value Addon::OpenHandleCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(handles_.size()));
 }
 
-// Sends an asynchronous IOCTL whose promise `op` settles; the event loop
-// stays alive while any is pending.
-Napi::Promise Addon::Start(Napi::Env env, const HandleEntry& entry, const IoctlRequest& request, AsyncIoctl* op) {
-  Napi::Promise promise = op->deferred.Promise();
+// Sends an asynchronous IOCTL whose `op->settle` is called with its result;
+// the event loop stays alive while any is pending.
+void Addon::Start(Napi::Env env, const HandleEntry& entry, const IoctlRequest& request, AsyncIoctl* op) {
   if (pending_++ == 0) completions_.Ref(env);
   entry.backend->IoctlAsync(entry.handle, request, [this, op](const IoResult& result) { Complete(op, result); });
-  return promise;
 }
 
 void Addon::Complete(AsyncIoctl* op, const IoResult& result) {

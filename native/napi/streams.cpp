@@ -207,7 +207,7 @@ Napi::Value Addon::StreamClose(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// streamWrite(pinId, data: Buffer, optionsFlags, presentationTime) -> Promise<[kind, value, bytes]>
+// streamWrite(pinId, data: Buffer, optionsFlags, presentationTime, settle(kind, value, bytes))
 // The packet points into the caller's Buffer, which stays referenced until it completes.
 Napi::Value Addon::StreamWrite(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -217,8 +217,8 @@ Napi::Value Addon::StreamWrite(const Napi::CallbackInfo& info) {
   if (!BufferArg(info, 1, &data, &length)) throw Napi::TypeError::New(env, "data must be a Buffer");
   uint32_t flags = Uint32Arg(info, 2, "optionsFlags");
   double time = info[3].IsNumber() ? info[3].As<Napi::Number>().DoubleValue() : 0;
-  auto* op = new AsyncIoctl{Napi::Promise::Deferred::New(env), Napi::Persistent(info[1]), Napi::Reference<Napi::Value>(),
-                            IoResult{}, KSSTREAM_HEADER{}};
+  auto* op = new AsyncIoctl{SettleArg(info, 4), Napi::Persistent(info[1]), Napi::Reference<Napi::Value>(), IoResult{},
+                            KSSTREAM_HEADER{}};
   KSSTREAM_HEADER& h = op->header;
   h.Size = sizeof h;
   h.FrameExtent = length;
@@ -230,7 +230,8 @@ Napi::Value Addon::StreamWrite(const Napi::CallbackInfo& info) {
   request.code = IOCTL_KS_WRITE_STREAM;
   request.output = reinterpret_cast<uint8_t*>(&h);
   request.outputLength = sizeof h;
-  return Start(env, pin, request, op);
+  Start(env, pin, request, op);
+  return env.Undefined();
 }
 
 // streamNativeSink(pinId, write, slots, slotSize, alignment, milliseconds) -> [frames, bytes, seconds]
