@@ -17,6 +17,7 @@ export const sanitizedFiles = [
   'test/clock.test.ts',
   'test/virtual-device.test.ts',
   'test/win32-statuses.test.ts',
+  'test/wavert-stream.test.ts',
 ];
 
 export default defineConfig({

@@ -43,6 +43,11 @@ struct AsyncIoctl {
 // Calls a stream's "frames are ready" function (streams.cpp).
 void CallReady(Napi::Env env, Napi::Function ready, std::nullptr_t*, std::nullptr_t*);
 using ReadySignal = Napi::TypedThreadSafeFunction<std::nullptr_t, std::nullptr_t, CallReady>;
+// Makes a stream's ReadySignal (streams.cpp). Only the file that defines
+// CallReady may instantiate ReadySignal::New: node-addon-api asks
+// `CallReady == nullptr` at compile time, which GCC with -fsanitize=undefined
+// does not fold for a function defined in another file (the sanitizer lane's build).
+ReadySignal NewReadySignal(Napi::Env env, Napi::Function ready, const char* name);
 
 // A pin's streaming engine with the JS objects it uses: the pool it reads
 // into and the function that is told when frames are ready.

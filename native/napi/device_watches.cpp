@@ -5,7 +5,7 @@
 namespace ks {
 
 // listener(change: 0 arrival | 1 removal, category: Buffer(16), path: string).
-// No C++ exception may leave here (see CallReady in addon.cpp).
+// No C++ exception may leave here (see CallReady in streams.cpp).
 void DeviceWatches::CallListener(Napi::Env env, Napi::Function listener, std::nullptr_t*, Change* change) {
   std::unique_ptr<Change> owned(change);
   if (env == nullptr || listener.IsEmpty() || !owned) return;

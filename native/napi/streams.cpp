@@ -20,6 +20,10 @@ void CallReady(Napi::Env env, Napi::Function ready, std::nullptr_t*, std::nullpt
   napi_call_function(env, env.Undefined(), ready, 0, nullptr, &result);
 }
 
+ReadySignal NewReadySignal(Napi::Env env, Napi::Function ready, const char* name) {
+  return ReadySignal::New(env, ready, name, 0, 1);
+}
+
 void Addon::CloseStream(double streamId) {
   SweepLingering();
   auto it = streams_.find(streamId);
@@ -135,7 +139,7 @@ Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   double streamId = ++nextStream_;
   StreamEntry& entry = streams_[streamId];
   entry.pinId = pinId;
-  entry.ready = ReadySignal::New(env, info[10].As<Napi::Function>(), "kernel-streaming:frames", 0, 1);
+  entry.ready = NewReadySignal(env, info[10].As<Napi::Function>(), "kernel-streaming:frames");
   entry.pool = Napi::Persistent(pool);
   entry.control = Napi::Persistent(control);
   entry.records = Napi::Persistent(records);

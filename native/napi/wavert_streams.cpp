@@ -72,7 +72,7 @@ Napi::Value Addon::WaveRtOpen(const Napi::CallbackInfo& info) {
   double streamId = ++nextStream_;
   StreamEntry& entry = streams_[streamId];
   entry.pinId = pinId;
-  entry.ready = ReadySignal::New(env, info[9].As<Napi::Function>(), "kernel-streaming:wavert", 0, 1);
+  entry.ready = NewReadySignal(env, info[9].As<Napi::Function>(), "kernel-streaming:wavert");
   entry.pool = Napi::Persistent(pool);
   entry.control = Napi::Persistent(control);
   entry.records = Napi::Persistent(records);
