@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cli, root } from './cli-process';
+import { cli, root, startCli } from './cli-process';
 
 // A budget, not a measure: each test starts node several times (seconds each under Wine or at high load).
 const CHILD_PROCESS_BUDGET = { timeout: 180_000 };
@@ -25,6 +25,15 @@ describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
       expect.objectContaining({ friendlyName: 'KS Emulator Audio Render', emulated: true }),
       expect.objectContaining({ friendlyName: 'KS Emulator WaveRT Speakers', emulated: true }),
     ]);
+  });
+
+  it('ends quietly with exit 0 when its reader closes the pipe first (as `| head -1` or `| grep -q` do)', async () => {
+    // The read end closes before node has started, so the first line written meets EPIPE.
+    const { child, done } = startCli(['list']);
+    child.stdout!.destroy();
+    const result = await done;
+    expect(result.err).toBe('');
+    expect([result.code, result.signal]).toEqual([0, null]);
   });
 
   it('inspects a device by name: pins, each pin\'s allocator framing, the topology', async () => {

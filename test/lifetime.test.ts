@@ -108,9 +108,10 @@ describe('worker threads', () => {
   it('frees every asynchronous request still pending when the worker is terminated', async () => {
     // Three allocFrame()s (IOCTL_KS_METHOD through ioctlAsync) and two
     // zero-copy writes (streamWrite) on a paused render pin, all pending
-    // when the worker dies. Each used to leak its promise and two references
-    // (88 bytes, native/napi/addon.h AsyncIoctl); the sanitizer lane's leak
-    // check after this file (npm run test:sanitize) is what sees that.
+    // when the worker dies. Each used to leak its promise and its buffer
+    // references (88 bytes for an allocFrame(), native/napi/addon.h
+    // AsyncIoctl); the sanitizer lane's leak check after this file
+    // (npm run test:sanitize) is what sees that.
     const script = `
       const { parentPort } = require('worker_threads');
       const ks = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'index.js'))});

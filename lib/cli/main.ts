@@ -236,8 +236,18 @@ export async function run(argv: string[], io: Output & { progress?(line: string)
 }
 
 function defaultOutput(): Output & { progress?(line: string): void } {
+  // A reader that closes the pipe early (`| head -1`, `| grep -q`) is no failure of the command: stop writing and end
+  // as usual. Node ignores SIGPIPE, so the closed pipe arrives as an EPIPE 'error' on process.stdout, which with no
+  // listener ended the process with a stack trace and exit code 1 (`list | grep -q` failed under `set -o pipefail`).
+  let readerGone = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    readerGone = true;
+  });
   return {
-    out: (line) => process.stdout.write(line + '\n'),
+    out: (line) => {
+      if (!readerGone) process.stdout.write(line + '\n');
+    },
     err: (line) => process.stderr.write(line + '\n'),
     progress: process.stderr.isTTY ? (line) => process.stderr.write(`\r\x1b[K${line}`) : undefined,
   };
