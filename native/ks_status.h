@@ -57,6 +57,5 @@ constexpr uint32_t STATUS_DATA_LATE_ERROR = 0xC000003D;  // ntstatus.h (0xC00000
 constexpr uint32_t STATUS_DATA_OVERRUN = 0xC000003C;
 constexpr uint32_t STATUS_ACCESS_VIOLATION = 0xC0000005;
 constexpr uint32_t STATUS_INVALID_BUFFER_SIZE = 0xC0000206;
-constexpr uint32_t STATUS_DEVICE_NOT_READY = 0xC00000A3;
 
 }  // namespace ks
