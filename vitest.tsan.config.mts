@@ -1,6 +1,6 @@
 // ThreadSanitizer over the sanitizer lane's files (vitest.sanitize.config.mts:
 // the stream engine's worker and completion threads, events, clocks and
-// virtual devices' JS dispatch against the JS thread). scripts/test-tsan.js
+// virtual devices' JS dispatch against the JS thread, and the property paths). scripts/test-tsan.js
 // runs it with the TSan build of the addon and libtsan preloaded
 // (docs/architecture.md).
 import { defineConfig } from 'vitest/config';
