@@ -97,6 +97,7 @@ export type { PropertySupport } from './objects/handle';
 export { watchDevices, DeviceWatcher } from './objects/watch';
 export type { DeviceChange, WatchDevicesOptions } from './objects/watch';
 export { defineVirtualDevice, setEmulatedDevicePresent, VirtualDevice } from './emulator/virtual-device';
+export type { NotReadyRetry } from './objects/not-ready-retry';
 export type {
   VirtualDeviceDefinition,
   VirtualPinDefinition,

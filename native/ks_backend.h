@@ -66,7 +66,7 @@ struct BackendInfo {
   std::string name;  // "windows" or "emulator"
   std::vector<EntryPoint> entryPoints;
   bool comInitializedHere = false;
-  std::string comApartment;  // "", "mta" (initialised by us), "sta-existing", "mta-existing"
+  std::string comApartment;  // "" (COM not used yet), "private-mta" (the backend's own MTA thread, for the *2 entry points)
   bool deviceNotifications = false;  // WatchDevices can work here
 };
 

@@ -8,6 +8,16 @@
 #include <cstdint>
 #include <cstring>
 
+// The structures below are the x64 layouts (pointers and HANDLEs 8 bytes).
+// 32-bit processes lay several out differently (KSSTREAM_HEADER 48 bytes,
+// KSPIN_CONNECT 64, KS_FRAME_INFO 64, ...; docs/windows.md lists them), and
+// the package does not support them: refuse the build rather than send
+// wrongly sized requests to a driver.
+#if defined(_M_IX86) || defined(__i386__) || defined(_M_ARM) || defined(__arm__) || \
+    (defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ != 8)
+#error "kernel-streaming needs a 64-bit Node.js (x64 or arm64): the KS structures it sends have 64-bit layouts; 32-bit layouts are written down in docs/windows.md but not implemented"
+#endif
+
 namespace ks {
 
 struct Guid {

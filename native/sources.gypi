@@ -41,6 +41,7 @@
     ],
     'ks_windows_sources': [
       'native/windows/windows_backend.cpp',
+      'native/windows/com_mta_thread.cpp',
       'native/windows/setupapi_enumeration.cpp',
       'native/windows/device_notifications.cpp',
       'native/windows/waitable_event.cpp',

@@ -54,7 +54,20 @@ StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint
   records_ = records;
 }
 
-StreamEngine::~StreamEngine() { Close(); }
+StreamEngine::~StreamEngine() {
+  {
+    // A closed engine is destroyed once drained, or after its backend is gone
+    // (at shutdown): it must not call the backend again.
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closing_) return;
+  }
+  Close();
+}
+
+bool StreamEngine::Drained() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return Word(sc::kInFlight).load() == 0 && callbacks_ == 0;
+}
 
 void StreamEngine::Kick() {
   kicks_.fetch_add(1, std::memory_order_relaxed);
@@ -263,22 +276,26 @@ void StreamEngine::RunNativeSink() {
   SubmitFree();
 }
 
-void StreamEngine::Close() {
+bool StreamEngine::Close(std::chrono::milliseconds budget) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (closing_ && Word(sc::kInFlight).load() == 0 && callbacks_ == 0) return;
+    if (closing_ && Word(sc::kInFlight).load() == 0 && callbacks_ == 0) return true;
     closing_ = true;
   }
   // A submission that was claimed just before closing_ was set may reach the
-  // device after a cancel: cancel again until nothing is in flight.
+  // device after a cancel: cancel again until nothing is in flight, or the
+  // budget is spent.
+  const auto deadline = std::chrono::steady_clock::now() + budget;
   std::unique_lock<std::mutex> lock(mutex_);
   while (Word(sc::kInFlight).load() != 0 || callbacks_ != 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
     lock.unlock();
     backend_->CancelIo(pin_);
     lock.lock();
     drained_.wait_for(lock, std::chrono::milliseconds(10),
                       [&] { return Word(sc::kInFlight).load() == 0 && callbacks_ == 0; });
   }
+  return true;
 }
 
 }  // namespace ks

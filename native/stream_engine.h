@@ -24,6 +24,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -98,9 +99,16 @@ class StreamEngine {
 
   // Sends the slots named in the free ring to the device.
   void Kick();
-  // Cancels what is in flight and waits for every completion; afterwards the
-  // pool and the shared memory are no longer touched and completions are ignored.
-  void Close();
+  // Cancels what is in flight and waits for every completion, for at most
+  // `budget` (cancelling again as it waits): a driver that ignores
+  // cancellation must not hang Node. True when nothing is in flight any more:
+  // then the pool and the shared memory are no longer touched. False: requests
+  // are still with the device, so the engine and its pool must stay alive
+  // until Drained() (completions that arrive later are ignored).
+  bool Close(std::chrono::milliseconds budget = kCloseBudget);
+  // Nothing in flight and no completion at work.
+  bool Drained();
+  static constexpr std::chrono::milliseconds kCloseBudget{2000};
 
   // Benchmark mode with no JavaScript: each completion is resubmitted at once
   // from the completion thread, counting frames and bytes, until `Close`.

@@ -59,7 +59,8 @@ describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
     expect(report.device.friendlyName).toBe('KS Emulator Video Capture');
     expect(report.topology.categories).toHaveLength(3);
     // SETSUPPORT per known set: the camera answers Pin and Topology, and no audio or general set.
-    expect(report.propertySets).toEqual(['Pin', 'Topology']);
+    // Pin and Topology, and the emulator's own diagnostics set (the camera's NOT_READY_AFTER_PLUG control).
+    expect(report.propertySets).toEqual(['Pin', 'Topology', 'EmulatorDiagnostics']);
     expect(report.pins[0]).toMatchObject({ necessaryInstances: 1, globalInstances: { possible: 1, current: 0 }, interfaces: [{ id: 0 }] });
     // An AVStream pin (usbvideo.sys): no legacy framing; frames() takes ALLOCATORFRAMING_EX and 128-byte headers.
     expect(report.pins[0].allocatorFraming).toBeNull();

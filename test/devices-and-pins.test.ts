@@ -25,12 +25,13 @@ describe('listDevices', () => {
       'KS Emulator WaveRT Microphone',
       'KS Emulator WaveRT Microphone Topology',
     ]);
+    // In the full list's order (each filter where it first appears, categories in KSCATEGORY's order: AUDIO before VIDEO).
     expect(listDevices({ category: KSCATEGORY.CAPTURE, backend: 'emulator' }).map((d) => d.friendlyName)).toEqual([
       'KS Emulator Audio Capture',
-      'KS Emulator Video Capture',
       'KS Emulator Mode-Aware Microphone',
       'KS Emulator USB PnP Sound Device',
       'KS Emulator WaveRT Microphone',
+      'KS Emulator Video Capture',
     ]);
     expect(listDevices({ category: 'RENDER', backend: 'emulator' }).map((d) => d.friendlyName)).toEqual([
       'KS Emulator Audio Render',

@@ -49,7 +49,11 @@ export interface Capabilities {
   entryPoints: Record<string, boolean>;
   /** Whether creates go through the old entry points because the *2 ones are missing. */
   fallbackInUse: boolean;
-  /** COM state of the calling thread as the Windows backend found it. */
+  /**
+   * COM as the Windows backend uses it: the *2 entry points run on a private MTA thread of the addon's, so the calling
+   * (JavaScript) thread's apartment is never changed. `initializedByAddon` once that thread has initialised COM,
+   * `apartment` then 'private-mta' ('' before any *2 call).
+   */
   com: { initializedByAddon: boolean; apartment: string } | null;
   /** Whether watchDevices can work (CM_Register_Notification resolved on Windows; always on the emulator). */
   deviceNotifications: boolean;

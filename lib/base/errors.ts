@@ -123,7 +123,7 @@ export const NTSTATUS_TO_WIN32: Readonly<Record<number, number>> = {
   0xc000009d: 1167,
   0xc000003c: 1117,
   0xc000003d: 1117,
-  0xc00000a3: 21,
+  0xc00000a3: 21, // ERROR_NOT_READY: a device not ready yet (pin creates on a just-plugged camera; WaveRT GETREADPACKET)
   0xc00000bb: 50,
   0xc0000120: 995,
   0xc0000184: 22, // STATUS_INVALID_DEVICE_STATE → ERROR_BAD_COMMAND (what PortAudio sees when audiodg holds a pin)
@@ -131,7 +131,7 @@ export const NTSTATUS_TO_WIN32: Readonly<Record<number, number>> = {
   0xc0000230: 1170, // STATUS_PROPSET_NOT_FOUND → ERROR_SET_NOT_FOUND
   0xc0000272: 0x491,
   0xc00002b6: 1617,
-  0xc0000206: 1784, // a stream header buffer KsProbeStreamIrp refuses
+  0xc0000206: 1784, // ERROR_INVALID_USER_BUFFER: a stream header buffer KsProbeStreamIrp refuses
 };
 
 function hex(value: number): string {

@@ -48,21 +48,42 @@ export function beforeEmulatorEnumeration(hook: () => void): void {
   emulatorEnumerationHooks.push(hook);
 }
 
+/**
+ * One device interface under all its aliases. Windows registers a KS filter's
+ * interface under several class GUIDs (KSCATEGORY_AUDIO, _CAPTURE, ...): each
+ * alias is its own symbolic link, the same path but for the class GUID before
+ * the reference string ("\\?\usb#vid_…#{6994ad04-…}\global" and "…#{65e8773d-…}\global"),
+ * and opens the same filter. The key drops that GUID, so a filter is listed once.
+ */
+export function interfaceKey(path: string): string {
+  return path.toLowerCase().replace(/#\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}(\\|$)/, '#$1');
+}
+
+/**
+ * Every KS device interface, each filter once with all its categories (the
+ * order: KSCATEGORY's, then the backend's). With `category`, only the devices
+ * in it, as the full list has them (same paths, same order).
+ */
 export function listDevices(options: ListDevicesOptions = {}): DeviceInfo[] {
   const backend = resolveBackend(options.backend);
   if (backend === 'emulator') for (const hook of emulatorEnumerationHooks.splice(0)) hook();
-  const guids = options.category === undefined ? Object.values(KSCATEGORY) : [categoryGuid(options.category)];
+  const wanted = options.category === undefined ? undefined : categoryGuid(options.category);
+  const guids = Object.values(KSCATEGORY) as Guid[];
+  if (wanted !== undefined && !guids.includes(wanted)) guids.push(wanted);
   const byPath = new Map<string, DeviceInfo>();
+  const member = new Set<string>();
   for (const guid of guids) {
     const found = callNative('list devices', () => native.enumerate(backend, guidToBuffer(guid)));
     for (const d of found) {
+      const key = interfaceKey(d.path);
+      if (guid === wanted) member.add(key);
       const categories = d.categories.map((b) => readGuid(b)).map((g) => NAME_BY_GUID.get(g) ?? g);
-      const known = byPath.get(d.path.toLowerCase());
+      const known = byPath.get(key);
       if (known) {
         for (const c of categories) if (!known.categories.includes(c)) known.categories.push(c);
         continue;
       }
-      byPath.set(d.path.toLowerCase(), {
+      byPath.set(key, {
         path: d.path,
         friendlyName: d.friendlyName,
         instanceId: d.instanceId,
@@ -72,7 +93,8 @@ export function listDevices(options: ListDevicesOptions = {}): DeviceInfo[] {
       });
     }
   }
-  return [...byPath.values()];
+  if (wanted === undefined) return [...byPath.values()];
+  return [...byPath.entries()].filter(([key]) => member.has(key)).map(([, device]) => device);
 }
 
 export interface FindDeviceOptions {

@@ -21,6 +21,7 @@ import { type DataFormat, decodeDataFormat, encodeDataFormat, KSDATAFORMAT_ATTRI
 import { type DataRange, parseDataRanges } from '../formats/data-range';
 import { describeFormat, explainMisfit } from '../formats/format-fit';
 import { normalizeGuid, readGuid, writeGuid, type Guid } from '../structs/guid';
+import { type NotReadyRetry, retryNotReady } from './not-ready-retry';
 import { KsHandle } from './handle';
 import { encodeMultipleItem, parseMultipleItem } from '../structs/multiple-item';
 import { callNative, native, ObjectClass } from '../addon/binding';
@@ -140,6 +141,11 @@ export interface CreatePinOptions {
   medium?: { set: Guid | string; id: number; flags?: number };
   /** Scheduling priority (KSPIN_CONNECT.Priority); default KSPRIORITY_NORMAL (0x40000000), subclass 1. */
   priority?: { priorityClass: number; prioritySubClass: number };
+  /**
+   * Retrying a create the device refuses as not ready yet (ERROR_NOT_READY, as cameras do just after they arrive):
+   * default 5 attempts 200 ms apart — the call blocks meanwhile, at most 0.8 s; `false` tries once.
+   */
+  notReadyRetry?: NotReadyRetry | false;
 }
 
 export interface OpenFilterOptions {
@@ -456,7 +462,7 @@ export class KsFilter extends KsHandle {
     const payload = Buffer.concat([connect, format]);
     let result: [number, boolean];
     try {
-      result = callNative(operation, () => native.createObject(id, ObjectClass.Pin, payload, access!));
+      result = retryNotReady(() => callNative(operation, () => native.createObject(id, ObjectClass.Pin, payload, access!)), options.notReadyRetry);
     } catch (e) {
       throw this.explainPinFailure(e, pinId, dataFormat);
     }

@@ -5,7 +5,7 @@
  * as the last resort. On top sits the generic property/method layer that
  * takes and returns raw bytes.
  */
-import { KsError, StatusKind, statusCancelled, statusOk } from '../base/errors';
+import { KsError, StatusKind, statusCancelled, statusName, statusOk } from '../base/errors';
 import { guidLabel, propertyName } from '../structs/names';
 import { IOCTL_KS, KSMETHOD_TYPE, KSPROPERTY_TYPE } from '../structs/constants';
 import { normalizeGuid, readGuid, type Guid } from '../structs/guid';
@@ -13,6 +13,7 @@ import { type EnableEventOptions, eventTypeFlags, type KsEventListener, KsEventS
 import { callNative, native, settled, type StatusTriple } from '../addon/binding';
 import { encodeIdentifier } from '../structs/request';
 import { checkUint32 } from '../base/validate';
+import { isAbsent } from '../base/absent';
 
 // The last resort: a handle the program dropped without closing is closed
 // when it is collected. Native close of an id already closed is a no-op.
@@ -35,16 +36,9 @@ export function isSizeAnswer([kind, value]: StatusTriple): boolean {
   }
 }
 
-/** Win32 codes (also the NTSTATUSes' equivalents) that say "no such property or set". */
-const NOT_SUPPORTED_WIN32 = new Set([
-  50, // ERROR_NOT_SUPPORTED (STATUS_NOT_SUPPORTED)
-  1168, // ERROR_NOT_FOUND (STATUS_NOT_FOUND)
-  1170, // ERROR_SET_NOT_FOUND (STATUS_PROPSET_NOT_FOUND)
-]);
-
+/** Whether a status says "no such property or set" (base/absent.ts: NOT_SUPPORTED, NOT_FOUND and SET_NOT_FOUND alike). */
 function isNotSupported([kind, value]: StatusTriple): boolean {
-  const { win32 } = KsError.fromStatus(kind, value, '');
-  return win32 !== undefined && NOT_SUPPORTED_WIN32.has(win32);
+  return isAbsent(KsError.fromStatus(kind, value, ''));
 }
 
 /** Options of the raw `ioctl` / `ioctlAsync`. */
@@ -236,13 +230,21 @@ export abstract class KsHandle {
     const operation = `get ${propertyName(set, id)}${subject}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.GET | (options.typeFlags ?? 0), options.instance);
     let size = options.size;
+    // Whether the driver named the size (then a data query that asks for more
+    // again, without a larger size, is a driver whose two answers disagree).
+    let told = size !== undefined;
     if (size === undefined) {
       const probe = this.ioctl(IOCTL_KS.PROPERTY, request, null);
-      if (statusOk(probe[0], probe[1])) return Buffer.alloc(0);
-      if (!isSizeAnswer(probe)) KsHandle.check(probe, operation, hint);
-      size = probe[2] > 0 ? probe[2] : 256;
+      if (statusOk(probe[0], probe[1])) {
+        // Some drivers answer the zero-length probe with success and the size in BytesReturned.
+        if (probe[2] === 0) return Buffer.alloc(0);
+      } else if (!isSizeAnswer(probe)) {
+        KsHandle.check(probe, operation, hint);
+      }
+      told = probe[2] > 0;
+      size = told ? probe[2] : 256;
     }
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       if (size > MAX_PROPERTY_REPLY) {
         throw new KsError('ERR_MALFORMED_REPLY', operation, `the reply would exceed ${MAX_PROPERTY_REPLY} bytes`);
       }
@@ -255,8 +257,24 @@ export abstract class KsHandle {
         return reply.subarray(0, result[2]);
       }
       if (options.size !== undefined || !isSizeAnswer(result)) KsHandle.check(result, operation, hint);
-      // Still too small: take the size given if it grew, else double.
-      size = result[2] > size ? result[2] : size * 2;
+      if (result[2] > size) {
+        // Still too small, with a larger size given: take it (bounded: the reply may grow between the calls).
+        if (attempt >= 8) throw new KsError('ERR_MALFORMED_REPLY', operation, `the driver asked for a larger buffer ${attempt + 1} times in a row`);
+        size = result[2];
+        told = true;
+        continue;
+      }
+      if (told) {
+        // PortAudio #1176: the size query said N bytes, the data query with N bytes says "more data" again.
+        throw new KsError(
+          'ERR_MALFORMED_REPLY',
+          operation,
+          `the driver's size and data queries disagree: it asked for ${size} bytes, then answered a ${size}-byte buffer with ${statusName(result[0], result[1])} and ${result[2]} bytes`,
+        );
+      }
+      // No size given at all: double, a few times.
+      if (attempt >= 8) throw new KsError('ERR_MALFORMED_REPLY', operation, `no reply fitted in up to ${size} bytes and the driver never said how many it needs`);
+      size *= 2;
     }
   }
 

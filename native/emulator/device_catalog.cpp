@@ -303,6 +303,23 @@ VirtualDevice VideoCaptureDevice() {
   descriptor->pins.push_back(capture);
   descriptor->categories = {KSCATEGORY_VIDEO, KSCATEGORY_CAPTURE, KSCATEGORY_VIDEO_CAMERA};
   AddCameraControls(*descriptor, 0);  // brightness, contrast, ... on the filter and two nodes
+  // Cameras may refuse pin creates for a moment after they arrive (GStreamer
+  // retries ERROR_NOT_READY); how long is the emulator property's to say.
+  auto readiness = std::make_shared<PlugReadiness>();
+  descriptor->readiness = readiness;
+  descriptor->filterProperties.push_back(PropertyItem{
+      KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_NOT_READY_AFTER_PLUG, sizeof(KSPROPERTY), sizeof(uint32_t),
+      [readiness](Request& r) {
+        uint32_t ms = readiness->delayMs.load();
+        return ReturnValue(r, &ms, sizeof ms);
+      },
+      [readiness](Request& r) {
+        uint32_t ms;
+        std::memcpy(&ms, r.data, sizeof ms);
+        if (ms > 60'000) return STATUS_INVALID_PARAMETER;
+        readiness->delayMs = ms;
+        return STATUS_SUCCESS;
+      }});
 
   VirtualDevice device;
   device.info.path = "\\\\?\\ROOT#KSEMULATOR#0002#{e5323777-f976-4f5b-9b55-b94699c46e44}\\camera";

@@ -29,6 +29,10 @@ std::vector<uint8_t> PcmRange(uint32_t maxChannels, uint32_t minBits, uint32_t m
 
 // KSPROPSETID_EmulatorDiagnostics is declared in emu_object.h.
 constexpr uint32_t KSPROPERTY_EMULATOR_DEVICE_MEMORY = 0;
+// On a filter whose device can be not ready after plug-in (the camera): GET/SET
+// ULONG milliseconds during which pin creates fail with STATUS_DEVICE_NOT_READY
+// after the device next arrives (ids 1–3 are pin properties, pin_stream.h).
+constexpr uint32_t KSPROPERTY_EMULATOR_NOT_READY_AFTER_PLUG = 6;
 
 // The reply to KSPROPERTY_EMULATOR_DEVICE_MEMORY.
 struct EmulatorDeviceMemory {

@@ -411,6 +411,7 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
       }
     }
     for (const auto& object : orphans) object->CancelIo();
+    if (present && device->device.descriptor->readiness) device->device.descriptor->readiness->Plugged();
     Announce(*device, present ? DeviceChange::Arrival : DeviceChange::Removal);
     return Status::Nt(STATUS_SUCCESS);
   }

@@ -51,7 +51,12 @@ PinStream::PinStream(bool capture, const std::vector<uint8_t>& format, uint32_t 
 }
 
 PinStream::~PinStream() {
-  Cancel();
+  {
+    // Going away completes everything, whatever IGNORE_CANCEL says.
+    std::unique_lock<std::mutex> lock(mutex_);
+    ignoreCancel_ = false;
+    CancelQueued(lock);
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     quit_ = true;
@@ -79,6 +84,27 @@ void PinStream::AddProperties(std::vector<PropertyItem>& properties) {
           std::lock_guard<std::mutex> lock(mutex_);
           realTime_ = value == 1;
           due_ = std::chrono::steady_clock::now();
+        }
+        wake_.notify_all();
+        return STATUS_SUCCESS;
+      }});
+  properties.push_back(PropertyItem{
+      KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_IGNORE_CANCEL, sizeof(KSPROPERTY), sizeof(uint32_t),
+      [this](Request& r) {
+        uint32_t value;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          value = ignoreCancel_ ? 1 : 0;
+        }
+        return ReturnValue(r, &value, sizeof value);
+      },
+      [this](Request& r) {
+        uint32_t value;
+        std::memcpy(&value, r.data, sizeof value);
+        if (value > 1) return STATUS_INVALID_PARAMETER;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          ignoreCancel_ = value == 1;
         }
         wake_.notify_all();
         return STATUS_SUCCESS;
@@ -231,6 +257,7 @@ void PinStream::StateChanged(uint32_t state) {
 
 void PinStream::Cancel() {
   std::unique_lock<std::mutex> lock(mutex_);
+  if (ignoreCancel_) return;  // the misbehaving driver of KSPROPERTY_EMULATOR_IGNORE_CANCEL
   CancelQueued(lock);
 }
 
@@ -251,7 +278,7 @@ void PinStream::CancelQueued(std::unique_lock<std::mutex>& lock) {
 void PinStream::Worker() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    wake_.wait(lock, [&] { return quit_ || (running_ && cancelling_ == 0 && !queue_.empty()); });
+    wake_.wait(lock, [&] { return quit_ || (running_ && cancelling_ == 0 && !ignoreCancel_ && !queue_.empty()); });
     if (quit_) return;
     Pending irp = std::move(queue_.front());
     queue_.pop_front();

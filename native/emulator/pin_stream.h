@@ -28,6 +28,10 @@ constexpr uint32_t KSPROPERTY_EMULATOR_RENDER_STATS = 1;  // GET: EmulatorRender
 constexpr uint32_t KSPROPERTY_EMULATOR_PACING = 2;        // GET/SET ULONG: 1 real time (default), 0 unthrottled
 constexpr uint32_t KSPROPERTY_EMULATOR_CAPTURE_SIGNAL = 3;  // GET/SET ULONG CaptureSignal (audio capture pins)
 constexpr uint32_t KSPROPERTY_EMULATOR_STREAM_HEADERS = 5;  // GET: EmulatorStreamHeaders
+// GET/SET ULONG: 1 makes the pin behave as a driver that ignores cancellation:
+// queued IRPs are held (not processed) and CancelIo leaves them queued; STOP,
+// closing the pin and 0 here let them go again.
+constexpr uint32_t KSPROPERTY_EMULATOR_IGNORE_CANCEL = 7;
 
 // What the pin saw of the stream headers it was sent (since it was created).
 struct EmulatorStreamHeaders {
@@ -124,6 +128,7 @@ class PinStream {
   bool running_ = false;
   bool stopped_ = true;
   bool realTime_ = true;
+  bool ignoreCancel_ = false;
   bool discontinuity_ = true;  // the next buffer begins a new run (set on RUN, taken by the worker with the IRP)
   CaptureSignal signal_ = CaptureSignal::Index;
   uint64_t position_ = 0;  // sample frames (audio) or pictures (video, dropped ones included) since the stream began

@@ -1,5 +1,7 @@
 #include "virtual_filter.h"
 
+#include <chrono>
+
 #include "data_intersection.h"
 #include "topology_node.h"
 #include "virtual_pin.h"
@@ -302,6 +304,16 @@ void VirtualFilter::ReleaseInstance(uint32_t pinId) {
   if (pinId < global.size() && global[pinId] > 0) global[pinId]--;
 }
 
+namespace {
+int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+void PlugReadiness::Plugged() { readyAtNs = SteadyNs() + int64_t{delayMs.load()} * 1'000'000; }
+
+bool PlugReadiness::Ready() const { return SteadyNs() >= readyAtNs.load(); }
+
 // The pin create request, checked as KsValidateConnectRequest and a
 // minidriver's intersection handler check it.
 uint32_t VirtualFilter::CreateChild(const Guid& objectClass, CreateRequest& request, std::shared_ptr<Object>* out) {
@@ -316,6 +328,7 @@ uint32_t VirtualFilter::CreateChild(const Guid& objectClass, CreateRequest& requ
     return KsCreateDefaultClock(request, clock_, out);
   }
   if (objectClass != KSNAME_Pin) return STATUS_INVALID_DEVICE_REQUEST;
+  if (descriptor_->readiness && !descriptor_->readiness->Ready()) return STATUS_DEVICE_NOT_READY;
   const auto& payload = request.payload;
   if (payload.size() < sizeof(KSPIN_CONNECT) + sizeof(KSDATAFORMAT)) return STATUS_INVALID_PARAMETER;
   KSPIN_CONNECT connect;

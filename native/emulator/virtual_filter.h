@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+
 #include <memory>
 #include <mutex>
 #include <string>
@@ -99,8 +100,22 @@ struct GlobalInstanceCounts {
   std::vector<uint32_t> current;
 };
 
+// A device that is not ready for a moment after it is plugged in: pin
+// creates fail with STATUS_DEVICE_NOT_READY (ERROR_NOT_READY) until then, as
+// cameras do (GStreamer's KS source retries them). Shared by every filter
+// opened from the descriptor; the backend arms it when the device arrives.
+struct PlugReadiness {
+  std::atomic<uint32_t> delayMs{0};     // set through KSPROPERTY_EMULATOR_NOT_READY_AFTER_PLUG
+  std::atomic<int64_t> readyAtNs{0};    // steady clock; pin creates before it fail
+  // Called on arrival: the device is not ready for delayMs from now.
+  void Plugged();
+  bool Ready() const;
+};
+
 struct FilterDescriptor {
   std::vector<PinDescriptor> pins;
+  // Non-null for devices that can be made not ready after plug-in (the camera).
+  std::shared_ptr<PlugReadiness> readiness;
   // Extra property handlers on the filter, ahead of the standard ones (so a
   // device defined from JavaScript can replace any), and events it can enable.
   std::vector<PropertyItem> filterProperties;

@@ -80,6 +80,18 @@ void Addon::Shutdown() {
 #ifdef _WIN32
   windows_.reset();
 #endif
+  // The backends are gone, and with them every request a lingering stream
+  // still had (the emulator completes its queues as it goes; the Windows
+  // backend waits for its completion port to drain): nothing can write into
+  // their pools any more.
+  for (auto& entry : lingering_) {
+    entry.engine.reset();
+    entry.pool.Reset();
+    entry.control.Reset();
+    entry.records.Reset();
+    entry.descriptors.Reset();
+  }
+  lingering_.clear();
   std::vector<AsyncIoctl*> orphans;
   {
     std::lock_guard<std::mutex> lock(orphanMutex_);

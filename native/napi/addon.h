@@ -130,6 +130,11 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value EmulatorReportWin32Statuses(const Napi::CallbackInfo& info);
 
   std::unordered_map<double, StreamEntry> streams_;
+  // Closed streams whose device still holds requests (it ignored the cancel):
+  // the engine and the JS memory it points into stay alive until the
+  // completions arrive; SweepLingering frees the drained ones.
+  std::vector<StreamEntry> lingering_;
+  void SweepLingering();
   double nextStream_ = 0;
 
   HandleTable handles_;

@@ -25,17 +25,42 @@ ReadySignal NewReadySignal(Napi::Env env, Napi::Function ready, const char* name
 }
 
 void Addon::CloseStream(double streamId) {
+  SweepLingering();
   auto it = streams_.find(streamId);
   if (it == streams_.end()) return;
-  // No completion (or WaveRT pass) runs after this.
-  if (it->second.engine) it->second.engine->Close();
+  // Bounded: a driver that ignores cancellation cannot hang the caller. No
+  // completion (or WaveRT pass) calls JavaScript after this, drained or not
+  // (completions after Close are ignored).
+  bool drained = true;
+  if (it->second.engine) drained = it->second.engine->Close();
   if (it->second.waveRt) it->second.waveRt->Close();
   it->second.ready.Release();
-  it->second.pool.Reset();
-  it->second.control.Reset();
-  it->second.records.Reset();
-  it->second.descriptors.Reset();
+  if (drained) {
+    it->second.pool.Reset();
+    it->second.control.Reset();
+    it->second.records.Reset();
+    it->second.descriptors.Reset();
+  } else {
+    // Requests are still with the device and will write into the pool: keep
+    // the pool, the shared memory and the engine until they complete.
+    lingering_.push_back(std::move(it->second));
+  }
   streams_.erase(it);
+}
+
+void Addon::SweepLingering() {
+  for (auto it = lingering_.begin(); it != lingering_.end();) {
+    if (!it->engine->Drained()) {
+      ++it;
+      continue;
+    }
+    it->engine.reset();
+    it->pool.Reset();
+    it->control.Reset();
+    it->records.Reset();
+    it->descriptors.Reset();
+    it = lingering_.erase(it);
+  }
 }
 
 void Addon::CloseStreamsOf(double pinId) {
@@ -59,6 +84,7 @@ StreamEntry& Addon::OpenStream(const Napi::CallbackInfo& info) {
 // headerSize: the pin's stream header size (default sizeof(KSSTREAM_HEADER)); frameInfo: headers carry a KS_FRAME_INFO.
 Napi::Value Addon::StreamOpen(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  SweepLingering();
   double pinId = IdArg(info, 0);
   const HandleEntry& pin = OpenEntry(info, 0);
   if (pin.cls != ObjectClass::Pin) throw Napi::TypeError::New(env, "streaming needs a pin handle");

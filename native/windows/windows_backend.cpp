@@ -31,6 +31,7 @@
 #include <setupapi.h>
 
 #include "../event_data.h"
+#include "com_mta_thread.h"
 #include "device_notifications.h"
 #include "ksuser_entry_points.h"
 #include "setupapi_enumeration.h"
@@ -38,6 +39,7 @@
 #include "wide_text.h"
 
 #include <algorithm>
+#include <chrono>
 #include <atomic>
 #include <climits>
 #include <condition_variable>
@@ -123,9 +125,6 @@ class WindowsBackend final : public Backend {
   // Stops the wait (waiting for a callback in progress) and closes the event.
   static void ReleaseEvent(EventRegistration& registration);
 
-  // COM for the *2 entry points, once per thread. Returns false if COM cannot
-  // be used on this thread (then the old entry point is used, if present).
-  bool EnsureCom(HRESULT* failure);
   // Creates the port and the completion thread on first use and binds `h` to the port.
   Status EnsurePortAssociation(HANDLE h);
   void CompletionLoop();
@@ -133,16 +132,13 @@ class WindowsBackend final : public Backend {
   void Finish(AsyncRequest* req, const IoResult& result);
   void Release(AsyncRequest* req);
   void WaitNoPending(HANDLE h);
+  static constexpr std::chrono::milliseconds kCancelWait{1000};
 
   HMODULE ksuser_;
   KsUserEntryPoints ep_;
 
-  // COM state (JS thread).
-  mutable std::mutex comMutex_;
-  std::vector<DWORD> comThreadsTried_;
-  DWORD comInitThread_ = 0;  // the thread whose CoInitializeEx we must undo
-  bool comInitializedHere_ = false;
-  std::string comApartment_;
+  // The *2 entry points run on this thread (COM MTA), never on the caller's.
+  ComMtaThread mta_;
 
   // Completion port state.
   std::mutex mutex_;
@@ -182,7 +178,7 @@ WindowsBackend::~WindowsBackend() {
   }
   if (port_ != nullptr && !onCompletionThread) CloseHandle(port_);
   if (ksuser_ != nullptr) FreeLibrary(ksuser_);
-  if (comInitializedHere_ && GetCurrentThreadId() == comInitThread_) CoUninitialize();
+  // mta_'s destructor ends its thread (CoUninitialize there).
 }
 
 BackendInfo WindowsBackend::Info() const {
@@ -198,40 +194,12 @@ BackendInfo WindowsBackend::Info() const {
       {"KsCreateClock", ep_.createClock != nullptr},
       {"KsCreateTopologyNode", ep_.createTopologyNode != nullptr},
   };
-  std::lock_guard<std::mutex> lock(comMutex_);
-  info.comInitializedHere = comInitializedHere_;
-  info.comApartment = comApartment_;
+  // COM is initialised only on the private MTA thread, and only once a *2
+  // entry point has been called; the caller's apartment is never touched.
+  info.comInitializedHere = mta_.initialized();
+  info.comApartment = info.comInitializedHere ? "private-mta" : "";
   info.deviceNotifications = notifications_.available();
   return info;
-}
-
-bool WindowsBackend::EnsureCom(HRESULT* failure) {
-  const DWORD tid = GetCurrentThreadId();
-  std::lock_guard<std::mutex> lock(comMutex_);
-  for (DWORD t : comThreadsTried_)
-    if (t == tid) return true;  // done (or found usable) earlier on this thread
-  const HRESULT hr = CoInitializeEx(nullptr, COINIT_MULTITHREADED);
-  if (hr == S_OK || hr == S_FALSE) {
-    // Our call took a reference either way; S_FALSE: the thread was already MTA.
-    comThreadsTried_.push_back(tid);
-    if (comInitThread_ == 0) {
-      comInitThread_ = tid;
-      comInitializedHere_ = true;
-      comApartment_ = hr == S_OK ? "mta" : "mta-existing";
-    }
-    // On any other thread the reference is kept for the thread's lifetime:
-    // CoUninitialize must run on the thread that initialised, and only the
-    // first (JS) thread is known to run the destructor.
-    return true;
-  }
-  if (hr == RPC_E_CHANGED_MODE) {
-    // Already an STA here (Electron's main thread): usable as it is; nothing to undo.
-    comThreadsTried_.push_back(tid);
-    if (comInitThread_ == 0 && comApartment_.empty()) comApartment_ = "sta-existing";
-    return true;
-  }
-  *failure = hr;
-  return false;
 }
 
 Status WindowsBackend::EnumerateInterfaces(const Guid& category, std::vector<DeviceInterface>* out) {
@@ -294,9 +262,10 @@ Status WindowsBackend::CreateObject(BackendHandle parent, ObjectClass cls, const
   Status status;
   HANDLE created = nullptr;
   HRESULT comFailure = S_OK;
-  const bool useV2 = haveV2 && EnsureCom(&comFailure);
-  if (useV2) {
-    HRESULT hr = E_FAIL;
+  HRESULT hr = E_FAIL;
+  // The *2 call on the private MTA thread (COM must be initialised on the
+  // calling thread, KS-NOTES); false: COM failed there, use the old entry point.
+  const auto createV2 = [&] {
     switch (cls) {
       case ObjectClass::Pin:
         hr = ep_.createPin2(parentHandle, static_cast<KSPIN_CONNECT*>(data), desiredAccess, &created);
@@ -313,6 +282,9 @@ Status WindowsBackend::CreateObject(BackendHandle parent, ObjectClass cls, const
       default:
         break;
     }
+  };
+  const bool useV2 = haveV2 && mta_.Run(createV2, &comFailure);
+  if (useV2) {
     *usedV2 = true;
     status = Status::HResult(static_cast<uint32_t>(hr));
   } else if (haveV1) {
@@ -484,7 +456,12 @@ void WindowsBackend::WaitNoPending(HANDLE h) {
   // for itself: the cancelled requests still complete, later.
   std::unique_lock<std::mutex> lock(mutex_);
   if (GetCurrentThreadId() == completionThreadId_) return;
-  idle_.wait(lock, [this, h] { return pending_.find(h) == pending_.end(); });
+  // Bounded: a driver that ignores CancelIoEx must not hang the caller. What
+  // is still pending completes later through the port; each request holds a
+  // reference to its own state, and its owner (a stream engine, which
+  // lingers, or an asynchronous IOCTL's promise, which keeps its buffers)
+  // keeps the buffers alive until then.
+  idle_.wait_for(lock, kCancelWait, [this, h] { return pending_.find(h) == pending_.end(); });
 }
 
 void WindowsBackend::CancelIo(BackendHandle handle) {
