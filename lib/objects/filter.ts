@@ -19,7 +19,6 @@ import {
 } from '../structs/constants';
 import { type DataFormat, decodeDataFormat, encodeDataFormat, KSDATAFORMAT_ATTRIBUTES, KSDATAFORMAT_SIZE } from '../formats/data-format';
 import { type DataRange, parseDataRanges } from '../formats/data-range';
-import { describeFormat, explainMisfit } from '../formats/format-fit';
 import { normalizeGuid, readGuid, writeGuid, type Guid } from '../structs/guid';
 import { type NotReadyRetry, retryNotReady } from './not-ready-retry';
 import { KsHandle } from './handle';
@@ -33,6 +32,7 @@ import { isEmulatedPath, resolveBackend, type BackendName } from '../addon/backe
 import { findDevice } from './devices';
 import { negotiateFormat, type FormatNegotiation } from './negotiate';
 import { KsPin } from './pin';
+import { explainPinFailure } from './pin-create-failure';
 import { listCameraControls, readCameraControl, writeCameraControl, type CameraControl, type CameraControlName, type CameraControlOptions } from './camera-controls';
 import type { CreatedWith } from './allocator';
 
@@ -464,7 +464,7 @@ export class KsFilter extends KsHandle {
     try {
       result = retryNotReady(() => callNative(operation, () => native.createObject(id, ObjectClass.Pin, payload, access!)), options.notReadyRetry);
     } catch (e) {
-      throw this.explainPinFailure(e, pinId, dataFormat);
+      throw explainPinFailure(e, pinId, dataFormat, (id, size) => this.pinProperty(id, pinId, size));
     }
     const [child, usedV2] = result;
     const createdWith: CreatedWith = usedV2 ? 'KsCreatePin2' : this.backend === 'windows' ? 'KsCreatePin' : 'emulator';
@@ -489,65 +489,6 @@ export class KsFilter extends KsHandle {
     }
     const has = (id: number) => offered.some((i) => i.set === KSINTERFACESETID_Standard && i.id === id);
     return !has(KSINTERFACE_STANDARD_STREAMING) && has(KSINTERFACE_STANDARD_LOOPED_STREAMING) ? { ...standard, id: KSINTERFACE_STANDARD_LOOPED_STREAMING } : standard;
-  }
-
-  /** A failed pin create, told apart: in use elsewhere, no instance left, or the format refused. */
-  private explainPinFailure(e: unknown, pinId: number, format: DataFormat): unknown {
-    if (!(e instanceof KsError) || e.status === undefined && e.win32 === undefined && e.hresult === undefined) return e;
-    let instances: Buffer | undefined;
-    try {
-      instances = this.pinProperty(KSPROPERTY_PIN.CINSTANCES, pinId, 8);
-    } catch {
-      instances = undefined;
-    }
-    const possible = instances && instances.length >= 8 ? instances.readUInt32LE(0) : undefined;
-    const current = instances && instances.length >= 8 ? instances.readUInt32LE(4) : undefined;
-    const base = { status: e.status, win32: e.win32, hresult: e.hresult, pinId };
-    // STATUS_INVALID_DEVICE_STATE (ERROR_BAD_COMMAND from ksuser, as PortAudio
-    // reads it): the endpoint is held elsewhere — by the Windows audio engine
-    // (audiodg.exe) or another application — when GLOBALCINSTANCES is full.
-    const inUseStatus = e.status === 0xc0000184 || e.win32 === 22 || e.hresult === 0x80070016;
-    if (inUseStatus) {
-      let global: Buffer | undefined;
-      try {
-        global = this.pinProperty(KSPROPERTY_PIN.GLOBALCINSTANCES, pinId, 8);
-      } catch {
-        global = undefined;
-      }
-      const gPossible = global && global.length >= 8 ? global.readUInt32LE(0) : undefined;
-      const gCurrent = global && global.length >= 8 ? global.readUInt32LE(4) : undefined;
-      const inner = e.message.startsWith(`${e.operation}: `) ? e.message.slice(e.operation.length + 2) : e.message;
-      const held = gPossible !== undefined && gCurrent !== undefined && gCurrent >= gPossible;
-      const count = gPossible !== undefined ? ` (KSPROPERTY_PIN_GLOBALCINSTANCES ${gCurrent}/${gPossible} in use)` : '';
-      return new KsError(e.code, e.operation, `${inner}: pin ${pinId} is in use by the Windows audio engine (audiodg.exe) or another application${count}${held ? '' : '; the device refused the create in its current state'}`, {
-        ...base,
-        reason: 'in-use',
-        globalInstances: gPossible !== undefined ? { possible: gPossible, current: gCurrent } : undefined,
-      });
-    }
-    if (possible !== undefined && current !== undefined && current >= possible) {
-      const inner = e.message.startsWith(`${e.operation}: `) ? e.message.slice(e.operation.length + 2) : e.message;
-      return new KsError(e.code, e.operation, `${inner}: pin ${pinId} has no instance left (KSPROPERTY_PIN_CINSTANCES ${current}/${possible} in use)`, {
-        ...base,
-        reason: 'no-instance',
-        instances: { possible, current },
-      });
-    }
-    if (e.code === 'STATUS_NO_MATCH' || e.code === 'ERROR_NO_MATCH') {
-      let ranges: DataRange[] | undefined;
-      try {
-        ranges = parseDataRanges(this.pinProperty(KSPROPERTY_PIN.DATARANGES, pinId), 'get pin data ranges');
-      } catch {
-        ranges = undefined;
-      }
-      const why = ranges ? explainMisfit(format, ranges) : 'its data ranges could not be read';
-      const inner = e.message.startsWith(`${e.operation}: `) ? e.message.slice(e.operation.length + 2) : e.message;
-      return new KsError(e.code, e.operation, `${inner}: pin ${pinId} does not accept this format (${describeFormat(format)}): ${why}`, {
-        ...base,
-        reason: 'format-refused',
-      });
-    }
-    return e;
   }
 
   private pinProperty(id: number, pinId: number, size?: number): Buffer {

@@ -12,18 +12,9 @@ import { KsAllocator, type CreatedWith } from './allocator';
 import { createClockOn, KsClock } from './clock';
 import { decodeAllocatorFramingEx, type AllocatorFramingEx } from '../structs/framing-ex';
 import type { BackendName } from '../addon/backend';
-import { CaptureStream, KSSTREAM_HEADER_OPTIONSF, type CaptureOptions, type CaptureSetup } from '../streaming/capture-stream';
-import {
-  captureFraming,
-  type CaptureFraming,
-  type CapturePinFacts,
-  DEFAULT_ALIGNMENT,
-  DEFAULT_PACKETS,
-  documentedFrameSize,
-  isVideo,
-  streamHeaderSize,
-  VIDEO_STREAM_HEADER_SIZE,
-} from '../streaming/capture-defaults';
+import { CaptureStream, KSSTREAM_HEADER_OPTIONSF, type CaptureOptions } from '../streaming/capture-stream';
+import { captureFraming, type CaptureFraming, type CapturePinFacts, streamHeaderSize } from '../streaming/capture-defaults';
+import { resolveCaptureOptions, resolveWaveRtCaptureOptions } from '../streaming/capture-options';
 import { RenderStream, type PacketOptions, type RenderOptions } from '../streaming/render-stream';
 import { Readable, Writable } from 'stream';
 import { WaveRtRenderStream } from '../streaming/wavert-render';
@@ -254,7 +245,7 @@ export class KsPin extends KsHandle {
     this.#checkFlow('out', operation);
     const id = this.idFor(operation);
     if (this.waveRt) return this.#waveRtFrames(id, options);
-    const resolved = this.captureOptions(options);
+    const resolved = resolveCaptureOptions(options, this.#captureFacts());
     const startHere = this.state() !== 'run';
     // Buffers go to the pin in PAUSE, so the first ones are waiting when it runs.
     if (startHere) this.setState('pause');
@@ -525,47 +516,14 @@ export class KsPin extends KsHandle {
     };
   }
 
-  private captureOptions(options: CaptureOptions): CaptureSetup {
-    if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
-    let framing: CaptureFraming | undefined;
-    const framingOf = () => (framing ??= this.captureFraming());
-    const packets = checkInteger(options.packets ?? (framingOf().frames || DEFAULT_PACKETS), 'packets', 1, 4096);
-    let frameSize = options.frameSize;
-    if (frameSize === undefined) {
-      const documented = documentedFrameSize(this.dataFormat);
-      frameSize = framingOf().frameSize || documented;
-      // A video buffer holds a whole picture, whatever the framing says.
-      if (isVideo(this.dataFormat)) frameSize = Math.max(frameSize, documented);
-      if (frameSize === 0) {
-        throw new RangeError('frameSize: the pin states no frame size (no framing property, no sample size in its format); give frameSize in 1..0x40000000');
-      }
-    }
-    frameSize = checkInteger(frameSize, 'frameSize', 1, 0x40000000);
-    const alignment = checkInteger(options.alignment ?? Math.max(framingOf().alignment, DEFAULT_ALIGNMENT), 'alignment', 1, 4096);
-    if ((alignment & (alignment - 1)) !== 0) throw new RangeError(`alignment must be a power of two in 1..4096, got ${alignment}`);
-    const overflow = options.overflow ?? 'pause';
-    if (overflow !== 'pause' && overflow !== 'drop-oldest') throw new RangeError(`overflow must be "pause" or "drop-oldest", got ${JSON.stringify(overflow)}`);
-    const spinMicroseconds = checkInteger(options.spinMicroseconds ?? 0, 'spinMicroseconds', 0, 1_000_000);
-    const headerSize = this.streamHeaderSize();
-    const frameInfo = isVideo(this.dataFormat) && headerSize >= VIDEO_STREAM_HEADER_SIZE;
-    return { packets, frameSize, alignment, overflow, spinMicroseconds, headerSize, frameInfo };
-  }
-
   /** frames() on a WaveRT pin: the engine allocates, registers and runs the pin itself, and takes it back to STOP. */
   #waveRtFrames(id: number, options: CaptureOptions & WaveRtOptions): CaptureStream {
     const wave = this.dataFormat.wave;
     if (!wave) throw new TypeError('read frames: a WaveRT pin streams audio; this pin has no WAVEFORMATEX format');
     const start = resolveWaveRt(options, wave.sampleRate, wave.blockAlign);
-    const packets = checkInteger(options.packets ?? 32, 'packets', 2, 4096);
-    const frameSize = checkInteger(options.frameSize ?? Math.max(1, Math.round(wave.sampleRate / 100)) * wave.blockAlign, 'frameSize', wave.blockAlign, 0x1000000);
-    if (frameSize % wave.blockAlign !== 0) throw new RangeError(`frameSize must be whole sample frames of ${wave.blockAlign} bytes, got ${frameSize}`);
-    // The engine fills whole slots: the slot is exactly frameSize, aligned to the largest power of two (≤ 64) dividing it.
-    const alignment = Math.min(64, frameSize & -frameSize);
-    const overflow = options.overflow ?? 'pause';
-    if (overflow !== 'pause' && overflow !== 'drop-oldest') throw new RangeError(`overflow must be "pause" or "drop-oldest", got ${JSON.stringify(overflow)}`);
-    const spinMicroseconds = checkInteger(options.spinMicroseconds ?? 0, 'spinMicroseconds', 0, 1_000_000);
+    const setup = resolveWaveRtCaptureOptions(options, wave);
     let stream: CaptureStream;
-    stream = new CaptureStream(id, { packets, frameSize, alignment, overflow, spinMicroseconds, headerSize: 0, frameInfo: false }, () => this.#captures.delete(stream), (...args) => {
+    stream = new CaptureStream(id, setup, () => this.#captures.delete(stream), (...args) => {
       const [pool, control, records, slots, slotSize, , align, dropOldest, ready] = args;
       const started = callNative('start WaveRT capture', () =>
         native.waveRtOpen(id, true, pool, control, records, slots, slotSize, align, dropOldest, ready, start.mode, start.fallbackToPolled, start.bufferBytes, start.notificationCount, start.sampleRate, start.blockAlign),
