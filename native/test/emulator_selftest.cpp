@@ -14,19 +14,10 @@
 #include "../handle_table.h"
 #include "../ks_backend.h"
 
+#include "selftest.h"
+
 using namespace ks;
 
-static int passed = 0, failed = 0;
-
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (cond) {                                                       \
-      ++passed;                                                       \
-    } else {                                                          \
-      ++failed;                                                       \
-      std::printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);     \
-    }                                                                 \
-  } while (0)
 
 static std::vector<uint8_t> FramingPayload(uint32_t frames, uint32_t frameSize) {
   KSALLOCATOR_FRAMING f{0, NonPagedPool, frames, frameSize, FILE_LONG_ALIGNMENT, 0};
@@ -333,6 +324,5 @@ int main() {
   PendingAcrossThreads();
   HandleTableOwnership();
   EventsThroughTheSeam();
-  std::printf("native: %d passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return selftest::Report("native");
 }

@@ -20,19 +20,10 @@
 #include "../ks_backend.h"
 #include "../wavert_engine.h"
 
+#include "selftest.h"
+
 using namespace ks;
 
-static int passed = 0, failed = 0;
-
-#define CHECK(cond)                                               \
-  do {                                                            \
-    if (cond) {                                                   \
-      ++passed;                                                   \
-    } else {                                                      \
-      ++failed;                                                   \
-      std::printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                             \
-  } while (0)
 
 namespace {
 
@@ -370,6 +361,5 @@ int main() {
   Fallback();
   CloseWhileStreaming();
   CaptureLossInPacketMode();
-  std::printf("native (WaveRT engine): %d passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return selftest::Report("native (WaveRT engine)");
 }

@@ -16,19 +16,10 @@
 #include "../ks_backend.h"
 #include "../ks_rtaudio.h"
 
+#include "selftest.h"
+
 using namespace ks;
 
-static int passed = 0, failed = 0;
-
-#define CHECK(cond)                                               \
-  do {                                                            \
-    if (cond) {                                                   \
-      ++passed;                                                   \
-    } else {                                                      \
-      ++failed;                                                   \
-      std::printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                             \
-  } while (0)
 
 namespace {
 
@@ -434,6 +425,5 @@ int main() {
   CaptureTone();
   CapturePackets();
   RenderPackets();
-  std::printf("native (WaveRT): %d passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return selftest::Report("native (WaveRT)");
 }
