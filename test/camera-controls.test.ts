@@ -200,8 +200,8 @@ describe('camera controls on the emulated camera', () => {
     const filter = camera();
     const set = (id: number, value: number, flags: number) => {
       const body = request(PROPSETID_VIDCAP.VIDEOPROCAMP, id, KSPROPERTY_TYPE.SET, value, flags);
-      const [kind, value] = filter.ioctl(IOCTL_KS.PROPERTY, body, Buffer.from(body));
-      return [kind, value] as const;
+      const [kind, status] = filter.ioctl(IOCTL_KS.PROPERTY, body, Buffer.from(body));
+      return [kind, status] as const;
     };
     expectStatus(...set(0, 300, 2), 'STATUS_INVALID_PARAMETER');
     expectStatus(...set(0, 10, 1), 'STATUS_INVALID_PARAMETER');
