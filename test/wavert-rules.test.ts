@@ -22,7 +22,9 @@ import {
   type KsFilter,
   type KsPin,
 } from '../lib/index';
+import { emulatedDevicePath } from './emulated-devices';
 import { expectKsError } from './helpers';
+import { testBackend } from './test-backend';
 
 afterEach(() => {
   expect(openHandleCount()).toBe(0);
@@ -33,13 +35,9 @@ const RT = KSPROPSETID.RtAudio;
 const ws16 = () => extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
 const ws24in32 = () => extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 32, validBitsPerSample: 24 });
 
-function endpointPath(name: string): string {
-  const device = listDevices({ category: 'AUDIO', backend: 'emulator' }).find((d) => d.friendlyName === name);
-  if (!device) throw new Error(`no emulated device named ${name}`);
-  return device.path;
-}
-const openSpeakers = () => openFilter(endpointPath('KS Emulator WaveRT Speakers'), { backend: 'emulator' });
-const openMicrophone = () => openFilter(endpointPath('KS Emulator WaveRT Microphone'), { backend: 'emulator' });
+const endpointPath = emulatedDevicePath;
+const openSpeakers = () => openFilter(endpointPath('KS Emulator WaveRT Speakers'), { backend: testBackend() });
+const openMicrophone = () => openFilter(endpointPath('KS Emulator WaveRT Microphone'), { backend: testBackend() });
 const looped = (filter: KsFilter, dataFormat = ws16()) => filter.createPin({ pinId: 0, dataFormat, interface: LOOPED });
 
 /** KSRTAUDIO_BUFFER_PROPERTY(_WITH_NOTIFICATION) past its KSPROPERTY: BaseAddress, RequestedBufferSize, NotificationCount. */
@@ -70,12 +68,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('WaveRT endpoints: a wave filter and a topology filter each', () => {
   it('lists the wave filters under REALTIME with their direction, the topology filters under TOPOLOGY', () => {
-    const realtime = listDevices({ category: 'REALTIME', backend: 'emulator' }).map((d) => [d.friendlyName, d.categories]);
+    const realtime = listDevices({ category: 'REALTIME', backend: testBackend() }).map((d) => [d.friendlyName, d.categories]);
     expect(realtime).toEqual([
       ['KS Emulator WaveRT Speakers', ['AUDIO', 'RENDER', 'REALTIME']],
       ['KS Emulator WaveRT Microphone', ['AUDIO', 'CAPTURE', 'REALTIME']],
     ]);
-    const topology = listDevices({ category: 'TOPOLOGY', backend: 'emulator' }).map((d) => d.friendlyName);
+    const topology = listDevices({ category: 'TOPOLOGY', backend: testBackend() }).map((d) => d.friendlyName);
     expect(topology).toEqual(['KS Emulator WaveRT Speakers Topology', 'KS Emulator WaveRT Microphone Topology']);
   });
 
@@ -85,13 +83,13 @@ describe('WaveRT endpoints: a wave filter and a topology filter each', () => {
     const link = wave.pinInfo(1).physicalConnection!;
     expect(link.pinId).toBe(1);
     expect(link.path).toBe(endpointPath('KS Emulator WaveRT Speakers Topology'));
-    using topology = openFilter(link.path, { backend: 'emulator' });
+    using topology = openFilter(link.path, { backend: testBackend() });
     expect(topology.pinInfo(1).physicalConnection).toMatchObject({ pinId: 1, path: wave.path });
     expect(topology.topology().nodes.map((n) => n.name)).toEqual(['Speakers Volume', 'Speakers Mute']);
   });
 
   it('describes the jack on the topology filter (KSPROPSETID_Jack), and no jack on the other pin (STATUS_NOT_FOUND)', () => {
-    using topology = openFilter(endpointPath('KS Emulator WaveRT Microphone Topology'), { backend: 'emulator' });
+    using topology = openFilter(endpointPath('KS Emulator WaveRT Microphone Topology'), { backend: testBackend() });
     const pin = (id: number) => Buffer.from([id, 0, 0, 0, 0, 0, 0, 0]);
     const reply = topology.getProperty(KSPROPSETID.Jack, KSPROPERTY_JACK.DESCRIPTION, { instance: pin(0) });
     expect(reply.length).toBe(8 + 28);

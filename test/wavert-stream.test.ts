@@ -14,7 +14,6 @@ import {
   KsError,
   emulatorWaveRtStats,
   extensibleFormat,
-  listDevices,
   openFilter,
   openHandleCount,
   setEmulatorAudioEngineHold,
@@ -22,6 +21,9 @@ import {
   type KsFilter,
   type WaveRtMode,
 } from '../lib/index';
+import { emulatedDevicePath } from './emulated-devices';
+import { sameFailure } from './helpers';
+import { testBackend } from './test-backend';
 
 afterEach(() => {
   expect(openHandleCount()).toBe(0);
@@ -29,11 +31,7 @@ afterEach(() => {
 
 const MODES: WaveRtMode[] = ['event', 'polled', 'packet'];
 
-function open(name: string): KsFilter {
-  const device = listDevices({ category: 'REALTIME', backend: 'emulator' }).find((d) => d.friendlyName === name);
-  if (!device) throw new Error(`no ${name}`);
-  return openFilter(device.path, { backend: 'emulator' });
-}
+const open = (name: string): KsFilter => openFilter(emulatedDevicePath(name), { backend: testBackend() });
 const openMicrophone = () => open('KS Emulator WaveRT Microphone');
 const openSpeakers = () => open('KS Emulator WaveRT Speakers');
 const format16 = () => extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
@@ -169,7 +167,8 @@ describe('WaveRT pins through the public API', () => {
       }
       expect(caught).toBeInstanceOf(KsError);
       const error = caught as KsError;
-      expect(error.code).toBe('STATUS_INVALID_DEVICE_STATE');
+      // Through the bridge, what KsCreatePin2 reports: ERROR_BAD_COMMAND's HRESULT (KS-NOTES, "held by the audio engine").
+      expect(sameFailure(error, 'STATUS_INVALID_DEVICE_STATE'), error.message).toBe(true);
       expect(error.details.reason).toBe('in-use');
       expect(error.message).toMatch(/Windows audio engine \(audiodg\.exe\) or another application .*GLOBALCINSTANCES 1\/1/);
     } finally {

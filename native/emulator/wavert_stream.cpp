@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <new>
 
 namespace ks::emu {
 
@@ -40,6 +41,9 @@ uint64_t SplitMix(uint64_t x) {
 
 WaveRtStream::WaveRtStream(bool capture, WaveRtFormat format, WaveRtHardware hardware)
     : capture_(capture), format_(format), hardware_(hardware), packetTimes_(kPacketTimes, 0) {
+  registers_ = AllocateDeviceMemory(2 * kBufferAlignment);
+  positionRegister_ = new (registers_.get()) std::atomic<uint32_t>(0);
+  clockRegister_ = new (registers_.get() + kBufferAlignment) std::atomic<uint32_t>(0);
   // The tone: the standard pins' formula (audio_test_signal.h, lib's
   // emulatorToneSample) at the valid bits, the same on every channel,
   // left-justified in its container (WAVEFORMATEXTENSIBLE's rule for
@@ -90,9 +94,8 @@ uint32_t WaveRtStream::AllocateBuffer(uint32_t requested, uint32_t notificationC
   if (size > most) size = most;
   // A notification count must divide the buffer into whole frames too.
   if (notificationCount == 2 && (size / 2) % format_.blockAlign != 0) size += unit;
-  auto storage = std::make_unique<uint8_t[]>(size + kBufferAlignment);
-  auto base = reinterpret_cast<uintptr_t>(storage.get());
-  buffer_ = storage.get() + (kBufferAlignment - base % kBufferAlignment) % kBufferAlignment;
+  DeviceMemory storage = AllocateDeviceMemory(size);
+  buffer_ = storage.get();
   storage_.push_back(std::move(storage));
   bufferSize_ = static_cast<uint32_t>(size);
   notificationCount_ = notificationCount;
@@ -115,8 +118,8 @@ uint32_t WaveRtStream::notificationCount() {
   return notificationCount_;
 }
 
-uint64_t WaveRtStream::PositionRegister() { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(&positionRegister_)); }
-uint64_t WaveRtStream::ClockRegister() { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(&clockRegister_)); }
+uint64_t WaveRtStream::PositionRegister() { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(positionRegister_)); }
+uint64_t WaveRtStream::ClockRegister() { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(clockRegister_)); }
 
 uint64_t WaveRtStream::MarkerFor(uint64_t wordInBuffer, uint64_t cycle) const {
   // Distinct per word and per cycle, so a marker left from an earlier cycle
@@ -166,7 +169,7 @@ void WaveRtStream::SetState(uint32_t state) {
       endOfStreamByte_ = 0;
       nextReadPacket_ = 0;
       stats_.PacketMode = 0;
-      positionRegister_.store(0);
+      positionRegister_->store(0);
       PoisonWholeBuffer();
     }
   }
@@ -239,7 +242,7 @@ uint64_t WaveRtStream::FetchBytes() const { return capture_ ? StreamBytes() : fe
 
 std::vector<std::shared_ptr<EventSink>> WaveRtStream::AdvanceLocked(Clock::time_point now) {
   std::vector<std::shared_ptr<EventSink>> signal;
-  clockRegister_.store(static_cast<uint32_t>(
+  clockRegister_->store(static_cast<uint32_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(now - created_).count() * kWallClockHz / 1'000'000'000));
   if (!running_ || buffer_ == nullptr) return signal;
   const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now - runStart_).count();
@@ -257,7 +260,7 @@ std::vector<std::shared_ptr<EventSink>> WaveRtStream::AdvanceLocked(Clock::time_
   if (capture_ && packetSize_ != 0) {
     for (uint64_t p = from * ba / packetSize_; p < target * ba / packetSize_; ++p) packetTimes_[p % kPacketTimes] = Qpc(now);
   }
-  positionRegister_.store(static_cast<uint32_t>(StreamBytes() % bufferSize_));
+  positionRegister_->store(static_cast<uint32_t>(StreamBytes() % bufferSize_));
   lastTick_ = now;
   // Notifications: at every packet boundary the position crosses (the end
   // of the buffer, and its middle with NotificationCount 2).

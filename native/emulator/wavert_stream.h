@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "../ks_rtaudio.h"
+#include "device_memory.h"
 #include "emu_object.h"
 
 namespace ks::emu {
@@ -140,16 +141,20 @@ class WaveRtStream {
   std::condition_variable wake_;
   bool quit_ = false;
   uint32_t state_ = KSSTATE_STOP;
-  // The buffer: 64-byte aligned inside `storage_`. Buffers replaced in STOP
-  // are kept until the pin goes (the caller may still hold the old mapping).
-  std::vector<std::unique_ptr<uint8_t[]>> storage_;
+  // The buffer: device memory (device_memory.h), 64-byte aligned. Buffers
+  // replaced in STOP are kept until the pin goes (the caller may still hold
+  // the old mapping).
+  std::vector<DeviceMemory> storage_;
   uint8_t* buffer_ = nullptr;
   uint32_t bufferSize_ = 0;
   uint32_t notificationCount_ = 0;
   uint32_t packetSize_ = 0;
-  // The registers, read by the client through their addresses.
-  std::atomic<uint32_t> positionRegister_{0};
-  std::atomic<uint32_t> clockRegister_{0};
+  // The registers, read by the client through their addresses: in device
+  // memory too, so a host that maps the buffer into another process can map
+  // them as well.
+  DeviceMemory registers_;
+  std::atomic<uint32_t>* positionRegister_ = nullptr;
+  std::atomic<uint32_t>* clockRegister_ = nullptr;
 
   // Position: frames since STOP; while running, frames_ follows the clock
   // from runStart_ (when the position was runStartFrames_).

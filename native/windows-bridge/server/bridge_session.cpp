@@ -1,6 +1,8 @@
 // Request dispatch of the bridge server (bridge_session.h).
 #include "bridge_session.h"
 
+#include "wavert_translation.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -60,7 +62,9 @@ struct BridgeSession::File {
   HANDLE process = nullptr;  // opened per file, never cached by PID (PIDs are reused)
   BackendHandle handle = 0;  // the emulator's
   uint64_t clientHandle = 0; // the client's value for this object (children only)
+  std::unique_ptr<WaveRtTranslation> wavert;  // a WaveRT pin's, from its first RtAudio request; goes before `process`
   ~File() {
+    wavert.reset();
     if (process != nullptr) CloseHandle(process);
   }
 };
@@ -309,6 +313,20 @@ void BridgeSession::Forward(const KSB_MESSAGE& m, const FilePtr& file, const uin
       }
     }
   }
+  // KSPROPSETID_RtAudio: addresses and event handles of the client's process (wavert_translation.h).
+  const RtAudioRequest rtAudio =
+      m.code == IOCTL_KS_PROPERTY ? ClassifyRtAudio(in, m.inputLength, m.outputLength) : RtAudioRequest::None;
+  if (rtAudio != RtAudioRequest::None) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!file->wavert) file->wavert = std::make_unique<WaveRtTranslation>(emulator_, file->process);
+    }
+    const uint32_t refused = file->wavert->BeforeRequest(rtAudio, pending->input);
+    if (refused != STATUS_SUCCESS) {
+      Fail(m.requestId, refused);
+      return;
+    }
+  }
   IoctlRequest request;
   request.code = m.code;
   request.input = pending->input.empty() ? nullptr : pending->input.data();
@@ -320,15 +338,19 @@ void BridgeSession::Forward(const KSB_MESSAGE& m, const FilePtr& file, const uin
     inflight_[m.requestId] = file->handle;
   }
   emulator_.IoctlAsync(file->handle, request,
-                       [this, pending, handleProperty, isGet, physicalConnection](const IoResult& result) {
-    const bool ok = result.status.ok();
+                       [this, pending, file, rtAudio, handleProperty, isGet, physicalConnection](const IoResult& result) {
+    uint32_t status = result.status.value;
+    if (rtAudio != RtAudioRequest::None) {
+      status = file->wavert->AfterRequest(rtAudio, status, pending->input, pending->output, result.bytesReturned);
+    }
+    const bool ok = static_cast<int32_t>(status) >= 0;
     uint32_t information = result.bytesReturned;
     if (ok && handleProperty && isGet && information >= 8) {
       Write<uint64_t>(pending->output.data(), ToClientHandle(Read<uint64_t>(pending->output.data())));
     }
     if (ok && physicalConnection) information = RewritePhysicalConnection(pending->output, information);
     const uint32_t back = ok ? std::min<uint32_t>(information, static_cast<uint32_t>(pending->output.size())) : 0;
-    Complete(pending->requestId, result.status.value, information, pending->output.data(), back);
+    Complete(pending->requestId, status, status == result.status.value ? information : 0, pending->output.data(), back);
   });
 }
 

@@ -9,6 +9,7 @@
 // On stop it unregisters the devices and closes the control device: the driver
 // then fails what clients still have pending with STATUS_DEVICE_NOT_CONNECTED.
 #include "bridge_session.h"
+#include "shared_device_memory.h"
 #include "device_registry.h"
 
 #include <cstdio>
@@ -113,6 +114,8 @@ int Serve() {
     return 1;
   }
 
+  // WaveRT buffers and registers in sections the server can map into its clients.
+  ks::bridge::InstallSharedDeviceMemory();
   std::unique_ptr<ks::Backend> emulator = ks::CreateEmulatorBackend();
   std::vector<ks::DeviceInterface> devices = EmulatedDevices(*emulator);
   std::vector<ks::bridge::BridgeDevice> bridged;
