@@ -17,7 +17,6 @@ import {
   openFilter,
   openHandleCount,
   statusName,
-  setEmulatedDevicePresent,
   setEmulatorPacing,
   pcmFormat,
   KSPROPERTY_EMULATOR,
@@ -32,8 +31,8 @@ import { encodeIdentifier } from '../lib/structs/request';
 import { interfaceKey } from '../lib/objects/devices';
 import { cli } from './cli-process';
 import { expectKsError, expectStatus, openCapture } from './helpers';
-import { throughBridge } from './test-backend';
-import { emulatedCameraPath } from './emulated-devices';
+import { testBackend } from './test-backend';
+import { emulatedCameraPath, setDevicePresent } from './emulated-devices';
 
 const devices: VirtualDevice[] = [];
 afterEach(() => {
@@ -213,9 +212,8 @@ describe('each filter once, the same numbers everywhere', () => {
   });
 });
 
-// Unplugging and replugging is a control of the in-process emulator (setEmulatedDevicePresent); the bridge server has
-// no such control yet, so through the bridge this block does not run (README, "what runs where").
-describe.skipIf(throughBridge())('pin creates on a device that is not ready yet', () => {
+// Through the bridge, the Windows backend's retry of KsCreatePin2 meets a driver that answers STATUS_DEVICE_NOT_READY.
+describe('pin creates on a device that is not ready yet', () => {
   const NOT_READY_AFTER_PLUG = KSPROPERTY_EMULATOR.NOT_READY_AFTER_PLUG; // on the camera filter (docs/emulator.md)
   const vga = () => videoFormat({ width: 640, height: 480, subtype: KSDATAFORMAT.SUBTYPE_YUY2, fps: 30 });
 
@@ -225,11 +223,11 @@ describe.skipIf(throughBridge())('pin creates on a device that is not ready yet'
     const ulong = Buffer.alloc(4);
     ulong.writeUInt32LE(ms);
     {
-      using filter = openFilter(path, { backend: 'emulator' });
+      using filter = openFilter(path, { backend: testBackend() });
       filter.setProperty(KSPROPSETID.EmulatorDiagnostics, NOT_READY_AFTER_PLUG, ulong);
     }
-    setEmulatedDevicePresent(path, false);
-    setEmulatedDevicePresent(path, true);
+    setDevicePresent(path, false);
+    setDevicePresent(path, true);
     return path;
   }
 
@@ -239,21 +237,21 @@ describe.skipIf(throughBridge())('pin creates on a device that is not ready yet'
 
   it('fail with STATUS_DEVICE_NOT_READY (ERROR_NOT_READY, 21) when not retried', () => {
     const path = replugNotReadyFor(60_000);
-    using filter = openFilter(path, { backend: 'emulator' });
+    using filter = openFilter(path, { backend: testBackend() });
     const e = expectKsError(() => filter.createPin({ pinId: 0, dataFormat: vga(), notReadyRetry: false }), 'STATUS_DEVICE_NOT_READY');
     expect(e.win32).toBe(21);
   });
 
   it('are retried by default until the camera is ready', () => {
     const path = replugNotReadyFor(300);
-    using filter = openFilter(path, { backend: 'emulator' });
+    using filter = openFilter(path, { backend: testBackend() });
     const pin = filter.createPin({ pinId: 0, dataFormat: vga() });
     expect(pin.closed).toBe(false);
   });
 
   it('give up after the attempts asked for, with the device\'s status', () => {
     const path = replugNotReadyFor(60_000);
-    using filter = openFilter(path, { backend: 'emulator' });
+    using filter = openFilter(path, { backend: testBackend() });
     expectKsError(() => filter.createPin({ pinId: 0, dataFormat: vga(), notReadyRetry: { attempts: 3, delayMs: 5 } }), 'STATUS_DEVICE_NOT_READY');
     expect(() => filter.createPin({ pinId: 0, dataFormat: vga(), notReadyRetry: { attempts: 0 } })).toThrow(/notReadyRetry.attempts/);
   });

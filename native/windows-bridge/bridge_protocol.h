@@ -78,4 +78,14 @@ typedef struct KSB_BIND {
   /* the create payload follows: KSPIN_CONNECT + format, KSALLOCATOR_FRAMING, ... */
 } KSB_BIND;
 
+/* The bridge's own controls, for tests: a property set no driver has, sent
+ * to any bridge filter and answered by the server itself (never the emulator).
+ * KSPROPSETID_BridgeControl = {C92C19C3-9487-49A8-87AA-4481E29CF56E}. */
+#define KSB_PROPERTY_DEVICE_PRESENT 1 /* SET, value KSB_DEVICE_PRESENT: plug a device in or pull it out */
+
+typedef struct KSB_DEVICE_PRESENT {
+  uint32_t deviceIndex; /* the bridge device (its interface paths' #NNNN#) */
+  uint32_t present;     /* 0: pulled out (as a surprise removal), 1: plugged in */
+} KSB_DEVICE_PRESENT;
+
 #endif

@@ -1,6 +1,7 @@
 // Request dispatch of the bridge server (bridge_session.h).
 #include "bridge_session.h"
 
+#include "emulator/emulator_control.h"
 #include "wavert_translation.h"
 
 #include <algorithm>
@@ -17,6 +18,8 @@ constexpr uint64_t kUnknownHandle = 0x2;
 // read becomes this, so the emulator fails the request with STATUS_ACCESS_VIOLATION.
 constexpr uint64_t kUnreadable = 0x10;
 constexpr uint32_t kMaxFrame = 256u << 20;
+// KSPROPSETID_BridgeControl (bridge_protocol.h).
+constexpr Guid kBridgeControl{0xC92C19C3, 0x9487, 0x49A8, {0x87, 0xAA, 0x44, 0x81, 0xE2, 0x9C, 0xF5, 0x6E}};
 
 template <typename T>
 T Read(const uint8_t* p) {
@@ -126,12 +129,29 @@ BridgeSession::FilePtr BridgeSession::OpenedFile(uint64_t fileId, uint32_t devic
     *status = STATUS_NO_SUCH_DEVICE;
     return nullptr;
   }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (removedFiles_.count(fileId) != 0) {
+      *status = STATUS_DEVICE_REMOVED;
+      return nullptr;
+    }
+  }
   auto file = std::make_shared<File>();
   file->id = fileId;
   file->pid = pid;
   Status opened = emulator_.OpenFilter(devices_[deviceIndex].emulatorPath, &file->handle);
   if (!opened.ok()) {
+    // Wine's CreateFile completes before the driver sees the create, so the
+    // server first meets a filter file at its first request. A registered
+    // device the emulator will not open is pulled out, and a handle the
+    // client already holds to it is a removed device's handle: every request
+    // fails with STATUS_DEVICE_REMOVED, for good, as on Windows.
     *status = opened.value;
+    if (opened.value == STATUS_OBJECT_NAME_NOT_FOUND) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      removedFiles_.insert(fileId);
+      *status = STATUS_DEVICE_REMOVED;
+    }
     return nullptr;
   }
   file->process = OpenProcess(PROCESS_VM_READ | PROCESS_VM_WRITE | PROCESS_VM_OPERATION | PROCESS_DUP_HANDLE |
@@ -184,6 +204,10 @@ void BridgeSession::Handle(const KSB_MESSAGE& m, const uint8_t* bytes) {
     Fail(m.requestId, status);
     return;
   }
+  if (m.code == IOCTL_KS_PROPERTY && m.inputLength >= sizeof(KSIDENTIFIER) && Read<Guid>(in) == kBridgeControl) {
+    Control(m, in, out);
+    return;
+  }
   switch (m.code) {
     case IOCTL_KS_ENABLE_EVENT: EnableEvent(m, file, in, out); return;
     case IOCTL_KS_DISABLE_EVENT: DisableEvent(m, file, in, out); return;
@@ -191,6 +215,32 @@ void BridgeSession::Handle(const KSB_MESSAGE& m, const uint8_t* bytes) {
     case IOCTL_KS_WRITE_STREAM: Stream(m, file, in, out); return;
     default: Forward(m, file, in, out); return;
   }
+}
+
+// KSPROPSETID_BridgeControl (bridge_protocol.h). DEVICE_PRESENT pulls a
+// device out or plugs it in through the emulator's own control: the handles
+// open on it have their pending requests cancelled and fail every later
+// request with STATUS_DEVICE_REMOVED, also after it comes back, as handles to
+// a surprise-removed device do. Its SetupAPI registration stays (what
+// listDevices() sees through the bridge does not change: see docs/windows.md).
+void BridgeSession::Control(const KSB_MESSAGE& m, const uint8_t* in, const uint8_t* out) {
+  const uint32_t id = Read<uint32_t>(in + 16), flags = Read<uint32_t>(in + 20);
+  if (id != KSB_PROPERTY_DEVICE_PRESENT || flags != KSPROPERTY_TYPE_SET) {
+    Fail(m.requestId, STATUS_NOT_FOUND);
+    return;
+  }
+  if (m.outputLength < sizeof(KSB_DEVICE_PRESENT)) {
+    Fail(m.requestId, STATUS_BUFFER_TOO_SMALL);
+    return;
+  }
+  const KSB_DEVICE_PRESENT request = Read<KSB_DEVICE_PRESENT>(out);
+  emu::EmulatorControl* control = emulator_.Emulator();
+  if (request.deviceIndex >= devices_.size() || control == nullptr) {
+    Fail(m.requestId, STATUS_INVALID_PARAMETER);
+    return;
+  }
+  const Status status = control->SetPresent(devices_[request.deviceIndex].emulatorPath, request.present != 0);
+  Complete(m.requestId, status.value, 0, nullptr, 0);
 }
 
 void BridgeSession::Bind(const KSB_MESSAGE& m, const uint8_t* in) {
@@ -463,6 +513,7 @@ void BridgeSession::CloseFile(uint64_t fileId) {
   std::vector<std::unique_ptr<EventRecord>> released;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    removedFiles_.erase(fileId);
     auto it = files_.find(fileId);
     if (it == files_.end()) return;
     file = it->second;

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,7 @@ class BridgeSession {
   void DisableEvent(const KSB_MESSAGE& m, const FilePtr& file, const uint8_t* in, const uint8_t* out);
   void Stream(const KSB_MESSAGE& m, const FilePtr& file, const uint8_t* in, const uint8_t* out);
   void Forward(const KSB_MESSAGE& m, const FilePtr& file, const uint8_t* in, const uint8_t* out);
+  void Control(const KSB_MESSAGE& m, const uint8_t* in, const uint8_t* out);
   void CloseFile(uint64_t fileId);
   uint32_t RewritePhysicalConnection(std::vector<uint8_t>& output, uint32_t information);
 
@@ -63,6 +65,7 @@ class BridgeSession {
   std::vector<BridgeDevice> devices_;
   std::mutex mutex_;
   std::map<uint64_t, FilePtr> files_;
+  std::set<uint64_t> removedFiles_;  // filter files first met while their device was pulled out
   std::map<std::pair<uint32_t, uint64_t>, uint64_t> clientToEmulator_;
   std::map<uint64_t, uint64_t> emulatorToClient_;
   std::map<std::pair<uint32_t, uint64_t>, std::unique_ptr<EventRecord>> events_;  // (pid, event handle)
