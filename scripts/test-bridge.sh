@@ -57,6 +57,7 @@ default_files=(
   test/wavert-stream.test.ts
   test/lifetime.test.ts
   test/windows-correctness.test.ts
+  test/bridge-profiles.test.ts
 )
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=("${default_files[@]}")
@@ -102,8 +103,11 @@ echo "[test-bridge] bridge up in $((SECONDS - start))s"
 
 results=$win/bridge-results.json
 rm -f "$results"
+# test/bridge-profiles.test.ts records every bridged device's profile here, and replays them on the host afterwards.
+profiles=.cache/win/profiles
+rm -rf "$profiles"
 rc=0
-KS_TEST_BACKEND=windows KS_EXPECT_PLATFORM=win32 KS_UNDER_WINE=1 PREBUILDS_ONLY=1 \
+KS_BRIDGE_PROFILES=$profiles KS_TEST_BACKEND=windows KS_EXPECT_PLATFORM=win32 KS_UNDER_WINE=1 PREBUILDS_ONLY=1 \
   wine "$node_exe" node_modules/vitest/vitest.mjs run --reporter=default --reporter=json \
   --outputFile.json=.cache/win/bridge-results.json "${files[@]}" >"$win/bridge-vitest.log" 2>&1 </dev/null || rc=$?
 cat "$win/bridge-vitest.log"
@@ -119,5 +123,14 @@ if [ -f "$results" ]; then
 else
   echo "bridge: 0 passed, 0 failed, 0 skipped (vitest wrote no results; exit $rc)"
   [ "$rc" -ne 0 ] || rc=1
+fi
+
+# The profiles recorded through the Windows backend, replayed on this machine's emulator (Linux node).
+if [ -d "$profiles" ]; then
+  replay_rc=0
+  KS_BRIDGE_PROFILES_REPLAY=$profiles npx vitest run test/bridge-profiles.test.ts >"$win/bridge-profiles-replay.log" 2>&1 || replay_rc=$?
+  sed 's/\x1b\[[0-9;]*m//g' "$win/bridge-profiles-replay.log" | grep -E '✓|×|FAIL|Error|Tests ' || cat "$win/bridge-profiles-replay.log"
+  echo "bridge profiles: $(ls "$profiles" | wc -l) recorded through the Windows backend, replayed on $(uname -s): $([ "$replay_rc" -eq 0 ] && echo same surface || echo FAILED)"
+  [ "$rc" -ne 0 ] || rc=$replay_rc
 fi
 exit "$rc"

@@ -17,18 +17,11 @@ import {
   recordProfile,
   type ProfileDocument,
 } from '../lib/index';
-import { run } from '../lib/cli/main';
 import { cli } from './cli-process';
+import { expectSameSurface } from './profile-surface';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-profiles-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-async function inspectJson(pathOrName: string): Promise<Record<string, unknown>> {
-  const lines: string[] = [];
-  const code = await run(['inspect', pathOrName, '--json', '--backend', 'emulator'], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
-  expect(code, lines.join('\n')).toBe(0);
-  return JSON.parse(lines.join('\n')) as Record<string, unknown>;
-}
 
 const builtIn = () => listDevices({ backend: 'emulator' }).filter((d) => d.path.includes('#0'));
 
@@ -39,35 +32,7 @@ describe('recordProfile → loadProfile', () => {
     for (const device of devices) {
       const document = recordProfile(device);
       using loaded = loadProfile(JSON.stringify(document));
-      expect(loaded.devices).toHaveLength(document.filters.length);
-      const original = await inspectJson(device.path);
-      const replay = await inspectJson(loaded.devices[0].path);
-      // The replayed device is another device (its own path and name entry), and the emulator's private
-      // diagnostics set is instrumentation, not part of the device: neither is recorded.
-      for (const report of [original, replay]) {
-        delete report.device;
-        report.propertySets = (report.propertySets as string[]).filter((s) => s !== 'EmulatorDiagnostics');
-      }
-      // A physical connection names the replayed partner, not the original.
-      const pins = original.pins as { physicalConnection: { path: string; symbolicLink: string } | null }[];
-      const replayPins = replay.pins as typeof pins;
-      pins.forEach((pin, i) => {
-        if (!pin.physicalConnection) return;
-        const partner = document.filters.findIndex((f) => f.path?.toLowerCase() === pin.physicalConnection!.path.toLowerCase());
-        expect(partner, `${device.friendlyName} pin ${i}'s partner is recorded too`).toBeGreaterThan(0);
-        expect(replayPins[i].physicalConnection!.path).toBe(loaded.devices[partner].path);
-        pin.physicalConnection = replayPins[i].physicalConnection;
-      });
-      // A profile replays no WaveRT streaming (docs/profiles.md: not recorded): a replayed WaveRT pin has
-      // the same surface, but no instance to probe for modes and hardware latency.
-      const waveRtPins = (original.pins as { waveRt: unknown }[]).flatMap((pin, i) => (pin.waveRt ? [i] : []));
-      for (const i of waveRtPins) {
-        const probe = (replay.pins as { waveRt: { modes: string[]; error?: string } | null }[])[i].waveRt;
-        expect(probe?.modes, `${device.friendlyName} pin ${i}: a replayed WaveRT pin streams in no mode`).toEqual([]);
-        expect(probe?.error).toBeTruthy();
-        (original.pins as { waveRt: unknown }[])[i].waveRt = probe;
-      }
-      expect(replay, device.friendlyName).toEqual(original);
+      await expectSameSurface(device, document, loaded);
     }
   });
 
