@@ -82,6 +82,13 @@ export interface VirtualPinDefinition {
   dataRanges: Buffer[];
   /** KSPROPERTY_CONNECTION_ALLOCATORFRAMING (default: 8 frames of 4 KiB, preferences only). */
   framing?: AllocatorFramingInit;
+  /**
+   * How the pin streams: 'standard' (IOCTL_KS_READ_STREAM / WRITE_STREAM, created with
+   * KSINTERFACE_STANDARD_STREAMING; the default) or 'waveRt', a portcls WaveRT pin: created only with
+   * KSINTERFACE_STANDARD_LOOPED_STREAMING and a WAVEFORMATEXTENSIBLE PCM format, streaming through a cyclic buffer
+   * the emulator's modelled DMA engine fills or plays (docs/emulator.md).
+   */
+  streaming?: 'standard' | 'waveRt';
 }
 
 export interface VirtualTopology {
@@ -238,6 +245,7 @@ export function defineVirtualDevice(definition: VirtualDeviceDefinition): Virtua
       necessaryInstances: checkUint32(pin.necessaryInstances ?? 0, `${where}.necessaryInstances`),
       dataRanges: pin.dataRanges.map((r) => Buffer.from(r)),
       framing: framing.encode(),
+      waveRt: oneOf(pin.streaming ?? 'standard', ['standard', 'waveRt'] as const, `${where}.streaming`) === 'waveRt',
     };
   });
 

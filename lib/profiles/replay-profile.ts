@@ -8,14 +8,16 @@
  * STATUS_NOT_FOUND for an instance of a recorded property that was not read
  * (ReactOS ks.sys answers an unknown id so), STATUS_INVALID_PARAMETER for a
  * KSP_PIN past the pin count (KsPinPropertyHandler's check). Pins stream the
- * emulator's test signals in the negotiated format. A SET is taken only where
+ * emulator's test signals in the negotiated format: a pin that offers only
+ * KSINTERFACE_STANDARD_LOOPED_STREAMING as a portcls WaveRT pin, through the
+ * emulator's modelled cyclic buffer (event, polled and packet mode). A SET is taken only where
  * the recorded BASICSUPPORT grants SET access, and a later GET of that
  * instance answers the value set.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KsError, ntStatusForWin32 } from '../base/errors';
-import { KSPROPERTY_CONNECTION, KSPROPERTY_PIN, KSPROPERTY_TOPOLOGY, KSPROPSETID } from '../structs/constants';
+import { KSINTERFACE_STANDARD_LOOPED_STREAMING, KSINTERFACESETID_Standard, KSPROPERTY_CONNECTION, KSPROPERTY_PIN, KSPROPERTY_TOPOLOGY, KSPROPSETID } from '../structs/constants';
 import { readGuid, type Guid } from '../structs/guid';
 import { pinInstance } from '../structs/request';
 import { parseWideString } from '../objects/topology';
@@ -66,6 +68,26 @@ function recorded(f: ProfileFilter, set: Guid, id: number, instance: Buffer): Bu
 }
 
 
+/**
+ * How a recorded pin streams, from its KSPROPERTY_PIN_INTERFACES answer (KSMULTIPLE_ITEM of 24-byte KSPIN_INTERFACEs):
+ * a pin that offers KSINTERFACE_STANDARD_LOOPED_STREAMING and not STANDARD_STREAMING is a portcls WaveRT pin, and
+ * replays as one (created with LOOPED_STREAMING, streaming through the emulator's modelled cyclic buffer).
+ */
+function streamingOf(interfaces: Buffer | null): 'standard' | 'waveRt' {
+  if (!interfaces || interfaces.length < 8) return 'standard';
+  const count = Math.min(interfaces.readUInt32LE(4), Math.floor((interfaces.length - 8) / 24));
+  let looped = false;
+  let standard = false;
+  for (let i = 0; i < count; i++) {
+    const at = 8 + 24 * i;
+    if (readGuid(interfaces, at).toUpperCase() !== KSINTERFACESETID_Standard.toUpperCase()) continue;
+    const id = interfaces.readUInt32LE(at + 16);
+    looped ||= id === KSINTERFACE_STANDARD_LOOPED_STREAMING;
+    standard ||= id === 0; // KSINTERFACE_STANDARD_STREAMING
+  }
+  return looped && !standard ? 'waveRt' : 'standard';
+}
+
 const FLOWS: Record<number, DataFlow> = { 1: 'in', 2: 'out' };
 const COMMUNICATIONS: Record<number, Communication> = { 0: 'none', 1: 'sink', 2: 'source', 3: 'both', 4: 'bridge' };
 
@@ -98,6 +120,7 @@ function pinsOf(f: ProfileFilter, where: string): VirtualPinDefinition[] {
         framingBytes && framingBytes.length >= 24
           ? { flags: framingBytes.readUInt32LE(0), poolType: framingBytes.readUInt32LE(4), frames: framingBytes.readUInt32LE(8), frameSize: framingBytes.readUInt32LE(12) || 4096, fileAlignment: framingBytes.readUInt32LE(16) }
           : undefined,
+      streaming: streamingOf(get(KSPROPERTY_PIN.INTERFACES)),
     });
   }
   return pins;

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "emulator/virtual_filter.h"
+#include "ks_rtaudio.h"
 
 namespace ks {
 
@@ -134,6 +135,11 @@ std::string VirtualDevices::Define(Napi::Env env, emu::EmulatorControl* emulator
     std::vector<uint8_t> framing = BytesOf(env, p.Get("framing"), where + ".framing");
     if (framing.size() != sizeof(KSALLOCATOR_FRAMING)) Fail(env, where + ".framing must be 24 bytes");
     std::memcpy(&pin.framing, framing.data(), sizeof pin.framing);
+    // A portcls WaveRT host pin: created only with LOOPED_STREAMING (wavert_pin.h).
+    if (p.Get("waveRt").ToBoolean()) {
+      pin.waveRt = true;
+      pin.interfaces = {KSPIN_INTERFACE{KSINTERFACESETID_Standard, KSINTERFACE_STANDARD_LOOPED_STREAMING, 0}};
+    }
     descriptor->pins.push_back(std::move(pin));
   }
 
