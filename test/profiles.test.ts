@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import {
   defineVirtualDevice,
+  emulatorWaveRtStats,
   encodeAudioRange,
   KSPROPSETID,
   KsError,
@@ -18,6 +19,7 @@ import {
   type ProfileDocument,
 } from '../lib/index';
 import { cli } from './cli-process';
+import { expectIndexSignal } from './helpers';
 import { expectSameSurface } from './profile-surface';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-profiles-'));
@@ -54,6 +56,23 @@ describe('recordProfile → loadProfile', () => {
     expect(b.format).toEqual(a.format);
     expect(b.bytes.length).toBe(4 * 1920);
     expect(b.bytes.equals(a.bytes)).toBe(true);
+  });
+
+  it.each(['event', 'polled', 'packet'] as const)('streams from a replayed WaveRT microphone in %s mode: every sample frame its index, no glitch', async (mode) => {
+    const device = builtIn().find((d) => d.friendlyName === 'KS Emulator WaveRT Microphone')!;
+    using loaded = loadProfile(recordProfile(device));
+    using filter = openFilter(loaded.devices[0].path, { backend: 'emulator' });
+    using pin = filter.createPin({ pinId: 0 });
+    expect(pin.waveRt).toBe(true);
+    // The pin's own choice (DATAINTERSECTION): WAVEFORMATEXTENSIBLE, 24 valid bits in 32, as the original offers it.
+    expect(pin.dataFormat.extensible).toMatchObject({ channels: 2, sampleRate: 48000, bitsPerSample: 32, validBitsPerSample: 24 });
+    let frames = 0;
+    for await (const frame of pin.frames({ mode, latencyMs: 100, frameSize: 1920 })) {
+      frames = expectIndexSignal(frame.data, frames, 8, `${mode} replay`);
+      if (frames >= 48000 * 0.2) break;
+    }
+    expect(pin.streamingKind).toBe(`wavert-${mode}`);
+    expect(emulatorWaveRtStats(pin).glitches).toBe(0);
   });
 
   it('sends only GET, BASICSUPPORT, SETSUPPORT and DEFAULTVALUES requests, and keeps a misbehaving answer as it came', () => {

@@ -114,6 +114,18 @@ describe('WaveRT pin create', () => {
     expectKsError(() => looped(filter, extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 24 })), 'STATUS_NO_MATCH');
   });
 
+  it('proposes through DATAINTERSECTION a format its pin takes: WAVEFORMATEXTENSIBLE, 24 valid bits in 32', () => {
+    for (const open of [openSpeakers, openMicrophone]) {
+      using filter = open();
+      // The range says 16..32 bits; the miniport's "highest quality intersection" it can stream (a plain 32-bit
+      // WAVEFORMATEX, what a WaveCyclic pin would get, is refused by a WaveRT pin).
+      const format = filter.intersect(0);
+      expect(format.extensible).toMatchObject({ formatTag: 0xfffe, channels: 2, sampleRate: 48000, bitsPerSample: 32, validBitsPerSample: 24, channelMask: 3 });
+      using pin = filter.createPin({ pinId: 0 });
+      expect(pin.dataFormat.extensible?.validBitsPerSample).toBe(24);
+    }
+  });
+
   it('fails with STATUS_INVALID_DEVICE_STATE while the audio engine holds the endpoint, and GLOBALCINSTANCES counts it', () => {
     using filter = openSpeakers();
     setEmulatorAudioEngineHold(filter, true);

@@ -80,7 +80,47 @@ bool VideoFormatFits(const std::vector<uint8_t>& range, const uint8_t* format, u
 }
 
 // The format a pin range and a client range agree on, or false.
-bool Intersect(const std::vector<uint8_t>& pinRange, const uint8_t* client, uint32_t clientSize,
+// A WaveRT pin's answer: the miniport's DataRangeIntersection gives "the highest quality intersection" it can
+// stream, a KSDATAFORMAT_WAVEFORMATEX whose format may be extended to WAVEFORMATEXTENSIBLE (Microsoft's
+// IMiniport::DataRangeIntersection page). The modelled WaveRT pin streams only WAVEFORMATEXTENSIBLE PCM, 16-bit or
+// 24 valid bits in 32 (wavert_pin.h), so that is what it proposes: 24-in-32 where the range reaches 32 bits, else 16.
+bool WaveRtFormatFor(const KSDATAFORMAT& head, const AudioRangeLimits& limits, std::vector<uint8_t>* format) {
+  uint16_t container = 0, valid = 0;
+  if (limits.maximumBits >= 32 && limits.minimumBits <= 24) {
+    container = 32;
+    valid = 24;
+  } else if (limits.minimumBits <= 16 && limits.maximumBits >= 16) {
+    container = valid = 16;
+  } else {
+    return false;
+  }
+  const uint16_t channels = static_cast<uint16_t>(std::min<uint32_t>(limits.maximumChannels, 0xFFFF));
+  const uint16_t blockAlign = static_cast<uint16_t>(channels * container / 8);
+  const uint32_t rate = limits.maximumFrequency;
+  const uint32_t avg = rate * blockAlign;
+  const uint16_t tag = 0xFFFE, cbSize = 22;  // WAVE_FORMAT_EXTENSIBLE, 22 bytes past WAVEFORMATEX
+  // KSAUDIO_SPEAKER_MONO (front centre), _STEREO, else no positions (KSAUDIO_SPEAKER_DIRECTOUT).
+  const uint32_t mask = channels == 1 ? 0x4 : channels == 2 ? 0x3 : 0;
+  format->assign(sizeof(KSDATAFORMAT) + kWaveFormatExSize + cbSize, 0);
+  KSDATAFORMAT out = head;
+  out.FormatSize = static_cast<uint32_t>(format->size());
+  out.SampleSize = blockAlign;
+  std::memcpy(format->data(), &out, sizeof out);
+  uint8_t* wave = format->data() + sizeof out;
+  std::memcpy(wave + 0, &tag, 2);
+  std::memcpy(wave + 2, &channels, 2);
+  std::memcpy(wave + 4, &rate, 4);
+  std::memcpy(wave + 8, &avg, 4);
+  std::memcpy(wave + 12, &blockAlign, 2);
+  std::memcpy(wave + 14, &container, 2);
+  std::memcpy(wave + 16, &cbSize, 2);
+  std::memcpy(wave + 18, &valid, 2);
+  std::memcpy(wave + 20, &mask, 4);
+  std::memcpy(wave + 24, &KSDATAFORMAT_SUBTYPE_PCM, sizeof(Guid));
+  return true;
+}
+
+bool Intersect(const std::vector<uint8_t>& pinRange, const uint8_t* client, uint32_t clientSize, bool waveRt,
                std::vector<uint8_t>* format) {
   KSDATARANGE p, c;
   std::memcpy(&p, pinRange.data(), sizeof p);
@@ -112,6 +152,7 @@ bool Intersect(const std::vector<uint8_t>& pinRange, const uint8_t* client, uint
         limits.maximumFrequency < limits.minimumFrequency || limits.maximumFrequency == 0) {
       return false;
     }
+    if (waveRt) return WaveRtFormatFor(head, limits, format);
     uint16_t channels = static_cast<uint16_t>(std::min<uint32_t>(limits.maximumChannels, 0xFFFF));
     uint16_t blockAlign = static_cast<uint16_t>(channels * (bits / 8));
     uint32_t rate = limits.maximumFrequency;
@@ -228,7 +269,7 @@ uint32_t IntersectDataRanges(const PinDescriptor& pin, const uint8_t* list, uint
     }
     for (size_t r = 0; r < pin.dataRanges.size(); ++r) {
       if (!wanted.empty() && !OffersMode(pin, r, wanted)) continue;
-      if (Intersect(pin.dataRanges[r], client, range.FormatSize, format)) return STATUS_SUCCESS;
+      if (Intersect(pin.dataRanges[r], client, range.FormatSize, pin.waveRt, format)) return STATUS_SUCCESS;
     }
   }
   return STATUS_NO_MATCH;
