@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeAllocatorFramingEx, KsError, KSPROPSETID, loadProfile, openFilter, type LoadedProfile } from '../lib/index';
+import { decodeAllocatorFramingEx, emulatorWaveRtStats, extensibleFormat, KsError, KSPROPSETID, loadProfile, openFilter, type LoadedProfile } from '../lib/index';
 import { expectKsError } from './helpers';
+import { waveRtPlayedChecksum } from './render-oracle';
 
 const root = path.join(__dirname, '..');
 const load = (file: string): LoadedProfile => loadProfile(fs.readFileSync(path.join(root, 'profiles', file)));
@@ -76,5 +77,20 @@ describe('the example profiles', () => {
     const jack = topology.getProperty(JACK, 1, { instance: Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]) });
     expect([jack.readUInt32LE(4), jack.readUInt32LE(8), jack.readUInt32LE(12), jack.readUInt32LE(16), jack.readUInt32LE(32)]).toEqual([1, 3, 0xb3c98c, 1, 1]);
     expect(() => wave.getProperty(RT_AUDIO, 8)).toThrow(KsError); // RtAudio lives on pin instances, not the filter
+  });
+
+  it.each(['event', 'polled', 'packet'] as const)('HD Audio endpoint: plays audio through its replayed WaveRT pin in %s mode, every byte', async (mode) => {
+    using endpoint = load('hd-audio-speakers.json');
+    using wave = openFilter(endpoint.devices[0].path, { backend: 'emulator' });
+    using pin = wave.createPin({ pinId: 0, dataFormat: extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 }) });
+    expect(pin.waveRt).toBe(true);
+    const data = Buffer.alloc(48000 * 4 * 0.3);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 29 + (i >> 11)) & 0xff;
+    await pin.write(data, { endOfStream: true, waveRt: { mode, latencyMs: 100 } });
+    expect(pin.streamingKind).toBe(`wavert-${mode}`);
+    const stats = emulatorWaveRtStats(pin);
+    expect(stats.glitches).toBe(0);
+    expect(stats.bytes).toBeGreaterThanOrEqual(data.length);
+    expect(stats.checksum).toBe(waveRtPlayedChecksum(Buffer.concat([data, Buffer.alloc(stats.bytes - data.length)])));
   });
 });

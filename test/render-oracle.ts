@@ -38,3 +38,14 @@ export function patterned(index: number, size: number): Buffer {
   for (let i = 0; i < size; i++) b[i] = (index * 131 + i * 7 + (i >> 8)) & 0xff;
   return b;
 }
+
+/**
+ * The emulated WaveRT endpoint's played checksum (KSPROPERTY_EMULATOR_WAVERT_STATS), written out here as the oracle:
+ * FNV-1a's prime over the played bytes as little-endian 64-bit words, from FNV's offset basis.
+ */
+export function waveRtPlayedChecksum(bytes: Uint8Array): bigint {
+  let h = 0xcbf29ce484222325n;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i + 8 <= bytes.byteLength; i += 8) h = ((h ^ view.getBigUint64(i, true)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h;
+}

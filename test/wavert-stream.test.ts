@@ -23,6 +23,7 @@ import {
 } from '../lib/index';
 import { emulatedDevicePath } from './emulated-devices';
 import { sameFailure } from './helpers';
+import { waveRtPlayedChecksum } from './render-oracle';
 import { testBackend } from './test-backend';
 
 afterEach(() => {
@@ -47,12 +48,7 @@ function indexByte(n: number, k: number): number {
 }
 
 /** FNV-1a 64 over 8-byte little-endian words, as the endpoint keeps it. */
-function fnv(bytes: Uint8Array): bigint {
-  let h = 0xcbf29ce484222325n;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i + 8 <= bytes.byteLength; i += 8) h = ((h ^ view.getBigUint64(i, true)) * 0x100000001b3n) & 0xffffffffffffffffn;
-  return h;
-}
+const fnv = waveRtPlayedChecksum;
 
 describe('WaveRT pins through the public API', () => {
   it('createPin picks KSINTERFACE_STANDARD_LOOPED_STREAMING when that is all the pin offers, and the pin says it is WaveRT', () => {

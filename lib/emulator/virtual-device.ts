@@ -89,6 +89,11 @@ export interface VirtualPinDefinition {
    * the emulator's modelled DMA engine fills or plays (docs/emulator.md).
    */
   streaming?: 'standard' | 'waveRt';
+  /**
+   * A WaveRT pin's modelled hardware, as KSPROPERTY_RTAUDIO_HWLATENCY reports it: the FIFO the DMA fetches ahead
+   * of the position (bytes) and the chipset and codec delays (100 ns units). Default 256 bytes, 0, 10000.
+   */
+  waveRtLatency?: { fifoSize: number; chipsetDelay: number; codecDelay: number };
 }
 
 export interface VirtualTopology {
@@ -246,6 +251,7 @@ export function defineVirtualDevice(definition: VirtualDeviceDefinition): Virtua
       dataRanges: pin.dataRanges.map((r) => Buffer.from(r)),
       framing: framing.encode(),
       waveRt: oneOf(pin.streaming ?? 'standard', ['standard', 'waveRt'] as const, `${where}.streaming`) === 'waveRt',
+      waveRtLatency: pin.waveRtLatency === undefined ? null : encodeWaveRtLatency(pin.waveRtLatency, `${where}.waveRtLatency`),
     };
   });
 
@@ -318,6 +324,16 @@ export function defineVirtualDevice(definition: VirtualDeviceDefinition): Virtua
   const path = callNative('define virtual device', () => native.emulatorDefineDevice(nativeDefinition, dispatch));
   device = new VirtualDevice(path, definition.name);
   return device;
+}
+
+/** KSRTAUDIO_HWLATENCY { FifoSize, ChipsetDelay, CodecDelay }, three ULONGs. */
+function encodeWaveRtLatency(latency: { fifoSize: number; chipsetDelay: number; codecDelay: number }, where: string): Buffer {
+  if (typeof latency !== 'object' || latency === null) throw new TypeError(`${where} must be { fifoSize, chipsetDelay, codecDelay }`);
+  const b = Buffer.alloc(12);
+  b.writeUInt32LE(checkUint32(latency.fifoSize, `${where}.fifoSize`), 0);
+  b.writeUInt32LE(checkUint32(latency.chipsetDelay, `${where}.chipsetDelay`), 4);
+  b.writeUInt32LE(checkUint32(latency.codecDelay, `${where}.codecDelay`), 8);
+  return b;
 }
 
 /** Plugs an emulated device (built-in or virtual) in or pulls it out, by path. */

@@ -17,7 +17,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KsError, ntStatusForWin32 } from '../base/errors';
-import { KSINTERFACE_STANDARD_LOOPED_STREAMING, KSINTERFACESETID_Standard, KSPROPERTY_CONNECTION, KSPROPERTY_PIN, KSPROPERTY_TOPOLOGY, KSPROPSETID } from '../structs/constants';
+import { KSINTERFACE_STANDARD_LOOPED_STREAMING, KSINTERFACESETID_Standard, KSPROPERTY_CONNECTION, KSPROPERTY_RTAUDIO, KSPROPERTY_PIN, KSPROPERTY_TOPOLOGY, KSPROPSETID } from '../structs/constants';
 import { readGuid, type Guid } from '../structs/guid';
 import { pinInstance } from '../structs/request';
 import { parseWideString } from '../objects/topology';
@@ -88,6 +88,14 @@ function streamingOf(interfaces: Buffer | null): 'standard' | 'waveRt' {
   return looped && !standard ? 'waveRt' : 'standard';
 }
 
+/** A WaveRT pin's recorded KSPROPERTY_RTAUDIO_HWLATENCY (read on a pin instance), which the replay's DMA then has. */
+function latencyOf(f: ProfileFilter, pinId: number): VirtualPinDefinition['waveRtLatency'] {
+  const q = f.requests.find((r) => r.target === 'pin-instance' && r.pinId === pinId && r.set === KSPROPSETID.RtAudio && r.id === KSPROPERTY_RTAUDIO.HWLATENCY && r.kind === 'get');
+  const reply = q && ntStatus(q.reply.status) === 0 ? bytes(q.reply.data) : null;
+  if (!reply || reply.length < 12) return undefined;
+  return { fifoSize: reply.readUInt32LE(0), chipsetDelay: reply.readUInt32LE(4), codecDelay: reply.readUInt32LE(8) };
+}
+
 const FLOWS: Record<number, DataFlow> = { 1: 'in', 2: 'out' };
 const COMMUNICATIONS: Record<number, Communication> = { 0: 'none', 1: 'sink', 2: 'source', 3: 'both', 4: 'bridge' };
 
@@ -121,6 +129,7 @@ function pinsOf(f: ProfileFilter, where: string): VirtualPinDefinition[] {
           ? { flags: framingBytes.readUInt32LE(0), poolType: framingBytes.readUInt32LE(4), frames: framingBytes.readUInt32LE(8), frameSize: framingBytes.readUInt32LE(12) || 4096, fileAlignment: framingBytes.readUInt32LE(16) }
           : undefined,
       streaming: streamingOf(get(KSPROPERTY_PIN.INTERFACES)),
+      waveRtLatency: latencyOf(f, pinId),
     });
   }
   return pins;

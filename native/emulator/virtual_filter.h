@@ -14,6 +14,7 @@
 #include "default_allocator.h"
 #include "emu_object.h"
 #include "video_test_pattern.h"
+#include "wavert_stream.h"
 
 namespace ks::emu {
 
@@ -85,6 +86,10 @@ struct PinDescriptor {
   // KSINTERFACE_STANDARD_LOOPED_STREAMING (list it in `interfaces`) and a
   // WAVEFORMATEXTENSIBLE format; streams through a mapped cyclic buffer.
   bool waveRt = false;
+  // The modelled DMA engine behind a WaveRT pin: its FIFO and delays are what
+  // KSPROPERTY_RTAUDIO_HWLATENCY reports, so a client's FIFO compensation meets
+  // the fetch the DMA really does.
+  WaveRtHardware waveRtHardware;
 };
 
 // One topology node (KSPROPERTY_TOPOLOGY_NODES and _NAME).

@@ -30,7 +30,7 @@ class WaveRtPin final : public Object {
         pinId_(pinId),
         format_(std::move(format)),
         wave_(wave),
-        stream_(descriptor.dataFlow == KSPIN_DATAFLOW_OUT, wave, WaveRtHardware{}) {
+        stream_(descriptor.dataFlow == KSPIN_DATAFLOW_OUT, wave, descriptor.waveRtHardware) {
     AddConnectionProperties();
     AddBufferProperties();
     AddPositionProperties();

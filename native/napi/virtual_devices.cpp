@@ -139,6 +139,14 @@ std::string VirtualDevices::Define(Napi::Env env, emu::EmulatorControl* emulator
     if (p.Get("waveRt").ToBoolean()) {
       pin.waveRt = true;
       pin.interfaces = {KSPIN_INTERFACE{KSINTERFACESETID_Standard, KSINTERFACE_STANDARD_LOOPED_STREAMING, 0}};
+      // KSRTAUDIO_HWLATENCY { FifoSize, ChipsetDelay, CodecDelay }: the modelled DMA's.
+      if (p.Get("waveRtLatency").IsBuffer()) {
+        std::vector<uint8_t> latency = BytesOf(env, p.Get("waveRtLatency"), where + ".waveRtLatency");
+        if (latency.size() != 12) Fail(env, where + ".waveRtLatency must be 12 bytes");
+        std::memcpy(&pin.waveRtHardware.fifoSize, latency.data(), 4);
+        std::memcpy(&pin.waveRtHardware.chipsetDelay, latency.data() + 4, 4);
+        std::memcpy(&pin.waveRtHardware.codecDelay, latency.data() + 8, 4);
+      }
     }
     descriptor->pins.push_back(std::move(pin));
   }
