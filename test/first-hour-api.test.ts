@@ -8,31 +8,38 @@ import { findDevice, openFilter, pcmFormat, play, readWav, record, videoFormat, 
 import { measureNativeLoop } from '../lib/streaming/native-loop';
 import { setEmulatorPacing } from '../lib/index';
 import { expectIndexSignal, expectKsError } from './helpers';
+import { testBackend, throughBridge } from './test-backend';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-api-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/**
+ * A status as the message names it: the NTSTATUS from the emulator; through the bridge what Windows reports, the
+ * Win32 code DeviceIoControl gives (RtlNtStatusToDosError), or the HRESULT of the *2 entry points.
+ */
+const reported = (ntStatus: string, windows: string): string => (throughBridge() ? windows : ntStatus);
+
 describe('devices by name', () => {
   it('openFilter takes a unique part of a friendly name, case-insensitively', () => {
-    using filter = openFilter('audio capture', { backend: 'emulator' });
-    expect(filter.path).toBe(findDevice('KS Emulator Audio Capture', { backend: 'emulator' }).path);
+    using filter = openFilter('audio capture', { backend: testBackend() });
+    expect(filter.path).toBe(findDevice('KS Emulator Audio Capture', { backend: testBackend() }).path);
   });
 
   it('a name matching several devices lists them (ERR_DEVICE_AMBIGUOUS); one matching none lists what exists', () => {
-    const ambiguous = expectKsError(() => openFilter('Audio', { backend: 'emulator' }), 'ERR_DEVICE_AMBIGUOUS');
+    const ambiguous = expectKsError(() => openFilter('Audio', { backend: testBackend() }), 'ERR_DEVICE_AMBIGUOUS');
     expect(ambiguous.message).toContain('"Audio" matches 2 devices: "KS Emulator Audio Capture"');
     expect((ambiguous.details.matches as unknown[]).length).toBe(2);
-    const none = expectKsError(() => openFilter('Theremin', { backend: 'emulator' }), 'ERR_DEVICE_NOT_FOUND');
-    expect(none.message).toContain('no device named "Theremin" (the emulator backend has: "KS Emulator Audio Capture"');
+    const none = expectKsError(() => openFilter('Theremin', { backend: testBackend() }), 'ERR_DEVICE_NOT_FOUND');
+    expect(none.message).toContain(`no device named "Theremin" (the ${testBackend()} backend has: "KS Emulator Audio Capture"`);
     // An exact name wins over names it is part of; a category narrows the search.
-    expect(findDevice('KS Emulator Audio Render', { backend: 'emulator' }).friendlyName).toBe('KS Emulator Audio Render');
-    expect(findDevice('Audio', { backend: 'emulator', category: 'RENDER' }).friendlyName).toBe('KS Emulator Audio Render');
+    expect(findDevice('KS Emulator Audio Render', { backend: testBackend() }).friendlyName).toBe('KS Emulator Audio Render');
+    expect(findDevice('Audio', { backend: testBackend(), category: 'RENDER' }).friendlyName).toBe('KS Emulator Audio Render');
   });
 });
 
 describe('createPin without a format', () => {
   it('takes the pin\'s DATAINTERSECTION choice and says which it was', () => {
-    using filter = openFilter('Audio Capture', { backend: 'emulator' });
+    using filter = openFilter('Audio Capture', { backend: testBackend() });
     using pin = filter.createPin({ pinId: 0 });
     expect(pin.negotiation).toEqual({ by: 'DATAINTERSECTION', description: '48000 Hz 2-channel 24-bit PCM' });
     expect(pin.currentDataFormat().wave).toMatchObject({ channels: 2, sampleRate: 48000, bitsPerSample: 24 });
@@ -61,10 +68,10 @@ describe('formats as Windows drivers expect them', () => {
   });
 
   it('a refused audio format names the field outside the pin\'s ranges, and the ranges; the status once', () => {
-    using filter = openFilter('Audio Render', { backend: 'emulator' });
+    using filter = openFilter('Audio Render', { backend: testBackend() });
     const e = expectKsError(() => filter.createPin({ pinId: 0, dataFormat: pcmFormat({ channels: 2, sampleRate: 96000, bitsPerSample: 16 }) }), 'STATUS_NO_MATCH');
     expect(e.message).toBe(
-      'create pin: STATUS_NO_MATCH (0xC0000272): pin 0 does not accept this format (96000 Hz 2-channel 16-bit PCM): its data ranges offer audio PCM ≤2 ch, 16-24 bit, 44100-48000 Hz; sampleRate 96000 is outside every range (44100-48000 Hz)',
+      `create pin: ${reported('STATUS_NO_MATCH (0xC0000272)', 'ERROR_NO_MATCH (0x80070491)')}: pin 0 does not accept this format (96000 Hz 2-channel 16-bit PCM): its data ranges offer audio PCM ≤2 ch, 16-24 bit, 44100-48000 Hz; sampleRate 96000 is outside every range (44100-48000 Hz)`,
     );
     expect(e.details.reason).toBe('format-refused');
     const channels = expectKsError(() => filter.createPin({ pinId: 0, dataFormat: pcmFormat({ channels: 6, sampleRate: 48000, bitsPerSample: 32 }) }), 'STATUS_NO_MATCH');
@@ -72,11 +79,13 @@ describe('formats as Windows drivers expect them', () => {
   });
 
   it('property and node failures name the property, the pin or node, and the valid range', () => {
-    using filter = openFilter('Audio Render', { backend: 'emulator' });
+    using filter = openFilter('Audio Render', { backend: testBackend() });
     const pin = expectKsError(() => filter.pinInfo(5), 'STATUS_INVALID_PARAMETER');
-    expect(pin.message).toBe("get KSPROPERTY_PIN_DATAFLOW of pin 5: STATUS_INVALID_PARAMETER (0xC000000D): pin 5 is past the filter's 2 pin factories (pin ids 0..1)");
+    expect(pin.message).toBe(
+      `get KSPROPERTY_PIN_DATAFLOW of pin 5: ${reported('STATUS_INVALID_PARAMETER (0xC000000D)', 'ERROR_INVALID_PARAMETER (0x00000057)')}: pin 5 is past the filter's 2 pin factories (pin ids 0..1)`,
+    );
     const node = expectKsError(() => filter.nodeVolume(1, 0), 'STATUS_NOT_FOUND');
-    expect(node.message).toBe('get KSPROPERTY_AUDIO_VOLUMELEVEL on node 1 channel 0 (KSNODETYPE_MUTE): STATUS_NOT_FOUND (0xC0000225)');
+    expect(node.message).toBe(`get KSPROPERTY_AUDIO_VOLUMELEVEL on node 1 channel 0 (KSNODETYPE_MUTE): ${reported('STATUS_NOT_FOUND (0xC0000225)', 'ERROR_NOT_FOUND (0x00000490)')}`);
     const past = expectKsError(() => filter.nodeMute(7, 0), 'STATUS_NOT_FOUND');
     expect(past.message).toContain("node 7 is past the filter's 3 nodes (node ids 0..2)");
     for (const err of [pin, node, past]) expect(err.message.split(err.code).length).toBe(2); // the status once
@@ -86,7 +95,7 @@ describe('formats as Windows drivers expect them', () => {
 describe('record() and play()', () => {
   it('record() writes seconds of the device\'s audio to a WAV file, every sample in place', async () => {
     const file = path.join(tmp, 'record.wav');
-    const result = await record('Audio Capture', { seconds: 0.25, out: file, format: { channels: 2, sampleRate: 48000, bitsPerSample: 16 }, backend: 'emulator' });
+    const result = await record('Audio Capture', { seconds: 0.25, out: file, format: { channels: 2, sampleRate: 48000, bitsPerSample: 16 }, backend: testBackend() });
     expect(result).toEqual({ format: '48000 Hz 2-channel 16-bit PCM', frames: 12000, bytes: 48000, seconds: 0.25 });
     const { wave, data } = readWav(file);
     expect(wave).toEqual({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
@@ -98,7 +107,7 @@ describe('record() and play()', () => {
     const file = path.join(tmp, 'aborted.wav');
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 100);
-    const result = await record('Audio Capture', { seconds: 600, out: file, signal: abort.signal, backend: 'emulator', format: { channels: 2, sampleRate: 48000, bitsPerSample: 16 } });
+    const result = await record('Audio Capture', { seconds: 600, out: file, signal: abort.signal, backend: testBackend(), format: { channels: 2, sampleRate: 48000, bitsPerSample: 16 } });
     expect(result.seconds).toBeLessThan(600);
     expect(readWav(file).data.length).toBe(result.bytes);
   });
@@ -109,7 +118,7 @@ describe('record() and play()', () => {
     wav.write(Buffer.alloc(6 * 4800, 7));
     wav.close();
     expect(fs.readFileSync(file).readUInt16LE(20)).toBe(0xfffe);
-    expect(await play('Audio Render', file, { backend: 'emulator' })).toEqual({ format: '48000 Hz 2-channel 24-bit PCM', frames: 4800, bytes: 28800, seconds: 0.1 });
+    expect(await play('Audio Render', file, { backend: testBackend() })).toEqual({ format: '48000 Hz 2-channel 24-bit PCM', frames: 4800, bytes: 28800, seconds: 0.1 });
     await expect(play('Audio Render', path.join(tmp, 'missing.wav'))).rejects.toThrow('no file');
   });
 });
@@ -154,7 +163,7 @@ describe('WAV files', () => {
 
 describe('the benchmark hook, off the package root', () => {
   it('measureNativeLoop(pin) moves whole packets with no JavaScript in the loop', () => {
-    using filter = openFilter('Audio Capture', { backend: 'emulator' });
+    using filter = openFilter('Audio Capture', { backend: testBackend() });
     using pin = filter.createPin({ pinId: 0, dataFormat: pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 }) });
     setEmulatorPacing(pin, 'unthrottled');
     pin.start();

@@ -1,14 +1,11 @@
 import { expect } from 'vitest';
-import { KsError, listDevices, openFilter, pcmFormat, type KsFilter } from '../lib/index';
+import { KsError, openFilter, pcmFormat, type KsFilter } from '../lib/index';
 import { ntStatusValue, statusName, StatusKind, win32ForNtStatus } from '../lib/base/errors';
+import { emulatedDevicePath } from './emulated-devices';
 import { reportsWin32, testBackend } from './test-backend';
 
 /** The emulator's virtual audio capture device. */
-export function emulatedCapturePath(): string {
-  const device = listDevices({ category: 'CAPTURE', backend: testBackend() }).find((d) => d.friendlyName === 'KS Emulator Audio Capture');
-  if (!device) throw new Error('the emulated capture device is missing');
-  return device.path;
-}
+export const emulatedCapturePath = (): string => emulatedDevicePath('KS Emulator Audio Capture');
 
 export function openCapture(): KsFilter {
   return openFilter(emulatedCapturePath(), { backend: testBackend() });

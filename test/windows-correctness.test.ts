@@ -31,7 +31,8 @@ import { isAbsent } from '../lib/base/absent';
 import { encodeIdentifier } from '../lib/structs/request';
 import { interfaceKey } from '../lib/objects/devices';
 import { cli } from './cli-process';
-import { expectKsError, openCapture } from './helpers';
+import { expectKsError, expectStatus, openCapture } from './helpers';
+import { throughBridge } from './test-backend';
 import { emulatedCameraPath } from './emulated-devices';
 
 const devices: VirtualDevice[] = [];
@@ -178,7 +179,7 @@ describe('the raw asynchronous IOCTL', () => {
     const [kind, value, bytes] = await filter.ioctlAsync(IOCTL_KS.PROPERTY, request, null);
     const [kind2, value2, bytes2] = await filter.ioctlAsync(IOCTL_KS.PROPERTY, request, Buffer.alloc(0));
     expect([kind, value, bytes]).toEqual([kind2, value2, bytes2]);
-    expect(KsError.fromStatus(kind, value, 'size').code).toBe('STATUS_BUFFER_OVERFLOW');
+    expectStatus(kind, value, 'STATUS_BUFFER_OVERFLOW');
     expect(bytes).toBe(4);
   });
 });
@@ -212,7 +213,9 @@ describe('each filter once, the same numbers everywhere', () => {
   });
 });
 
-describe('pin creates on a device that is not ready yet', () => {
+// Unplugging and replugging is a control of the in-process emulator (setEmulatedDevicePresent); the bridge server has
+// no such control yet, so through the bridge this block does not run (README, "what runs where").
+describe.skipIf(throughBridge())('pin creates on a device that is not ready yet', () => {
   const NOT_READY_AFTER_PLUG = KSPROPERTY_EMULATOR.NOT_READY_AFTER_PLUG; // on the camera filter (docs/emulator.md)
   const vga = () => videoFormat({ width: 640, height: 480, subtype: KSDATAFORMAT.SUBTYPE_YUY2, fps: 30 });
 
