@@ -271,6 +271,10 @@ describe('attribute lists as bytes (parseAttributeList, encodeAttributeList)', (
     expect(mode).toMatchObject({ name: 'KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE', flags: 1, required: true, size: 24 });
     expect(mode.signalProcessingMode).toBeUndefined();
     expect(other).toMatchObject({ attribute: '{11111111-2222-3333-4444-555555555555}', name: null, required: false });
+    // Only the mode attribute carries a mode: another attribute of 32 bytes is taken whole, nothing read from its tail.
+    const [wide] = parseAttributeList(list([bare(32, '{11111111-2222-3333-4444-555555555555}')], 1), 'op');
+    expect(wide.size).toBe(32);
+    expect(wide.signalProcessingMode).toBeUndefined();
   });
 
   it('refuses an attribute whose head runs past Size, and one with a Size below 24', () => {

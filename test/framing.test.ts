@@ -78,7 +78,8 @@ describe('AllocatorFraming', () => {
 describe('a create request\'s framing', () => {
   it('must be an object', () => {
     expect(() => validateCreateFraming(null as never)).toThrow(new TypeError('framing must be an AllocatorFraming or { frames, frameSize, ... }'));
-    expect(() => validateCreateFraming(8 as never)).toThrow(TypeError);
+    expect(() => validateCreateFraming(8 as never)).toThrow(new TypeError('framing must be an AllocatorFraming or { frames, frameSize, ... }'));
+    expect(() => validateCreateFraming({ frames: 1, frameSize: 1, flags: 1.5 })).toThrow(new TypeError('framing.flags must be an integer in 0..4294967295, got 1.5'));
   });
 
   it('takes only the option flags; requirement flags get a hint, unknown bits none', () => {
@@ -141,5 +142,9 @@ describe('KSALLOCATOR_FRAMING_EX', () => {
     const short = (b: Buffer) => () => decodeAllocatorFramingEx(b, 'get framing');
     expect(short(Buffer.alloc(23))).toThrow(expect.objectContaining({ code: 'ERR_MALFORMED_REPLY', message: expect.stringContaining('KSALLOCATOR_FRAMING_EX needs at least 24 bytes, got 23') }));
     expect(short(reply(2, [0, 0, 0, 0, 0], [item]))).toThrow(expect.objectContaining({ code: 'ERR_MALFORMED_REPLY', message: expect.stringContaining('CountItems 2 needs 200 bytes, got 112') }));
+    const oneShort = reply(1, [0, 0, 0, 0, 0], [item]).subarray(0, 111);
+    expect(() => decodeAllocatorFramingEx(oneShort)).toThrow(
+      expect.objectContaining({ code: 'ERR_MALFORMED_REPLY', message: expect.stringMatching(/^decode KSALLOCATOR_FRAMING_EX: .*CountItems 1 needs 112 bytes, got 111/) }),
+    );
   });
 });
