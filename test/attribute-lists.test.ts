@@ -15,6 +15,7 @@ import {
   encodeAudioRange,
   listDevices,
   openFilter,
+  parseAttributeList,
   readGuid,
   type DataRange,
   type VirtualDevice,
@@ -251,5 +252,56 @@ describe('malformed attribute lists through a virtual device', () => {
     reply.writeUInt32LE(2, 4);
     // Read at KS's 8-byte step, the list's Size is its Count field (1): refused, not followed.
     expect(expectKsError(() => pinInfoOf(reply), 'ERR_MALFORMED_REPLY').message).toMatch(/attribute list at 96 has Size 1/);
+  });
+});
+
+describe('attribute lists as bytes (parseAttributeList, encodeAttributeList)', () => {
+  /** A KSATTRIBUTE of `size` bytes (at least 24): Size, Flags, Attribute. */
+  const bare = (size: number, id: string, flags = 0) => {
+    const b = Buffer.alloc(Math.max(size, 24));
+    b.writeUInt32LE(size, 0);
+    b.writeUInt32LE(flags, 4);
+    writeGuidBytes(b, 8, id);
+    return b;
+  };
+  const malformed = (message: string) => expect.objectContaining({ code: 'ERR_MALFORMED_REPLY', message: expect.stringContaining(message) });
+
+  it('reads KSATTRIBUTE_REQUIRED, and takes a bare 24-byte mode attribute as "a mode, none named"', () => {
+    const [mode, other] = parseAttributeList(list([bare(24, KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE, 1), bare(24, '{11111111-2222-3333-4444-555555555555}')], 2), 'op');
+    expect(mode).toMatchObject({ name: 'KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE', flags: 1, required: true, size: 24 });
+    expect(mode.signalProcessingMode).toBeUndefined();
+    expect(other).toMatchObject({ attribute: '{11111111-2222-3333-4444-555555555555}', name: null, required: false });
+    // Only the mode attribute carries a mode: another attribute of 32 bytes is taken whole, nothing read from its tail.
+    const [wide] = parseAttributeList(list([bare(32, '{11111111-2222-3333-4444-555555555555}')], 1), 'op');
+    expect(wide.size).toBe(32);
+    expect(wide.signalProcessingMode).toBeUndefined();
+  });
+
+  it('refuses an attribute whose head runs past Size, and one with a Size below 24', () => {
+    // Count 2 fits 56 bytes at 24 each, but the first attribute takes 40: the second would start at 48.
+    const long = list([modeAttribute(AUDIO_SIGNALPROCESSINGMODE.RAW), Buffer.alloc(8)], 2);
+    expect(() => parseAttributeList(long, 'op')).toThrow(malformed("attribute list: attribute 1 at 48 runs past the list's Size 56"));
+    const small = list([bare(16, KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE)], 1);
+    expect(() => parseAttributeList(small, 'op', 'range 0\'s list')).toThrow(malformed('range 0\'s list: attribute 0 has Size 16, below 24'));
+  });
+
+  it('encodes a raw KSATTRIBUTE as given and refuses one whose Size is not its length, naming the field', () => {
+    const raw = bare(24, '{11111111-2222-3333-4444-555555555555}');
+    expect(encodeAttributeList([raw]).equals(list([raw], 1))).toBe(true);
+    const whole = 'must be a whole KSATTRIBUTE: at least 24 bytes, its Size field equal to its length';
+    expect(() => encodeAttributeList([bare(32, KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE).subarray(0, 24)], 'format.attributes')).toThrow(
+      new RangeError(`format.attributes[0] ${whole}`),
+    );
+    const short = Buffer.alloc(20);
+    short.writeUInt32LE(20, 0);
+    expect(() => encodeAttributeList([raw, short])).toThrow(new RangeError(`attributes[1] ${whole}`));
+  });
+
+  it('refuses what is neither an array, a mode nor a Buffer', () => {
+    expect(() => encodeAttributeList({} as never)).toThrow(new TypeError('attributes must be an array of attributes'));
+    const neither = 'must be { signalProcessingMode } or a Buffer holding a KSATTRIBUTE';
+    expect(() => encodeAttributeList([null as never])).toThrow(new TypeError(`attributes[0] ${neither}`));
+    expect(() => encodeAttributeList(['RAW' as never])).toThrow(new TypeError(`attributes[0] ${neither}`));
+    expect(() => encodeAttributeList([{ signalProcessingMode: 1 } as never])).toThrow(new TypeError(`attributes[0] ${neither}`));
   });
 });
