@@ -34,6 +34,23 @@ const Item* FindItem(const std::vector<Item>& items, const KSIDENTIFIER& id, boo
 
 }  // namespace
 
+PropertyItem ChoiceProperty(const Guid& set, uint32_t id, uint32_t max, std::function<uint32_t()> read,
+                            std::function<void(uint32_t)> write) {
+  return PropertyItem{
+      set, id, sizeof(KSPROPERTY), sizeof(uint32_t),
+      [read = std::move(read)](Request& r) {
+        const uint32_t value = read();
+        return ReturnValue(r, &value, sizeof value);
+      },
+      [max, write = std::move(write)](Request& r) {
+        uint32_t value;
+        std::memcpy(&value, r.data, sizeof value);
+        if (value > max) return STATUS_INVALID_PARAMETER;
+        write(value);
+        return STATUS_SUCCESS;
+      }};
+}
+
 uint32_t ReturnValue(Request& request, const void* value, uint32_t size) {
   request.irp.information = size;
   if (request.dataLength == 0) return STATUS_BUFFER_OVERFLOW;

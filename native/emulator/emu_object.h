@@ -194,4 +194,9 @@ class EventSink final : public Object {
 // short one gets STATUS_BUFFER_TOO_SMALL with the size needed.
 uint32_t ReturnValue(Request& request, const void* value, uint32_t size);
 
+// An emulator control that is a ULONG choice 0..max (pacing, ignore-cancel, the capture signal): a GET answers
+// `read()`, a SET above `max` is refused with STATUS_INVALID_PARAMETER, else `write(value)` takes it.
+PropertyItem ChoiceProperty(const Guid& set, uint32_t id, uint32_t max, std::function<uint32_t()> read,
+                            std::function<void(uint32_t)> write);
+
 }  // namespace ks::emu

@@ -66,49 +66,33 @@ PinStream::~PinStream() {
 }
 
 void PinStream::AddProperties(std::vector<PropertyItem>& properties) {
-  properties.push_back(PropertyItem{
-      KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_PACING, sizeof(KSPROPERTY), sizeof(uint32_t),
-      [this](Request& r) {
-        uint32_t value;
-        {
-          std::lock_guard<std::mutex> lock(mutex_);
-          value = realTime_ ? 1 : 0;
-        }
-        return ReturnValue(r, &value, sizeof value);
+  properties.push_back(ChoiceProperty(
+      KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_PACING, 1,
+      [this] {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return realTime_ ? 1u : 0u;
       },
-      [this](Request& r) {
-        uint32_t value;
-        std::memcpy(&value, r.data, sizeof value);
-        if (value > 1) return STATUS_INVALID_PARAMETER;
+      [this](uint32_t value) {
         {
           std::lock_guard<std::mutex> lock(mutex_);
           realTime_ = value == 1;
           due_ = std::chrono::steady_clock::now();
         }
         wake_.notify_all();
-        return STATUS_SUCCESS;
-      }});
-  properties.push_back(PropertyItem{
-      KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_IGNORE_CANCEL, sizeof(KSPROPERTY), sizeof(uint32_t),
-      [this](Request& r) {
-        uint32_t value;
-        {
-          std::lock_guard<std::mutex> lock(mutex_);
-          value = ignoreCancel_ ? 1 : 0;
-        }
-        return ReturnValue(r, &value, sizeof value);
+      }));
+  properties.push_back(ChoiceProperty(
+      KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_IGNORE_CANCEL, 1,
+      [this] {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return ignoreCancel_ ? 1u : 0u;
       },
-      [this](Request& r) {
-        uint32_t value;
-        std::memcpy(&value, r.data, sizeof value);
-        if (value > 1) return STATUS_INVALID_PARAMETER;
+      [this](uint32_t value) {
         {
           std::lock_guard<std::mutex> lock(mutex_);
           ignoreCancel_ = value == 1;
         }
         wake_.notify_all();
-        return STATUS_SUCCESS;
-      }});
+      }));
   properties.push_back(PropertyItem{KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_STREAM_HEADERS,
                                     sizeof(KSPROPERTY), sizeof(EmulatorStreamHeaders),
                                     [this](Request& r) {
@@ -121,25 +105,17 @@ void PinStream::AddProperties(std::vector<PropertyItem>& properties) {
                                     },
                                     nullptr});
   if (capture_ && !video_) {
-    properties.push_back(PropertyItem{
-        KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_CAPTURE_SIGNAL, sizeof(KSPROPERTY), sizeof(uint32_t),
-        [this](Request& r) {
-          uint32_t value;
-          {
-            std::lock_guard<std::mutex> lock(mutex_);
-            value = static_cast<uint32_t>(signal_);
-          }
-          return ReturnValue(r, &value, sizeof value);
+    properties.push_back(ChoiceProperty(
+        KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_CAPTURE_SIGNAL, static_cast<uint32_t>(CaptureSignal::Tone),
+        [this] {
+          std::lock_guard<std::mutex> lock(mutex_);
+          return static_cast<uint32_t>(signal_);
         },
-        [this](Request& r) {
-          uint32_t value;
-          std::memcpy(&value, r.data, sizeof value);
-          if (value > static_cast<uint32_t>(CaptureSignal::Tone)) return STATUS_INVALID_PARAMETER;
+        [this](uint32_t value) {
           // Takes effect from the next IRP the worker takes.
           std::lock_guard<std::mutex> lock(mutex_);
           signal_ = static_cast<CaptureSignal>(value);
-          return STATUS_SUCCESS;
-        }});
+        }));
   }
   if (!capture_) {
     properties.push_back(PropertyItem{KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_RENDER_STATS,

@@ -91,18 +91,10 @@ class WaveRtPin final : public Object {
         },
         nullptr);
     if (stream_.capture()) {
-      Add(KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_CAPTURE_SIGNAL, sizeof(KSPROPERTY), sizeof(uint32_t),
-          [this](Request& r) {
-            uint32_t value = stream_.captureSignal();
-            return ReturnValue(r, &value, sizeof value);
-          },
-          [this](Request& r) {
-            uint32_t value;
-            std::memcpy(&value, r.data, sizeof value);
-            if (value > 1) return STATUS_INVALID_PARAMETER;  // 0 index, 1 tone
-            stream_.SetCaptureSignal(value);  // from the DMA's next step
-            return STATUS_SUCCESS;
-          });
+      // 0 index, 1 tone; from the DMA's next step.
+      properties_.push_back(ChoiceProperty(
+          KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_CAPTURE_SIGNAL, 1,
+          [this] { return stream_.captureSignal(); }, [this](uint32_t value) { stream_.SetCaptureSignal(value); }));
     }
   }
 

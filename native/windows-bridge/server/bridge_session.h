@@ -11,12 +11,7 @@
 #include "../bridge_protocol.h"
 #include "link_translation.h"
 
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
+// WIN32_LEAN_AND_MEAN and NOMINMAX come from the server's build (native/windows-bridge/CMakeLists.txt).
 #include <windows.h>
 
 #include <map>

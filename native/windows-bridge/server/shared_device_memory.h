@@ -7,12 +7,7 @@
 // through the bridge exactly as in process.
 #pragma once
 
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
+// WIN32_LEAN_AND_MEAN and NOMINMAX come from the server's build (native/windows-bridge/CMakeLists.txt).
 #include <windows.h>
 
 #include <cstdint>
