@@ -144,7 +144,9 @@ void WaveRtStream::SetState(uint32_t state) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto now = Clock::now();
-    if (running_) signal = AdvanceLocked(now);
+    // Moves a running DMA to now; stopped, it still sets the wall-clock
+    // register, which counts whatever the stream's state (HD Audio's does).
+    signal = AdvanceLocked(now);
     const bool run = state == KSSTATE_RUN;
     if (run && !running_) {
       running_ = true;
@@ -242,8 +244,11 @@ uint64_t WaveRtStream::FetchBytes() const { return capture_ ? StreamBytes() : fe
 
 std::vector<std::shared_ptr<EventSink>> WaveRtStream::AdvanceLocked(Clock::time_point now) {
   std::vector<std::shared_ptr<EventSink>> signal;
-  clockRegister_->store(static_cast<uint32_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(now - created_).count() * kWallClockHz / 1'000'000'000));
+  // 24 MHz is 3/125 counts per nanosecond: exact, and no 64-bit overflow
+  // for centuries (nanoseconds × 24,000,000 overflowed after 6.4 minutes).
+  static_assert(kWallClockHz == 24'000'000, "the count below is written for 24 MHz");
+  const auto ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - created_).count());
+  clockRegister_->store(static_cast<uint32_t>(ns / 125 * 3));
   if (!running_ || buffer_ == nullptr) return signal;
   const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now - runStart_).count();
   const uint64_t target = runStartFrames_ + static_cast<uint64_t>(elapsed) * format_.sampleRate / 1'000'000'000;
