@@ -22,7 +22,7 @@ using SetCharacteristics = HANDLE(WINAPI*)(LPCWSTR, LPDWORD);
 using RevertCharacteristics = BOOL(WINAPI*)(HANDLE);
 }  // namespace
 
-RealtimeThreadScope::RealtimeThreadScope(const char*) {
+RealtimeThreadScope::RealtimeThreadScope(const char*, int) {
   HMODULE avrt = LoadLibraryExW(L"avrt.dll", nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32);
   if (avrt == nullptr) return;
   library_ = avrt;
@@ -50,13 +50,13 @@ namespace {
 constexpr int kPriority = 20;
 }  // namespace
 
-RealtimeThreadScope::RealtimeThreadScope(const char* name) {
+RealtimeThreadScope::RealtimeThreadScope(const char* name, int above) {
   if (name != nullptr) pthread_setname_np(pthread_self(), name);  // fails harmlessly past 15 characters
   sched_param old{};
   if (pthread_getschedparam(pthread_self(), &oldPolicy_, &old) != 0) return;
   oldPriority_ = old.sched_priority;
   sched_param wanted{};
-  wanted.sched_priority = kPriority;
+  wanted.sched_priority = kPriority + above;
   // EPERM without CAP_SYS_NICE or an RLIMIT_RTPRIO of at least kPriority: stay as we are.
   joined_ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &wanted) == 0;
 }
@@ -70,7 +70,7 @@ RealtimeThreadScope::~RealtimeThreadScope() {
 
 #else
 
-RealtimeThreadScope::RealtimeThreadScope(const char*) {}
+RealtimeThreadScope::RealtimeThreadScope(const char*, int) {}
 RealtimeThreadScope::~RealtimeThreadScope() = default;
 
 #endif

@@ -182,7 +182,7 @@ Napi::Value Addon::MeasureWakeCost(const Napi::CallbackInfo& info) {
     waiterNs = ThreadCpuNs() - before;
   });
   std::thread signaller([&] {
-    RealtimeThreadScope realtime("ks-floor-tick");
+    RealtimeThreadScope realtime("ks-floor-tick", 1);  // as the emulated DMA
     const uint64_t before = ThreadCpuNs();
     auto next = started;
     const auto end = started + std::chrono::milliseconds(ms);
