@@ -232,12 +232,29 @@ void WaveRtStream::Worker() {
     next += kTick;
     if (next < now) next = now + kTick;  // a late wake-up does not bunch ticks together
     auto signal = AdvanceLocked(now);
+    // A controller interrupts when the position crosses a packet boundary,
+    // not at its next millisecond: the step that reaches the next boundary
+    // is taken at the boundary's time.
+    const auto boundary = NextBoundaryLocked();
+    if (boundary > now && boundary < next) next = boundary;
     if (!signal.empty()) {
       lock.unlock();
       for (const auto& sink : signal) sink->Signal();
       lock.lock();
     }
   }
+}
+
+// When the position reaches the next packet boundary (a notification), or
+// never when the buffer has no notifications.
+WaveRtStream::Clock::time_point WaveRtStream::NextBoundaryLocked() const {
+  if (packetSize_ == 0 || !running_) return Clock::time_point::max();
+  const uint64_t ba = format_.blockAlign;
+  const uint64_t boundaryFrame = (frames_ * ba / packetSize_ + 1) * packetSize_ / ba;
+  const uint64_t framesFromRun = boundaryFrame - runStartFrames_;
+  // Rounded up: AdvanceLocked's position at that time must have reached it.
+  const uint64_t ns = (framesFromRun * 1'000'000'000 + format_.sampleRate - 1) / format_.sampleRate;
+  return runStart_ + std::chrono::nanoseconds(ns);
 }
 
 // Capture: bytes written; render: bytes the DMA has fetched (nothing before
