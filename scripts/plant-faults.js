@@ -8,13 +8,15 @@
 //   npm run plant-faults -- --keep       leave the scratch copy for a look
 //
 // How: the working tree (tracked and untracked files, not node_modules) is
-// copied to a scratch folder together with build/ and dist/ (timestamps kept,
-// so make sees the objects as up to date) and node_modules is linked in. For
+// copied to a scratch folder together with build/ (timestamps kept, so make
+// sees the objects as up to date), node_modules is linked in and dist/ is
+// built there from the copied lib/. For
 // each fault, native/plant_fault_selected.h says "#define KS_PLANT_FAULT <n>"
 // (native/plant_faults.h includes it where it exists), the files that plant
 // that fault are touched and rebuilt with make (only those recompile), the
 // fault's test files run under vitest, the result is recorded, and the files
-// are rebuilt without it. Prints a
+// are rebuilt without it. First the same test files run with no fault planted
+// and must pass (else a failure would prove nothing). Prints a
 // table; exits 1 if any fault went unnoticed. The working tree is not touched.
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
@@ -71,11 +73,13 @@ function scratchCopy() {
     fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     fs.cpSync(path.join(root, f), path.join(dir, f), { preserveTimestamps: true });
   }
-  for (const d of ['build', 'dist']) {
-    if (!fs.existsSync(path.join(root, d))) throw new Error(`plant-faults: ${d}/ is missing: run npm run build first`);
-    fs.cpSync(path.join(root, d), path.join(dir, d), { recursive: true, preserveTimestamps: true });
-  }
+  if (!fs.existsSync(path.join(root, 'build'))) throw new Error('plant-faults: build/ is missing: run npm run build first');
+  fs.cpSync(path.join(root, 'build'), path.join(dir, 'build'), { recursive: true, preserveTimestamps: true });
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  // dist/ is built here from the copied lib/, not copied: the CLI tests run bin/ over dist/, and a dist/ older than
+  // lib/ (a merge without npm run build:ts) would test other code than the tree's.
+  const r = spawnSync('npm', ['run', 'build:ts'], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`plant-faults: npm run build:ts failed in the scratch copy:\n${r.stdout}\n${r.stderr}`);
   return dir;
 }
 
@@ -135,6 +139,18 @@ function main() {
   const rows = [];
   try {
     make(dir, 0, []);
+    // Without a baseline, a test that fails anyway (a flaky timing, a broken
+    // fixture) would count every fault as caught: the chosen files must pass
+    // as the tree stands before any fault is planted.
+    const baselineFiles = [...new Set(faults.flatMap((f) => TESTS[f.name]))];
+    const baselineStarted = Date.now();
+    process.stdout.write(`plant-faults: no fault planted: running ${baselineFiles.join(' ')} ... `);
+    const baseline = runTests(dir, baselineFiles);
+    if (baseline.length) {
+      console.log('FAILED');
+      throw new Error(`plant-faults: the tests fail with no fault planted, so a failure would prove nothing:\n  ${baseline.join('\n  ')}`);
+    }
+    console.log(`passed in ${((Date.now() - baselineStarted) / 1000).toFixed(0)} s`);
     for (const fault of faults) {
       const files = sourcesWith(dir, `KS_FAULT(${fault.name})`);
       if (files.length === 0) throw new Error(`plant-faults: KS_FAULT(${fault.name}) appears in no native source`);

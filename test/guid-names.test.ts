@@ -60,6 +60,10 @@ describe('SDK names', () => {
     expect(guidName('{FB6C4281-0353-11D1-905F-0000C0CC16BA}')).toBe('PINNAME_CAPTURE');
     expect(guidName('{1A8766A0-62CE-11CF-A5D6-28DB04C10000}')).toBe('KSINTERFACESETID_Standard');
     expect(guidName('{4747B320-62CE-11CF-A5D6-28DB04C10000}')).toBe('KSMEDIUMSETID_Standard');
+    // The camera control sets, which ksmedia.h spells PROPSETID_VIDCAP_* (STATIC_PROPSETID_VIDCAP_VIDEOPROCAMP,
+    // STATIC_PROPSETID_VIDCAP_CAMERACONTROL).
+    expect(guidName('{c6e13360-30ac-11d0-a18c-00a0c9118956}')).toBe('PROPSETID_VIDCAP_VIDEOPROCAMP');
+    expect(guidName('{C6E13370-30AC-11D0-A18C-00A0C9118956}')).toBe('PROPSETID_VIDCAP_CAMERACONTROL');
   });
 
   it('has no name for an unknown GUID or a value that is not a string', () => {
