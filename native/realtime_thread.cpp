@@ -11,6 +11,7 @@
 #elif defined(__linux__)
 #include <pthread.h>
 #include <sched.h>
+#include <time.h>
 #endif
 
 namespace ks {
@@ -21,6 +22,13 @@ namespace {
 using SetCharacteristics = HANDLE(WINAPI*)(LPCWSTR, LPDWORD);
 using RevertCharacteristics = BOOL(WINAPI*)(HANDLE);
 }  // namespace
+
+uint64_t ThreadCpuNs() {
+  FILETIME created, exited, kernel, user;
+  if (!GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user)) return 0;
+  auto ticks = [](const FILETIME& t) { return (uint64_t{t.dwHighDateTime} << 32) | t.dwLowDateTime; };
+  return (ticks(kernel) + ticks(user)) * 100;
+}
 
 RealtimeThreadScope::RealtimeThreadScope(const char*, int) {
   HMODULE avrt = LoadLibraryExW(L"avrt.dll", nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32);
@@ -50,6 +58,12 @@ namespace {
 constexpr int kPriority = 20;
 }  // namespace
 
+uint64_t ThreadCpuNs() {
+  timespec t{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
+  return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
+}
+
 RealtimeThreadScope::RealtimeThreadScope(const char* name, int above) {
   if (name != nullptr) pthread_setname_np(pthread_self(), name);  // fails harmlessly past 15 characters
   sched_param old{};
@@ -70,6 +84,7 @@ RealtimeThreadScope::~RealtimeThreadScope() {
 
 #else
 
+uint64_t ThreadCpuNs() { return 0; }
 RealtimeThreadScope::RealtimeThreadScope(const char*, int) {}
 RealtimeThreadScope::~RealtimeThreadScope() = default;
 

@@ -13,7 +13,12 @@
 // the software it serves (Windows: the same MMCSS task).
 #pragma once
 
+#include <cstdint>
+
 namespace ks {
+
+// CPU time the calling thread has used, in nanoseconds (0 where unknown).
+uint64_t ThreadCpuNs();
 
 class RealtimeThreadScope {
  public:

@@ -12,18 +12,6 @@
 
 #include "../realtime_thread.h"
 
-#ifdef _WIN32
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
-#else
-#include <time.h>
-#endif
-
 namespace ks {
 
 // waveRtOpen(pinId, capture, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots, slotSize,
@@ -129,24 +117,6 @@ Napi::Value Addon::WaveRtInfoJs(const Napi::CallbackInfo& info) {
   for (uint32_t i = 0; i < 9; ++i) result.Set(i, Napi::Number::New(info.Env(), values[i]));
   return result;
 }
-
-namespace {
-
-// CPU time of the calling thread, in nanoseconds.
-uint64_t ThreadCpuNs() {
-#ifdef _WIN32
-  FILETIME created, exited, kernel, user;
-  if (!GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user)) return 0;
-  auto ticks = [](const FILETIME& t) { return (uint64_t{t.dwHighDateTime} << 32) | t.dwLowDateTime; };
-  return (ticks(kernel) + ticks(user)) * 100;
-#else
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
-#endif
-}
-
-}  // namespace
 
 // measureWakeCost(handleId, periodMicroseconds, milliseconds, signalled) -> [wakes, waiterCpuNs, signallerCpuNs, seconds]
 // The benchmark's floor for a WaveRT engine: a thread that does nothing but
