@@ -148,6 +148,12 @@ describe('KSDATAFORMAT', () => {
     v1.writeUInt32LE(152, 0);
     expect(decodeDataFormat(v1).video!.bitmap.width).toBe(640);
     expect(decodeDataFormat(v1).video2).toBeUndefined();
+    expect(decodeDataFormat(v1).wave).toBeUndefined(); // 152 bytes would hold a WAVEFORMATEX; the specifier says none
+    // A VIDEOINFO format long enough for a KS_VIDEOINFOHEADER2 is still read as KS_VIDEOINFOHEADER only.
+    const long = Buffer.concat([v1, Buffer.alloc(24)]);
+    long.writeUInt32LE(176, 0);
+    expect(decodeDataFormat(long).video2).toBeUndefined();
+    expect(decodeDataFormat(long).video!.bitmap.width).toBe(640);
     const v2 = Buffer.alloc(176);
     layHead(v2, 175, 0, 0, KSDATAFORMAT.SUBTYPE_NV12, KSDATAFORMAT.SPECIFIER_VIDEOINFO2, KSDATAFORMAT.TYPE_VIDEO);
     v2.writeInt32LE(1280, 64 + 72 + 4); // bmiHeader.biWidth, after the six DWORDs of KS_VIDEOINFOHEADER2
@@ -168,6 +174,8 @@ describe('KSDATAFORMAT', () => {
     expect(expectKsError(() => decodeDataFormat(b), 'ERR_MALFORMED_REPLY').message).toBe('decode data format: FormatSize 63 is outside 64..70');
     b.writeUInt32LE(64, 0);
     expect(decodeDataFormat(b).specifierData!.length).toBe(0);
+    // Exactly the 64-byte head, nothing after it.
+    expect(decodeDataFormat(b.subarray(0, 64)).specifierData!.length).toBe(0);
   });
 });
 
@@ -201,7 +209,7 @@ describe('pcmFormat()', () => {
 
   it('refuses what it cannot build, naming the field and the values allowed', () => {
     expect(() => pcmFormat(null as never)).toThrow(new TypeError('pcmFormat takes { channels, sampleRate, bitsPerSample }'));
-    expect(() => pcmFormat('x' as never)).toThrow(TypeError);
+    expect(() => pcmFormat('x' as never)).toThrow(new TypeError('pcmFormat takes { channels, sampleRate, bitsPerSample }'));
     expect(() => pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 32, float: 'yes' as never })).toThrow(new TypeError('pcm.float must be a boolean, got string'));
     expect(() => pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16, float: true })).toThrow(new RangeError('pcm.bitsPerSample must be 32 or 64 for float samples, got 16'));
     expect(() => pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 12 })).toThrow(new RangeError('pcm.bitsPerSample must be 8, 16, 24 or 32, got 12'));
@@ -247,6 +255,7 @@ describe('extensibleFormat()', () => {
     expect(sub(KSDATAFORMAT.SUBTYPE_IEEE_FLOAT.toLowerCase())).toBe(KSDATAFORMAT.SUBTYPE_IEEE_FLOAT);
     expect(() => sub('FLOAT')).toThrow(new RangeError('extensible.subFormat must be \'PCM\', \'IEEE_FLOAT\' or a KSDATAFORMAT.SUBTYPE_* GUID, got "FLOAT"'));
     expect(() => sub('0000-nonsense')).toThrow(/extensible\.subFormat/);
+    expect(() => sub(5 as never)).toThrow(new TypeError('extensible.subFormat must be a GUID string, got number'));
   });
 
   it('refuses containers, valid bits, masks and sizes it cannot build, naming the field', () => {

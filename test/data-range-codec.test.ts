@@ -45,7 +45,8 @@ describe('parseDataRanges()', () => {
     first.writeUInt32LE(12, 8); // SampleSize
     const second = audioRange(84, KSDATAFORMAT.SUBTYPE_IEEE_FLOAT, [2, 32, 32, 44100, 48000]); // padded to 88
     const ranges = parseDataRanges(list([first, second]));
-    expect(ranges.map(({ raw, ...r }) => r)).toEqual([
+    // Strict: a range that is not video has no `video` key at all (nor `attributes`, `signalProcessingModes`).
+    expect(ranges.map(({ raw, ...r }) => r)).toStrictEqual([
       { formatSize: 88, flags: 0, sampleSize: 12, majorFormat: KSDATAFORMAT.TYPE_AUDIO, subFormat: KSDATAFORMAT.SUBTYPE_PCM, specifier: KSDATAFORMAT.SPECIFIER_WAVEFORMATEX, audio: limits(6, 8, 24, 8000, 192000) },
       { formatSize: 84, flags: 0, sampleSize: 0, majorFormat: KSDATAFORMAT.TYPE_AUDIO, subFormat: KSDATAFORMAT.SUBTYPE_IEEE_FLOAT, specifier: KSDATAFORMAT.SPECIFIER_WAVEFORMATEX, audio: limits(2, 32, 32, 44100, 48000) },
     ]);
@@ -84,6 +85,51 @@ describe('parseDataRanges()', () => {
     shifted.writeUInt32LE(88, 92);
     shifted.writeUInt32LE(0, 96);
     expect(message(shifted)).toBe('read data ranges: range 1 has FormatSize 0, below 64');
+  });
+});
+
+describe('attribute lists after a range (KSDATARANGE_ATTRIBUTES)', () => {
+  const MODE = '{E1F89EB5-5F46-419B-967B-FF6770B98401}'; // KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE (ksmedia.h)
+  const RAW_MODE = '{9E90EA20-B493-4FD1-A1A8-7E1361A956CF}'; // AUDIO_SIGNALPROCESSINGMODE_RAW (ksmedia.h)
+  const OTHER = '{11111111-2222-3333-4444-555555555555}';
+  /** KSATTRIBUTE { Size, Flags, Attribute } (24 bytes), followed by `tail`. */
+  const attribute = (id: string, tail = Buffer.alloc(0)) => {
+    const b = Buffer.concat([Buffer.alloc(24), tail]);
+    b.writeUInt32LE(b.length, 0);
+    guidToBuffer(id).copy(b, 8);
+    return b;
+  };
+  /** The list: KSMULTIPLE_ITEM { Size, Count } and the attributes, each on an 8-byte step. */
+  const attributes = (items: Buffer[]) => {
+    const body = Buffer.concat(items);
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(8 + body.length, 0);
+    head.writeUInt32LE(items.length, 4);
+    return Buffer.concat([head, body]);
+  };
+  const flagged = () => audioRange(88, KSDATAFORMAT.SUBTYPE_PCM, [2, 16, 16, 48000, 48000], 2);
+
+  it('takes an empty list (Size 8, Count 0) as the last item: no attributes, no modes', () => {
+    const [range] = parseDataRanges(list([flagged(), attributes([])]));
+    expect(range.attributes).toEqual(attributes([]));
+    expect(range.attributeList).toEqual([]);
+    expect('signalProcessingModes' in range).toBe(false);
+  });
+
+  it('names the modes of mode attributes only: another attribute adds none', () => {
+    const [other] = parseDataRanges(list([flagged(), attributes([attribute(OTHER)])]));
+    expect(other.attributeList!.map((a) => a.attribute)).toEqual([OTHER]);
+    expect('signalProcessingModes' in other).toBe(false);
+    const [both] = parseDataRanges(list([flagged(), attributes([attribute(MODE, guidToBuffer(RAW_MODE)), attribute(OTHER), attribute(MODE)])]));
+    expect(both.signalProcessingModes).toEqual(['RAW', 'ANY']);
+  });
+
+  it('names the range\'s list in a malformed attribute\'s message', () => {
+    const bad = attributes([attribute(OTHER)]);
+    bad.writeUInt32LE(400, 8); // the attribute's Size, past the list's 32
+    expect(expectKsError(() => parseDataRanges(list([flagged(), bad])), 'ERR_MALFORMED_REPLY').message).toBe(
+      "read data ranges: range 0's attribute list: attribute 0 (Size 400) runs past the list's Size 32",
+    );
   });
 });
 
@@ -136,7 +182,9 @@ describe('formatForRange()', () => {
     guidToBuffer(KSDATAFORMAT.SUBTYPE_RGB24).copy(raw, 32);
     guidToBuffer(KSDATAFORMAT.SPECIFIER_VIDEOINFO).copy(raw, 48);
     format.specifierData!.copy(raw, 208);
-    const fitted = formatForRange(parseDataRanges(list([raw]))[0])!;
+    const [parsed] = parseDataRanges(list([raw]));
+    expect(parsed.audio).toBeUndefined(); // 296 bytes would hold KSDATARANGE_AUDIO's limits; the specifier says video
+    const fitted = formatForRange(parsed)!;
     expect(fitted.sampleSize).toBe(230400); // 320 × 3 = 960 bytes a row (a multiple of 4) × 240
     expect(encodeDataFormat(fitted)).toEqual(encodeDataFormat({ ...format, flags: undefined }));
     const two = Buffer.alloc(320);
@@ -199,6 +247,9 @@ describe('ranges and formats in words', () => {
     expect(explainMisfit(float, [pcm, pcm])).toBe(
       'its data ranges offer audio PCM ≤2 ch, 16-16 bit, 48000-48000 Hz; audio PCM ≤2 ch, 16-16 bit, 48000-48000 Hz; the subtype IEEE_FLOAT is in none of them (they offer PCM)',
     );
+    const ieee = audio(KSDATAFORMAT.SUBTYPE_IEEE_FLOAT, [2, 32, 32, 48000, 48000]);
+    const other = { ...pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 }), subFormat: UNKNOWN };
+    expect(explainMisfit(other, [pcm, ieee, pcm])).toMatch(new RegExp(`; the subtype ${UNKNOWN.replace(/[{}]/g, '\\$&')} is in none of them \\(they offer PCM, IEEE_FLOAT\\)$`));
     const wildcard = { ...pcm, subFormat: KSDATAFORMAT.TYPE_WILDCARD };
     expect(explainMisfit(float, [wildcard])).toMatch(/; bitsPerSample 32 is outside every range \(16-16 bits\)$/);
     expect(explainMisfit(float, [])).toBe('it reports no data ranges; the pin has no audio (KSDATARANGE_AUDIO) range');

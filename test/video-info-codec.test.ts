@@ -290,6 +290,8 @@ describe('videoFormat() beyond 640×480 YUY2', () => {
     );
     expect(() => videoFormat({ ...ok, width: 3 })).toThrow(new RangeError('video.width must be even for this subtype, got 3'));
     expect(() => videoFormat({ ...ok, subtype: 'NV12', height: 3 })).toThrow(new RangeError('video.height must be even for this subtype, got 3'));
+    expect(() => videoFormat({ ...ok, subtype: 'NV12', width: 3 })).toThrow(new RangeError('video.width must be even for this subtype, got 3'));
+    expect(() => videoFormat({ ...ok, subtype: 5 as never })).toThrow(new TypeError('video.subtype must be a GUID string, got number'));
     expect(videoFormat({ ...ok, width: 16384, height: 16384 }).video!.bitmap.width).toBe(16384);
     expect(() => videoFormat({ ...ok, width: 16386 })).toThrow(new RangeError('video.width must be an integer in 1..16384, got 16386'));
     expect(() => videoFormat({ ...ok, height: 0 })).toThrow(new RangeError('video.height must be an integer in 1..16384, got 0'));
