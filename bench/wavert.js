@@ -20,13 +20,24 @@
 //   The emulator's own DMA thread (a 1 ms tick) runs in the same process and
 //   is counted too (on Windows that work is the hardware's), so the row also
 //   splits it by thread (Linux /proc/self/task/*/schedstat): the library's
-//   WaveRT thread, the emulated DMA, and the rest (JavaScript, libuv).
+//   WaveRT thread, the emulated DMA, and the rest (JavaScript, libuv). What a
+//   Windows user would see is the process less the emulated DMA (the
+//   "library" figure). Baseline in the same run: the floor, a real-time
+//   thread that does nothing but wait on the backend's event while another
+//   signals it at the rate the engine's thread was woken in the run (its
+//   voluntary context switches; nominally 200/s in event and packet mode, 2
+//   notifications per 10 ms buffer, and up to 1,000/s polled), so the
+//   engine thread's figure reads as a multiple of what any thread woken that
+//   often costs on the machine. Polled mode's floor is a thread whose waits
+//   time out every millisecond (nobody signals it), as the polled engine's do.
 // - position-to-JavaScript latency: from the engine publishing a slot (just
 //   after it read the position or packet and copied the audio out) to the
 //   frame reaching the `for await` loop, p50 and p99, in the CPU run.
 'use strict';
 const fs = require('fs');
 const ks = require('../dist');
+const { native } = require('../dist/addon/binding');
+const { nativeIdOf } = require('../dist/objects/handle');
 
 const FORMAT = () => ks.extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
 const BLOCK_MS = 20;
@@ -42,11 +53,12 @@ function openEndpoint(name) {
 }
 
 /**
- * CPU time (ns) per thread name of this process, from /proc (Linux only; {}
+ * CPU time (ns) and voluntary context switches (each one a wait that ended
+ * in a wake-up) per thread name of this process, from /proc (Linux only; {}
  * elsewhere): the library's WaveRT thread is "ks-wavert", the emulator's
  * modelled DMA "ks-emu-dma" (native/realtime_thread.h names them).
  */
-function cpuByThread() {
+function threadStats() {
   const out = {};
   let tids = [];
   try {
@@ -58,7 +70,10 @@ function cpuByThread() {
     try {
       const name = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
       const ns = Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      out[name] = (out[name] ?? 0) + ns;
+      const waits = Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(fs.readFileSync(`/proc/self/task/${tid}/status`, 'utf8'))?.[1] ?? 0);
+      const entry = (out[name] ??= { ns: 0, waits: 0 });
+      entry.ns += ns;
+      entry.waits += waits;
     } catch {
       // the thread ended while we looked
     }
@@ -124,7 +139,7 @@ async function cpuAndLatency(mode, seconds) {
   const samples = [];
   try {
     const before = process.cpuUsage();
-    const threadsBefore = cpuByThread();
+    const threadsBefore = threadStats();
     let threadsAfter = {};
     const started = performance.now();
     const capture = await captureFor(
@@ -134,12 +149,17 @@ async function cpuAndLatency(mode, seconds) {
       (frame) => {
         samples.push((Number(process.hrtime.bigint()) - frame.completedAtNs) / 1000);
       },
-      () => (threadsAfter = cpuByThread()),
+      () => (threadsAfter = threadStats()),
     );
     const wall = (performance.now() - started) / 1000;
     const used = process.cpuUsage(before);
     const audioSeconds = (capture.frames * 1920) / 192000;
-    const threadPercent = (name) => (threadsAfter[name] === undefined ? NaN : ((threadsAfter[name] - (threadsBefore[name] ?? 0)) / 1e9 / audioSeconds) * 100);
+    const threadPercent = (name) => (threadsAfter[name] === undefined ? NaN : ((threadsAfter[name].ns - (threadsBefore[name]?.ns ?? 0)) / 1e9 / audioSeconds) * 100);
+    // How often the engine's thread was woken (its waits), measured: the floor runs at that rate.
+    const engineWaits = threadsAfter['ks-wavert'] === undefined ? NaN : threadsAfter['ks-wavert'].waits - (threadsBefore['ks-wavert']?.waits ?? 0);
+    // The floor, at the rate the engine's thread was woken (else the mode's nominal rate).
+    const wakesPerSecond = Number.isFinite(engineWaits) && engineWaits > 0 ? engineWaits / wall : mode === 'polled' ? 1000 : 200;
+    const [wakes, waiterNs, , floorSeconds] = native.measureWakeCost(nativeIdOf(mic.pin, 'measure wake cost'), Math.max(100, Math.round(1e6 / wakesPerSecond)), Math.round(seconds * 1000), mode !== 'polled');
     samples.splice(0, 10); // start-up
     samples.sort((a, b) => a - b);
     const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
@@ -148,6 +168,9 @@ async function cpuAndLatency(mode, seconds) {
       audioSeconds,
       wallSeconds: wall,
       cpuPercentOfCore: ((used.user + used.system) / 1e6 / audioSeconds) * 100,
+      // What would run on Windows, where the DMA is the hardware's: the process less the emulated DMA.
+      libraryPercent: ((used.user + used.system) / 1e6 / audioSeconds) * 100 - threadPercent('ks-emu-dma'),
+      floor: { wakesPerSecond, wakes, percent: (waiterNs / 1e9 / floorSeconds) * 100 },
       // Of that: the library's WaveRT thread, and the emulator's DMA (hardware on Windows).
       engineThreadPercent: threadPercent('ks-wavert'),
       emulatedDmaPercent: threadPercent('ks-emu-dma'),
@@ -181,8 +204,9 @@ async function runWaveRt(fmt) {
     const r = await cpuAndLatency(mode, cpuSeconds);
     results.cpu.push(r);
     console.log(
-      `  ${mode.padEnd(6)} capture alone, ${fmt(r.audioSeconds, 1)} s: process CPU ${fmt(r.cpuPercentOfCore, 2)} % of a core per second of audio ` +
-        `(the library's WaveRT thread ${fmt(r.engineThreadPercent, 2)} %, the emulated DMA ${fmt(r.emulatedDmaPercent, 2)} %, JavaScript and the rest the remainder); ` +
+      `  ${mode.padEnd(6)} capture alone, ${fmt(r.audioSeconds, 1)} s: library CPU ${fmt(r.libraryPercent, 2)} % of a core per second of audio ` +
+        `(process ${fmt(r.cpuPercentOfCore, 2)} % less the emulated DMA ${fmt(r.emulatedDmaPercent, 2)} %; of it the WaveRT thread ${fmt(r.engineThreadPercent, 2)} % = ` +
+        `${fmt(r.engineThreadPercent / r.floor.percent, 1)}× the floor, a thread woken ${fmt(r.floor.wakesPerSecond)}/s doing nothing: ${fmt(r.floor.percent, 2)} %; JavaScript and the rest the remainder); ` +
         `publish-to-JavaScript latency p50 ${fmt(r.latency.p50, 1)} µs, p99 ${fmt(r.latency.p99, 1)} µs, max ${fmt(r.latency.max, 1)} µs (${r.latency.frames} frames); ${r.overruns} overruns`,
     );
   }

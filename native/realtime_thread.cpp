@@ -11,6 +11,7 @@
 #elif defined(__linux__)
 #include <pthread.h>
 #include <sched.h>
+#include <time.h>
 #endif
 
 namespace ks {
@@ -22,7 +23,14 @@ using SetCharacteristics = HANDLE(WINAPI*)(LPCWSTR, LPDWORD);
 using RevertCharacteristics = BOOL(WINAPI*)(HANDLE);
 }  // namespace
 
-RealtimeThreadScope::RealtimeThreadScope(const char*) {
+uint64_t ThreadCpuNs() {
+  FILETIME created, exited, kernel, user;
+  if (!GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user)) return 0;
+  auto ticks = [](const FILETIME& t) { return (uint64_t{t.dwHighDateTime} << 32) | t.dwLowDateTime; };
+  return (ticks(kernel) + ticks(user)) * 100;
+}
+
+RealtimeThreadScope::RealtimeThreadScope(const char*, int) {
   HMODULE avrt = LoadLibraryExW(L"avrt.dll", nullptr, LOAD_LIBRARY_SEARCH_SYSTEM32);
   if (avrt == nullptr) return;
   library_ = avrt;
@@ -50,13 +58,19 @@ namespace {
 constexpr int kPriority = 20;
 }  // namespace
 
-RealtimeThreadScope::RealtimeThreadScope(const char* name) {
+uint64_t ThreadCpuNs() {
+  timespec t{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
+  return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
+}
+
+RealtimeThreadScope::RealtimeThreadScope(const char* name, int above) {
   if (name != nullptr) pthread_setname_np(pthread_self(), name);  // fails harmlessly past 15 characters
   sched_param old{};
   if (pthread_getschedparam(pthread_self(), &oldPolicy_, &old) != 0) return;
   oldPriority_ = old.sched_priority;
   sched_param wanted{};
-  wanted.sched_priority = kPriority;
+  wanted.sched_priority = kPriority + above;
   // EPERM without CAP_SYS_NICE or an RLIMIT_RTPRIO of at least kPriority: stay as we are.
   joined_ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &wanted) == 0;
 }
@@ -70,7 +84,8 @@ RealtimeThreadScope::~RealtimeThreadScope() {
 
 #else
 
-RealtimeThreadScope::RealtimeThreadScope(const char*) {}
+uint64_t ThreadCpuNs() { return 0; }
+RealtimeThreadScope::RealtimeThreadScope(const char*, int) {}
 RealtimeThreadScope::~RealtimeThreadScope() = default;
 
 #endif

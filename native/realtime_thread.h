@@ -8,13 +8,21 @@
 //   same), else it stays as it was.
 // Also names the thread (`name`, at most 15 characters) where the platform
 // keeps thread names, so a profiler or the benchmark can tell it apart.
+// `above` raises the Linux priority by that much: the emulator's modelled DMA
+// runs one above the library's threads, since hardware is never held up by
+// the software it serves (Windows: the same MMCSS task).
 #pragma once
+
+#include <cstdint>
 
 namespace ks {
 
+// CPU time the calling thread has used, in nanoseconds (0 where unknown).
+uint64_t ThreadCpuNs();
+
 class RealtimeThreadScope {
  public:
-  explicit RealtimeThreadScope(const char* name = nullptr);
+  explicit RealtimeThreadScope(const char* name = nullptr, int above = 0);
   ~RealtimeThreadScope();
   RealtimeThreadScope(const RealtimeThreadScope&) = delete;
   RealtimeThreadScope& operator=(const RealtimeThreadScope&) = delete;

@@ -95,17 +95,21 @@ bool WaveRtEngine::Service() {
   } else {
     ok = config_.mode == WaveRtMode::Packet ? ServiceRenderPackets() : ServiceRender();
   }
-  lastService_ = std::chrono::steady_clock::now();
   return ok;
 }
 
 // The position as a frame-aligned byte offset into the buffer: the mapped
 // register (with the memory barrier the driver asked for), else
-// KSPROPERTY_AUDIO_POSITION's PlayOffset.
-bool WaveRtEngine::ReadPosition(uint32_t* offset) {
+// KSPROPERTY_AUDIO_POSITION's PlayOffset. `elapsed` is the time since the
+// previous read: on the device's wall clock when the pin maps one (read
+// right after the position, so both describe the same moment even when the
+// position register is updated in bursts or late), else on the host's.
+bool WaveRtEngine::ReadPosition(uint32_t* offset, double* elapsed) {
   uint64_t position;
+  uint32_t clock = 0;
   if (positionRegister_ != nullptr) {
     position = positionRegister_->load(std::memory_order_acquire);
+    if (clockRegister_ != nullptr) clock = clockRegister_->load(std::memory_order_acquire);
   } else {
     KSAUDIO_POSITION reply{};
     IoResult r = Property(KSPROPSETID_Audio, KSPROPERTY_AUDIO_POSITION, KSPROPERTY_TYPE_GET, {}, &reply, sizeof reply);
@@ -115,6 +119,16 @@ bool WaveRtEngine::ReadPosition(uint32_t* offset) {
     }
     position = reply.PlayOffset;
   }
+  const auto now = std::chrono::steady_clock::now();
+  *elapsed = std::chrono::duration<double>(now - positionReadAt_).count();
+  if (clockRegister_ != nullptr && positionRegister_ != nullptr) {
+    // The first read after RUN has no earlier count to measure from; a
+    // 32-bit count at 24 MHz wraps every 179 s, which unsigned subtraction absorbs.
+    if (clockValid_) *elapsed = static_cast<double>(static_cast<uint32_t>(clock - positionClock_)) / clockHz_;
+    positionClock_ = clock;
+    clockValid_ = true;
+  }
+  positionReadAt_ = now;
   // CallMemoryBarrier: the buffer must not be touched before the position
   // is read (Microsoft's KSRTAUDIO_BUFFER page); a full fence does it.
   if (info_.memoryBarrier) std::atomic_thread_fence(std::memory_order_seq_cst);
@@ -128,10 +142,13 @@ bool WaveRtEngine::ReadPosition(uint32_t* offset) {
 // (offsets into the cyclic buffer). The register wraps, so a move of a whole
 // buffer looks like none: with one notification per buffer every pass sees
 // that, and with two a pass late by half a buffer does. The time since the
-// last pass at the stream's byte rate says how many whole buffers to add.
-uint64_t WaveRtEngine::PositionAdvance(uint32_t from, uint32_t to) {
+// last read at the stream's byte rate says how many whole buffers to add.
+// That time must be the position's own: a register that lags the host
+// clock by half a buffer (the emulator's DMA thread held off the CPU for
+// 6 ms measured it once under load, and delivered stale bytes as new) looks
+// like a wrap on the host clock and like none on the device's.
+uint64_t WaveRtEngine::PositionAdvance(uint32_t from, uint32_t to, double seconds) {
   const uint64_t within = (uint64_t{to} + size_ - from) % size_;
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - lastService_).count();
   const double expected = seconds * config_.sampleRate * config_.blockAlign;
   const double wraps = std::floor((expected - static_cast<double>(within)) / size_ + 0.5);
   return within + (wraps > 0 ? static_cast<uint64_t>(wraps) * size_ : 0);
@@ -139,8 +156,9 @@ uint64_t WaveRtEngine::PositionAdvance(uint32_t from, uint32_t to) {
 
 bool WaveRtEngine::ServiceCapture() {
   uint32_t offset;
-  if (!ReadPosition(&offset)) return false;
-  uint64_t advance = PositionAdvance(lastOffset_, offset);
+  double elapsed;
+  if (!ReadPosition(&offset, &elapsed)) return false;
+  uint64_t advance = PositionAdvance(lastOffset_, offset, elapsed);
   if (advance > size_) {
     // A pass later than the buffer lasts: the DMA has written over what this
     // pass did not read. The buffer holds the last `size_` bytes; the rest is
@@ -330,9 +348,10 @@ void WaveRtEngine::WriteIntoBuffer(uint64_t streamOffset, uint32_t bytes) {
 // ahead of that is ours to write.
 bool WaveRtEngine::ServiceRender() {
   uint32_t offset;
-  if (!ReadPosition(&offset)) return false;
+  double elapsed;
+  if (!ReadPosition(&offset, &elapsed)) return false;
   const uint32_t fetchOffset = (offset + Info().fifoBytes) % size_;
-  fetched_ += PositionAdvance(lastOffset_, fetchOffset);
+  fetched_ += PositionAdvance(lastOffset_, fetchOffset, elapsed);
   lastOffset_ = fetchOffset;
   if (written_ < fetched_) {
     // The device has played past what we wrote: an underrun.

@@ -126,7 +126,8 @@ class WaveRtEngine {
   // wavert_engine.cpp
   void Thread();
   bool Service();  // false: the stream failed
-  bool ReadPosition(uint32_t* offset);
+  // Reads where the device is and, with it, the elapsed time since the last read (seconds).
+  bool ReadPosition(uint32_t* offset, double* elapsed);
   bool ServiceCapture();
   bool ServiceCapturePackets();
   bool ServiceRender();
@@ -138,7 +139,7 @@ class WaveRtEngine {
   bool TakeSlot();
   void Publish();
   void SkipCapture(uint64_t bytes);
-  uint64_t PositionAdvance(uint32_t from, uint32_t to);
+  uint64_t PositionAdvance(uint32_t from, uint32_t to, double elapsed);
   void Fail(const Status& status);
   std::atomic<uint32_t>& Word(uint32_t index) const { return reinterpret_cast<std::atomic<uint32_t>*>(shared_.control)[index]; }
 
@@ -153,6 +154,11 @@ class WaveRtEngine {
   uint32_t size_ = 0;
   uint32_t packetBytes_ = 0;
   const std::atomic<uint32_t>* positionRegister_ = nullptr;
+  // The device's wall clock (KSPROPERTY_RTAUDIO_CLOCKREGISTER, HD Audio's
+  // 24 MHz counter), read with the position: how much time passed between
+  // two positions, on the clock the position itself follows.
+  const std::atomic<uint32_t>* clockRegister_ = nullptr;
+  double clockHz_ = 0;
   std::unique_ptr<WaitableEvent> event_;
   bool eventRegistered_ = false;
   bool started_ = false;
@@ -172,7 +178,11 @@ class WaveRtEngine {
   uint32_t fill_ = 0;
   uint64_t publishedFrames_ = 0;
   bool discontinuity_ = true;
-  std::chrono::steady_clock::time_point lastService_;
+  // When the last position was read (host time, and the device clock's
+  // count when it has one; clockValid_ once a count was read while running).
+  std::chrono::steady_clock::time_point positionReadAt_;
+  uint32_t positionClock_ = 0;
+  bool clockValid_ = false;
 };
 
 }  // namespace ks

@@ -102,6 +102,15 @@ void WaveRtEngine::MapPositionRegister() {
     if (r.status.ok() && reply.Register != 0 && reply.Width == 32) {
       positionRegister_ = reinterpret_cast<const std::atomic<uint32_t>*>(static_cast<uintptr_t>(reply.Register));
       source = WaveRtPositionSource::Register;
+      // The wall clock, where the pin has one (HD Audio does; optional in
+      // the WaveRT interface): elapsed time on the device's own clock.
+      KSRTAUDIO_HWREGISTER clock{};
+      r = Property(KSPROPSETID_RtAudio, KSPROPERTY_RTAUDIO_CLOCKREGISTER, KSPROPERTY_TYPE_GET,
+                   std::vector<uint8_t>(sizeof(KSRTAUDIO_HWREGISTER_PROPERTY), 0), &clock, sizeof clock);
+      if (r.status.ok() && clock.Register != 0 && clock.Width == 32 && clock.Numerator != 0 && clock.Denominator != 0) {
+        clockRegister_ = reinterpret_cast<const std::atomic<uint32_t>*>(static_cast<uintptr_t>(clock.Register));
+        clockHz_ = static_cast<double>(clock.Numerator) / static_cast<double>(clock.Denominator);
+      }
     }
   }
   KSRTAUDIO_HWLATENCY latency{};
@@ -148,7 +157,8 @@ Status WaveRtEngine::Start() {
     }
   }
   Prime();
-  lastService_ = std::chrono::steady_clock::now();
+  positionReadAt_ = std::chrono::steady_clock::now();
+  clockValid_ = false;
   running_ = true;
   started_ = true;
   status = SetState(KSSTATE_RUN);

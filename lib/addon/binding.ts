@@ -60,6 +60,8 @@ export interface NativeBinding {
   ): [number, number, number, number, number, number, number];
   /** [glitches, silenceBytes, droppedBytes, wakeups, services, movedBytes, failureKind, failureValue, lostBytes] */
   waveRtInfo(stream: number): [number, number, number, number, number, number, number, number, number];
+  /** Benchmarks: the floor of a WaveRT engine's cost, [wakes, waiter CPU ns, signaller CPU ns, seconds]. */
+  measureWakeCost(handle: number, periodMicroseconds: number, milliseconds: number, signalled: boolean): [number, number, number, number];
   /** [inFlight, dropped, wake-ups, kicks, starved] */
   streamInfo(stream: number): [number, number, number, number, number];
   streamRef(stream: number, ref: boolean): void;

@@ -1,7 +1,13 @@
 #include "audio_test_signal.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+
+// The 4- and 8-byte paths below store integers as they lie in memory.
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the index signal is written for little-endian hosts (every Windows and Linux target this package builds for)"
+#endif
 
 namespace ks::emu {
 
@@ -46,10 +52,30 @@ AudioTestSignal::AudioTestSignal(uint32_t sampleRate, uint32_t channels, uint32_
 const uint8_t* AudioTestSignal::Render(CaptureSignal signal, uint64_t position, uint64_t frames) {
   if (signal == CaptureSignal::Tone) return RenderTone(position, frames);
   index_.resize(static_cast<size_t>(frames) * blockAlign_);
-  for (uint64_t f = 0; f < frames; ++f) {
-    const uint64_t n = position + f;
-    uint8_t* frame = index_.data() + f * blockAlign_;
-    for (uint32_t k = 0; k < blockAlign_; ++k) frame[k] = static_cast<uint8_t>(n >> (8 * (k % 8)));
+  // Byte k of frame n is byte k mod 8 of n: n's little-endian bytes, repeated
+  // across the frame. The common frames (4 bytes: 16-bit stereo; 8 bytes)
+  // are one store each, which the compiler vectorizes (a byte loop cost the
+  // unthrottled benchmark's device more than everything else it does: about
+  // 20× slower for 4-byte frames, measured with g++ -O3 on this VM).
+  uint8_t* out = index_.data();
+  if (blockAlign_ == 4) {
+    for (uint64_t f = 0; f < frames; ++f) {
+      const uint32_t n = static_cast<uint32_t>(position + f);
+      std::memcpy(out + f * 4, &n, 4);
+    }
+  } else if (blockAlign_ == 8) {
+    for (uint64_t f = 0; f < frames; ++f) {
+      const uint64_t n = position + f;
+      std::memcpy(out + f * 8, &n, 8);
+    }
+  } else {
+    for (uint64_t f = 0; f < frames; ++f) {
+      const uint64_t n = position + f;
+      uint8_t bytes[8];
+      for (uint32_t b = 0; b < 8; ++b) bytes[b] = static_cast<uint8_t>(n >> (8 * b));
+      uint8_t* frame = out + f * blockAlign_;
+      for (uint32_t k = 0; k < blockAlign_; k += 8) std::memcpy(frame + k, bytes, std::min<uint32_t>(8, blockAlign_ - k));
+    }
   }
   return index_.data();
 }

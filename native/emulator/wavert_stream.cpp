@@ -144,7 +144,9 @@ void WaveRtStream::SetState(uint32_t state) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto now = Clock::now();
-    if (running_) signal = AdvanceLocked(now);
+    // Moves a running DMA to now; stopped, it still sets the wall-clock
+    // register, which counts whatever the stream's state (HD Audio's does).
+    signal = AdvanceLocked(now);
     const bool run = state == KSSTATE_RUN;
     if (run && !running_) {
       running_ = true;
@@ -211,7 +213,9 @@ void WaveRtStream::Worker() {
   // The modelled DMA is hardware, which a busy machine does not delay: its
   // thread runs in the real-time class where the process may (and is named,
   // so the benchmark can count its CPU apart from the library's).
-  RealtimeThreadScope realtime("ks-emu-dma");
+  // One above the library's threads: a DMA engine is never held up by the
+  // software it serves.
+  RealtimeThreadScope realtime("ks-emu-dma", 1);
   std::unique_lock<std::mutex> lock(mutex_);
   auto next = Clock::now() + kTick;
   for (;;) {
@@ -228,6 +232,11 @@ void WaveRtStream::Worker() {
     next += kTick;
     if (next < now) next = now + kTick;  // a late wake-up does not bunch ticks together
     auto signal = AdvanceLocked(now);
+    // A controller interrupts when the position crosses a packet boundary,
+    // not at its next millisecond: the step that reaches the next boundary
+    // is taken at the boundary's time.
+    const auto boundary = NextBoundaryLocked();
+    if (boundary > now && boundary < next) next = boundary;
     if (!signal.empty()) {
       lock.unlock();
       for (const auto& sink : signal) sink->Signal();
@@ -236,14 +245,29 @@ void WaveRtStream::Worker() {
   }
 }
 
+// When the position reaches the next packet boundary (a notification), or
+// never when the buffer has no notifications.
+WaveRtStream::Clock::time_point WaveRtStream::NextBoundaryLocked() const {
+  if (packetSize_ == 0 || !running_) return Clock::time_point::max();
+  const uint64_t ba = format_.blockAlign;
+  const uint64_t boundaryFrame = (frames_ * ba / packetSize_ + 1) * packetSize_ / ba;
+  const uint64_t framesFromRun = boundaryFrame - runStartFrames_;
+  // Rounded up: AdvanceLocked's position at that time must have reached it.
+  const uint64_t ns = (framesFromRun * 1'000'000'000 + format_.sampleRate - 1) / format_.sampleRate;
+  return runStart_ + std::chrono::nanoseconds(ns);
+}
+
 // Capture: bytes written; render: bytes the DMA has fetched (nothing before
 // the first RUN, then FifoSize ahead of the position).
 uint64_t WaveRtStream::FetchBytes() const { return capture_ ? StreamBytes() : fetchedWords_ * 8; }
 
 std::vector<std::shared_ptr<EventSink>> WaveRtStream::AdvanceLocked(Clock::time_point now) {
   std::vector<std::shared_ptr<EventSink>> signal;
-  clockRegister_->store(static_cast<uint32_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(now - created_).count() * kWallClockHz / 1'000'000'000));
+  // 24 MHz is 3/125 counts per nanosecond: exact, and no 64-bit overflow
+  // for centuries (nanoseconds × 24,000,000 overflowed after 6.4 minutes).
+  static_assert(kWallClockHz == 24'000'000, "the count below is written for 24 MHz");
+  const auto ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - created_).count());
+  clockRegister_->store(static_cast<uint32_t>(ns / 125 * 3));
   if (!running_ || buffer_ == nullptr) return signal;
   const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now - runStart_).count();
   const uint64_t target = runStartFrames_ + static_cast<uint64_t>(elapsed) * format_.sampleRate / 1'000'000'000;

@@ -12,7 +12,8 @@
 // FifoSize bytes ahead of the position (as an HD Audio controller's FIFO
 // does; PortAudio adds FifoSize to the render position for that reason) and
 // "plays" it into a checksum. The registers and counters advance in 1 ms
-// ticks, and to the exact moment whenever a property asks for them.
+// ticks, and to the exact moment whenever a property asks for them; a tick
+// falls on each packet boundary, so notifications come at the boundary.
 //
 // Glitches, the emulator's rule:
 // - render, event or polled mode: after the DMA has fetched a 64-bit word it
@@ -123,6 +124,7 @@ class WaveRtStream {
   std::vector<std::shared_ptr<EventSink>> AdvanceLocked(Clock::time_point now);
   void WriteCapture(uint64_t fromFrame, uint64_t toFrame);
   bool FetchRender(uint64_t toByte);  // true when an unwritten word was met
+  Clock::time_point NextBoundaryLocked() const;
   void PoisonWholeBuffer();
   uint64_t MarkerFor(uint64_t wordInBuffer, uint64_t cycle) const;
   uint64_t StreamBytes() const { return frames_ * format_.blockAlign; }

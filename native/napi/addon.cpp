@@ -28,6 +28,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
                            InstanceMethod("streamNativeSink", &Addon::StreamNativeSink),
                            InstanceMethod("waveRtOpen", &Addon::WaveRtOpen),
                            InstanceMethod("waveRtInfo", &Addon::WaveRtInfoJs),
+                           InstanceMethod("measureWakeCost", &Addon::MeasureWakeCost),
                            InstanceMethod("enableEvent", &Addon::EnableEvent),
                            InstanceMethod("disableEvent", &Addon::DisableEvent),
                            InstanceMethod("eventRef", &Addon::EventRef),

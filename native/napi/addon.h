@@ -112,6 +112,7 @@ class Addon : public Napi::Addon<Addon> {
   // wavert_streams.cpp: WaveRT engines
   Napi::Value WaveRtOpen(const Napi::CallbackInfo& info);
   Napi::Value WaveRtInfoJs(const Napi::CallbackInfo& info);
+  Napi::Value MeasureWakeCost(const Napi::CallbackInfo& info);
 
   // events.cpp: events and device watches
   Napi::Value EnableEvent(const Napi::CallbackInfo& info);

@@ -5,6 +5,13 @@
 
 #include "args.h"
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "../realtime_thread.h"
+
 namespace ks {
 
 // waveRtOpen(pinId, capture, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots, slotSize,
@@ -108,6 +115,63 @@ Napi::Value Addon::WaveRtInfoJs(const Napi::CallbackInfo& info) {
                            static_cast<double>(s.lostBytes)};
   Napi::Array result = Napi::Array::New(info.Env(), 9);
   for (uint32_t i = 0; i < 9; ++i) result.Set(i, Napi::Number::New(info.Env(), values[i]));
+  return result;
+}
+
+// measureWakeCost(handleId, periodMicroseconds, milliseconds, signalled) -> [wakes, waiterCpuNs, signallerCpuNs, seconds]
+// The benchmark's floor for a WaveRT engine: a thread that does nothing but
+// wait on the backend's waitable event (the one the engine waits on), which a
+// second thread signals every period, as a device's notifications do; both
+// real-time threads as the engine and the emulated DMA are. What the waiter
+// costs per second is what any engine woken at that rate costs on this
+// machine before it moves a byte. Not `signalled`: nobody signals, and the
+// waiter's waits time out every period (whole milliseconds), as a polled
+// engine's do. Blocks the calling thread.
+Napi::Value Addon::MeasureWakeCost(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const HandleEntry& entry = OpenEntry(info, 0);
+  const uint32_t periodUs = Uint32Arg(info, 1, "periodMicroseconds");
+  const uint32_t ms = Uint32Arg(info, 2, "milliseconds");
+  if (periodUs < 100 || periodUs > 1'000'000) throw Napi::RangeError::New(env, "periodMicroseconds must be 100..1000000");
+  if (ms < 1 || ms > 600'000) throw Napi::RangeError::New(env, "milliseconds must be 1..600000");
+  const bool signalled = info[3].ToBoolean();
+  const uint32_t timeoutMs = signalled ? 1000 : std::max<uint32_t>(1, periodUs / 1000);
+  std::unique_ptr<WaitableEvent> event;
+  Status status = entry.backend->CreateWaitableEvent(&event);
+  if (!status.ok()) ThrowStatus(env, status, "measure wake cost");
+  std::atomic<bool> stop{false};
+  uint64_t wakes = 0, waiterNs = 0, signallerNs = 0;
+  const auto started = std::chrono::steady_clock::now();
+  std::thread waiter([&] {
+    RealtimeThreadScope realtime("ks-floor-wait");
+    const uint64_t before = ThreadCpuNs();
+    while (!stop.load()) {
+      event->Wait(timeoutMs);
+      wakes++;
+    }
+    waiterNs = ThreadCpuNs() - before;
+  });
+  std::thread signaller([&] {
+    RealtimeThreadScope realtime("ks-floor-tick", 1);  // as the emulated DMA
+    const uint64_t before = ThreadCpuNs();
+    auto next = started;
+    const auto end = started + std::chrono::milliseconds(ms);
+    while ((next += std::chrono::microseconds(signalled ? periodUs : 100'000)) < end) {
+      std::this_thread::sleep_until(next);
+      if (signalled) event->Set();
+    }
+    signallerNs = ThreadCpuNs() - before;
+    stop = true;
+    event->Set();
+  });
+  signaller.join();
+  waiter.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  Napi::Array result = Napi::Array::New(env, 4);
+  result.Set(0u, Napi::Number::New(env, static_cast<double>(wakes)));
+  result.Set(1u, Napi::Number::New(env, static_cast<double>(waiterNs)));
+  result.Set(2u, Napi::Number::New(env, static_cast<double>(signallerNs)));
+  result.Set(3u, Napi::Number::New(env, seconds));
   return result;
 }
 

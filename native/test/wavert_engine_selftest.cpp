@@ -75,13 +75,11 @@ bool IsIndexFrame(const uint8_t* frame, uint64_t n) {
   return true;
 }
 
-// The emulator, with the engine's thread held up once: the Nth
-// GETREADPACKET first sleeps, as a descheduled thread would, so the device
-// overwrites packets the engine has not read.
-class StallingBackend : public Backend {
+// The emulator behind a backend of the test's own, which passes everything
+// through; the classes below change one thing each.
+class ForwardingBackend : public Backend {
  public:
-  StallingBackend(std::unique_ptr<Backend> inner, int stallAt, std::chrono::milliseconds stall)
-      : inner_(std::move(inner)), stallAt_(stallAt), stall_(stall) {}
+  explicit ForwardingBackend(std::unique_ptr<Backend> inner) : inner_(std::move(inner)) {}
   BackendInfo Info() const override { return inner_->Info(); }
   Status EnumerateInterfaces(const Guid& c, std::vector<DeviceInterface>* out) override { return inner_->EnumerateInterfaces(c, out); }
   Status OpenFilter(const std::string& path, BackendHandle* out) override { return inner_->OpenFilter(path, out); }
@@ -89,14 +87,7 @@ class StallingBackend : public Backend {
                       bool* v2) override {
     return inner_->CreateObject(parent, cls, payload, access, out, v2);
   }
-  IoResult Ioctl(BackendHandle handle, const IoctlRequest& request) override {
-    KSPROPERTY p{};
-    if (request.code == IOCTL_KS_PROPERTY && request.inputLength >= sizeof p) {
-      std::memcpy(&p, request.input, sizeof p);
-      if (p.Set == KSPROPSETID_RtAudio && p.Id == KSPROPERTY_RTAUDIO_GETREADPACKET && ++reads_ == stallAt_) std::this_thread::sleep_for(stall_);
-    }
-    return inner_->Ioctl(handle, request);
-  }
+  IoResult Ioctl(BackendHandle handle, const IoctlRequest& request) override { return inner_->Ioctl(handle, request); }
   void IoctlAsync(BackendHandle h, const IoctlRequest& r, IoCompletion done) override { inner_->IoctlAsync(h, r, std::move(done)); }
   void CancelIo(BackendHandle h) override { inner_->CancelIo(h); }
   void Close(BackendHandle h) override { inner_->Close(h); }
@@ -108,11 +99,111 @@ class StallingBackend : public Backend {
   void UnwatchDevices(uint64_t w) override { inner_->UnwatchDevices(w); }
   Status CreateWaitableEvent(std::unique_ptr<WaitableEvent>* out) override { return inner_->CreateWaitableEvent(out); }
 
- private:
+ protected:
+  static bool IsRtAudio(const IoctlRequest& request, uint32_t id) {
+    KSPROPERTY p{};
+    if (request.code != IOCTL_KS_PROPERTY || request.inputLength < sizeof p) return false;
+    std::memcpy(&p, request.input, sizeof p);
+    return p.Set == KSPROPSETID_RtAudio && p.Id == id;
+  }
   std::unique_ptr<Backend> inner_;
+};
+
+// The engine's thread held up once: the Nth GETREADPACKET first sleeps, as
+// a descheduled thread would, so the device overwrites packets the engine
+// has not read.
+class StallingBackend : public ForwardingBackend {
+ public:
+  StallingBackend(std::unique_ptr<Backend> inner, int stallAt, std::chrono::milliseconds stall)
+      : ForwardingBackend(std::move(inner)), stallAt_(stallAt), stall_(stall) {}
+  IoResult Ioctl(BackendHandle handle, const IoctlRequest& request) override {
+    if (IsRtAudio(request, KSPROPERTY_RTAUDIO_GETREADPACKET) && ++reads_ == stallAt_) std::this_thread::sleep_for(stall_);
+    return inner_->Ioctl(handle, request);
+  }
+
+ private:
   std::atomic<int> reads_{0};
   const int stallAt_;
   const std::chrono::milliseconds stall_;
+};
+
+// A device whose position is posted late, as the emulator's own DMA thread,
+// held off the CPU under load, once posted it 6 ms late while the engine's
+// thread was held up too: the engine maps copies of the position and wall-
+// clock registers that a thread of the test refreshes from the device's
+// every 250 µs. At the engine's `holdAt`th wait the copies stop (both at
+// once, as one late DMA update leaves both) and the wait lasts `hold`; they
+// resume `hold` + 3 ms later, after the engine has read them.
+class LaggingRegistersBackend : public ForwardingBackend {
+ public:
+  LaggingRegistersBackend(std::unique_ptr<Backend> inner, int holdAt, std::chrono::milliseconds hold)
+      : ForwardingBackend(std::move(inner)), holdAt_(holdAt), hold_(hold), copier_([this] { Copy(); }) {}
+  ~LaggingRegistersBackend() override {
+    quit_ = true;
+    copier_.join();
+  }
+  IoResult Ioctl(BackendHandle handle, const IoctlRequest& request) override {
+    const bool position = IsRtAudio(request, KSPROPERTY_RTAUDIO_POSITIONREGISTER);
+    const bool clock = IsRtAudio(request, KSPROPERTY_RTAUDIO_CLOCKREGISTER);
+    IoResult r = inner_->Ioctl(handle, request);
+    if ((position || clock) && r.status.ok() && request.outputLength >= sizeof(KSRTAUDIO_HWREGISTER)) {
+      KSRTAUDIO_HWREGISTER reg;
+      std::memcpy(&reg, request.output, sizeof reg);
+      auto* device = reinterpret_cast<std::atomic<uint32_t>*>(static_cast<uintptr_t>(reg.Register));
+      std::atomic<uint32_t>& copy = position ? positionCopy_ : clockCopy_;
+      copy.store(device->load());
+      (position ? positionDevice_ : clockDevice_).store(device);
+      reg.Register = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(&copy));
+      std::memcpy(request.output, &reg, sizeof reg);
+    }
+    return r;
+  }
+  Status CreateWaitableEvent(std::unique_ptr<WaitableEvent>* out) override {
+    std::unique_ptr<WaitableEvent> inner;
+    Status status = inner_->CreateWaitableEvent(&inner);
+    if (status.ok()) *out = std::make_unique<HeldEvent>(std::move(inner), this);
+    return status;
+  }
+  bool held() const { return held_.load(); }
+
+ private:
+  class HeldEvent : public WaitableEvent {
+   public:
+    HeldEvent(std::unique_ptr<WaitableEvent> inner, LaggingRegistersBackend* owner) : inner_(std::move(inner)), owner_(owner) {}
+    uint64_t handle() const override { return inner_->handle(); }
+    void Set() override { inner_->Set(); }
+    bool Wait(uint32_t timeoutMs) override {
+      if (++owner_->waits_ != owner_->holdAt_) return inner_->Wait(timeoutMs);
+      owner_->frozenUntil_.store((std::chrono::steady_clock::now() + owner_->hold_ + std::chrono::milliseconds(3)).time_since_epoch().count());
+      std::this_thread::sleep_for(owner_->hold_);
+      owner_->held_ = true;
+      return false;
+    }
+
+   private:
+    std::unique_ptr<WaitableEvent> inner_;
+    LaggingRegistersBackend* owner_;
+  };
+
+  void Copy() {
+    while (!quit_.load()) {
+      std::atomic<uint32_t>* position = positionDevice_.load();
+      std::atomic<uint32_t>* clock = clockDevice_.load();
+      if (position != nullptr && clock != nullptr && std::chrono::steady_clock::now().time_since_epoch().count() >= frozenUntil_.load()) {
+        clockCopy_.store(clock->load());
+        positionCopy_.store(position->load());
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(250));
+    }
+  }
+  const int holdAt_;
+  const std::chrono::milliseconds hold_;
+  std::atomic<int> waits_{0};
+  std::atomic<int64_t> frozenUntil_{0};
+  std::atomic<uint32_t> positionCopy_{0}, clockCopy_{0};
+  std::atomic<std::atomic<uint32_t>*> positionDevice_{nullptr}, clockDevice_{nullptr};
+  std::atomic<bool> quit_{false}, held_{false};
+  std::thread copier_;
 };
 
 emu::EmulatorWaveRtStats Stats(Backend& backend, BackendHandle pin) {
@@ -262,6 +353,70 @@ void CaptureLossInPacketMode() {
   backend.Close(filter);
 }
 
+// Polled capture on a 100 ms buffer (passes every 12 ms) with the engine
+// held up for 55 ms, more than half the buffer, while the registers it will
+// read stand still: the device was late posting them, and the audio behind
+// the position is all still there. Nothing may be counted lost, and every
+// byte must be the index at its place, at continuous presentation times.
+// Timing the position on the host's clock, the engine took 55 ms without
+// movement for a wrap, counted an overrun and delivered a buffer of stale
+// audio as new; on the device's clock, which stood still with the
+// position, there is no wrap to see.
+void CaptureWithLaggingRegisters() {
+  auto lagging = std::make_unique<LaggingRegistersBackend>(CreateEmulatorBackend(), 10, std::chrono::milliseconds(55));
+  LaggingRegistersBackend& backend = *lagging;
+  BackendHandle filter = 0, pin = 0;
+  bool v2;
+  CHECK(backend.OpenFilter(PathOf(backend, "\\wavemicrophone"), &filter).ok());
+  CHECK(backend.CreateObject(filter, ObjectClass::Pin, Connect16(), 0, &pin, &v2).ok());
+  constexpr uint32_t kSlots = 64, kSlotSize = 1920;
+  std::vector<uint8_t> pool(kSlots * kSlotSize);
+  std::vector<uint32_t> control(sc::Words(kSlots), 0);
+  std::vector<double> records(kSlots * kStreamRecordDoubles);
+  for (uint32_t i = 0; i < kSlots; ++i) control[sc::kFreeRing + i] = i;
+  control[sc::kFreeTail] = kSlots;
+  WaveRtConfig config;
+  config.capture = true;
+  config.mode = WaveRtMode::Polled;
+  config.bufferBytes = 19200;  // 100 ms
+  WaveRtShared shared{};
+  shared.pool = pool.data();
+  shared.slots = kSlots;
+  shared.slotSize = kSlotSize;
+  shared.control = control.data();
+  shared.records = records.data();
+  WaveRtEngine engine(&backend, pin, config, shared, nullptr);
+  CHECK(engine.Start().ok());
+  CHECK(engine.Info().position == WaveRtPositionSource::Register);
+  auto* words = reinterpret_cast<std::atomic<uint32_t>*>(control.data());
+  uint64_t frame = 0;
+  bool inPlace = true, continuous = true;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(400);
+  while (std::chrono::steady_clock::now() < until) {
+    uint32_t head = words[sc::kRecordHead].load();
+    const uint32_t tail = words[sc::kRecordTail].load();
+    for (; head != tail; ++head) {
+      const double* r = records.data() + (head % kSlots) * kStreamRecordDoubles;
+      const uint32_t slot = static_cast<uint32_t>(r[0]);
+      continuous = continuous && r[5] == static_cast<double>(frame * 10'000'000 / 48000) && (static_cast<uint32_t>(r[4]) & 0x4) == (frame == 0 ? 0x4u : 0u);
+      for (uint32_t i = 0; inPlace && i < static_cast<uint32_t>(r[3]) / 4; ++i, ++frame) inPlace = IsIndexFrame(pool.data() + slot * kSlotSize + i * 4, frame);
+      const uint32_t freeTail = words[sc::kFreeTail].load();
+      words[sc::kFreeRing + freeTail % kSlots].store(slot);
+      words[sc::kFreeTail].store(freeTail + 1);
+    }
+    words[sc::kRecordHead].store(head);
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  }
+  engine.Close();
+  const WaveRtInfo info = engine.Info();
+  CHECK(backend.held());
+  CHECK(inPlace && continuous);
+  CHECK(info.glitches == 0 && info.lostBytes == 0);
+  CHECK(frame >= 48000 / 5);  // at least 200 ms of the 400
+  backend.Close(pin);
+  backend.Close(filter);
+}
+
 uint64_t Fnv(const std::vector<uint8_t>& stream, size_t bytes) {
   uint64_t h = 0xcbf29ce484222325ull;
   for (size_t i = 0; i + 8 <= bytes; i += 8) {
@@ -361,5 +516,6 @@ int main() {
   Fallback();
   CloseWhileStreaming();
   CaptureLossInPacketMode();
+  CaptureWithLaggingRegisters();
   return selftest::Report("native (WaveRT engine)");
 }
