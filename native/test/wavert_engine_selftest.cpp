@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -165,6 +166,15 @@ class LaggingRegistersBackend : public ForwardingBackend {
     return status;
   }
   bool held() const { return held_.load(); }
+  // The registers go with the pin: stop copying them first.
+  void Close(BackendHandle handle) override {
+    {
+      std::lock_guard<std::mutex> lock(copying_);
+      positionDevice_ = nullptr;
+      clockDevice_ = nullptr;
+    }
+    inner_->Close(handle);
+  }
 
  private:
   class HeldEvent : public WaitableEvent {
@@ -187,11 +197,14 @@ class LaggingRegistersBackend : public ForwardingBackend {
 
   void Copy() {
     while (!quit_.load()) {
-      std::atomic<uint32_t>* position = positionDevice_.load();
-      std::atomic<uint32_t>* clock = clockDevice_.load();
-      if (position != nullptr && clock != nullptr && std::chrono::steady_clock::now().time_since_epoch().count() >= frozenUntil_.load()) {
-        clockCopy_.store(clock->load());
-        positionCopy_.store(position->load());
+      {
+        std::lock_guard<std::mutex> lock(copying_);
+        std::atomic<uint32_t>* position = positionDevice_.load();
+        std::atomic<uint32_t>* clock = clockDevice_.load();
+        if (position != nullptr && clock != nullptr && std::chrono::steady_clock::now().time_since_epoch().count() >= frozenUntil_.load()) {
+          clockCopy_.store(clock->load());
+          positionCopy_.store(position->load());
+        }
       }
       std::this_thread::sleep_for(std::chrono::microseconds(250));
     }
@@ -203,6 +216,7 @@ class LaggingRegistersBackend : public ForwardingBackend {
   std::atomic<uint32_t> positionCopy_{0}, clockCopy_{0};
   std::atomic<std::atomic<uint32_t>*> positionDevice_{nullptr}, clockDevice_{nullptr};
   std::atomic<bool> quit_{false}, held_{false};
+  std::mutex copying_;  // held while the copier reads the device's registers
   std::thread copier_;
 };
 
