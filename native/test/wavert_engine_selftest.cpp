@@ -248,48 +248,69 @@ struct Endpoint {
   }
 };
 
+// The memory a capture engine shares with JavaScript (stream_control's
+// words, the records, a pool of slots), every slot free at the start; Drain
+// reads records as CaptureStream does for `ms`, hands each to `onRecord`
+// with its slot's bytes, and releases the slot.
+struct CaptureSlots {
+  const uint32_t slots, slotSize;
+  std::vector<uint8_t> pool;
+  std::vector<uint32_t> control;
+  std::vector<double> records;
+  CaptureSlots(uint32_t slotCount, uint32_t size)
+      : slots(slotCount), slotSize(size), pool(slotCount * size), control(sc::Words(slotCount), 0), records(slotCount * kStreamRecordDoubles) {
+    for (uint32_t i = 0; i < slots; ++i) control[sc::kFreeRing + i] = i;
+    control[sc::kFreeTail] = slots;
+  }
+  WaveRtShared Shared() {
+    WaveRtShared shared{};
+    shared.pool = pool.data();
+    shared.slots = slots;
+    shared.slotSize = slotSize;
+    shared.control = control.data();
+    shared.records = records.data();
+    return shared;
+  }
+  template <typename OnRecord>
+  void Drain(std::chrono::milliseconds ms, std::chrono::milliseconds pause, OnRecord onRecord) {
+    auto* words = reinterpret_cast<std::atomic<uint32_t>*>(control.data());
+    const auto until = std::chrono::steady_clock::now() + ms;
+    while (std::chrono::steady_clock::now() < until) {
+      uint32_t head = words[sc::kRecordHead].load();
+      const uint32_t tail = words[sc::kRecordTail].load();
+      for (; head != tail; ++head) {
+        const double* r = records.data() + (head % slots) * kStreamRecordDoubles;
+        const uint32_t slot = static_cast<uint32_t>(r[0]);
+        onRecord(r, pool.data() + slot * slotSize);
+        const uint32_t freeTail = words[sc::kFreeTail].load();
+        words[sc::kFreeRing + freeTail % slots].store(slot);
+        words[sc::kFreeTail].store(freeTail + 1);
+      }
+      words[sc::kRecordHead].store(head);
+      std::this_thread::sleep_for(pause);
+    }
+  }
+};
+
 void Capture(WaveRtMode mode) {
   Endpoint mic("\\wavemicrophone");
   constexpr uint32_t kSlots = 16, kSlotSize = 1920;
-  std::vector<uint8_t> pool(kSlots * kSlotSize);
-  std::vector<uint32_t> control(sc::Words(kSlots), 0);
-  std::vector<double> records(kSlots * kStreamRecordDoubles);
-  for (uint32_t i = 0; i < kSlots; ++i) control[sc::kFreeRing + i] = i;
-  control[sc::kFreeTail] = kSlots;
+  CaptureSlots memory(kSlots, kSlotSize);
   WaveRtConfig config;
   config.capture = true;
   config.mode = mode;
   config.bufferBytes = 19200;  // 100 ms
-  WaveRtShared shared;
-  shared.pool = pool.data();
-  shared.slots = kSlots;
-  shared.slotSize = kSlotSize;
-  shared.control = control.data();
-  shared.records = records.data();
-  WaveRtEngine engine(mic.backend.get(), mic.pin, config, shared, nullptr);
+  WaveRtEngine engine(mic.backend.get(), mic.pin, config, memory.Shared(), nullptr);
   CHECK(engine.Start().ok());
   CHECK(engine.Info().mode == mode && engine.Info().bufferBytes == 19200);
   CHECK(PinState(*mic.backend, mic.pin) == KSSTATE_RUN);
-  auto* words = reinterpret_cast<std::atomic<uint32_t>*>(control.data());
   uint64_t frame = 0;
   bool same = true, timesRight = true;
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(400);
-  while (std::chrono::steady_clock::now() < until) {
-    uint32_t head = words[sc::kRecordHead].load();
-    const uint32_t tail = words[sc::kRecordTail].load();
-    for (; head != tail; ++head) {
-      const double* r = records.data() + (head % kSlots) * kStreamRecordDoubles;
-      const uint32_t slot = static_cast<uint32_t>(r[0]);
-      same = same && r[1] == 0 && r[3] == kSlotSize;
-      timesRight = timesRight && r[5] == static_cast<double>(frame * 10'000'000 / 48000);
-      for (uint32_t i = 0; same && i < kSlotSize / 4; ++i, ++frame) same = IsIndexFrame(pool.data() + slot * kSlotSize + i * 4, frame);
-      const uint32_t freeTail = words[sc::kFreeTail].load();
-      words[sc::kFreeRing + freeTail % kSlots].store(slot);
-      words[sc::kFreeTail].store(freeTail + 1);
-    }
-    words[sc::kRecordHead].store(head);
-    std::this_thread::sleep_for(std::chrono::milliseconds(3));
-  }
+  memory.Drain(std::chrono::milliseconds(400), std::chrono::milliseconds(3), [&](const double* r, const uint8_t* data) {
+    same = same && r[1] == 0 && r[3] == kSlotSize;
+    timesRight = timesRight && r[5] == static_cast<double>(frame * 10'000'000 / 48000);
+    for (uint32_t i = 0; same && i < kSlotSize / 4; ++i, ++frame) same = IsIndexFrame(data + i * 4, frame);
+  });
   engine.Close();
   CHECK(same && timesRight);
   CHECK(frame >= 48000 / 10);  // at least 100 ms of the 400
@@ -313,50 +334,27 @@ void CaptureLossInPacketMode() {
   CHECK(backend.OpenFilter(PathOf(backend, "\\wavemicrophone"), &filter).ok());
   CHECK(backend.CreateObject(filter, ObjectClass::Pin, Connect16(), 0, &pin, &v2).ok());
   constexpr uint32_t kSlots = 64, kSlotSize = 1440;  // 7.5 ms: loss lands inside a slot
-  std::vector<uint8_t> pool(kSlots * kSlotSize);
-  std::vector<uint32_t> control(sc::Words(kSlots), 0);
-  std::vector<double> records(kSlots * kStreamRecordDoubles);
-  for (uint32_t i = 0; i < kSlots; ++i) control[sc::kFreeRing + i] = i;
-  control[sc::kFreeTail] = kSlots;
+  CaptureSlots memory(kSlots, kSlotSize);
   WaveRtConfig config;
   config.capture = true;
   config.mode = WaveRtMode::Packet;
   config.bufferBytes = 1920;  // 10 ms
-  WaveRtShared shared{};
-  shared.pool = pool.data();
-  shared.slots = kSlots;
-  shared.slotSize = kSlotSize;
-  shared.control = control.data();
-  shared.records = records.data();
-  WaveRtEngine engine(&backend, pin, config, shared, nullptr);
+  WaveRtEngine engine(&backend, pin, config, memory.Shared(), nullptr);
   CHECK(engine.Start().ok());
-  auto* words = reinterpret_cast<std::atomic<uint32_t>*>(control.data());
   uint64_t expectedFrame = 0, lostFrames = 0, gaps = 0;
   bool inPlace = true, timesAgree = true, gapFlagged = true;
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
-  while (std::chrono::steady_clock::now() < until) {
-    uint32_t head = words[sc::kRecordHead].load();
-    const uint32_t tail = words[sc::kRecordTail].load();
-    for (; head != tail; ++head) {
-      const double* r = records.data() + (head % kSlots) * kStreamRecordDoubles;
-      const uint32_t slot = static_cast<uint32_t>(r[0]);
-      const uint64_t first = static_cast<uint64_t>(std::llround(r[5] * 48000 / 10'000'000));
-      if (first != expectedFrame) {
-        ++gaps;
-        lostFrames += first - expectedFrame;
-        gapFlagged = gapFlagged && (static_cast<uint32_t>(r[4]) & 0x4) != 0;  // KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY
-      }
-      timesAgree = timesAgree && first >= expectedFrame;
-      const uint32_t used = static_cast<uint32_t>(r[3]);
-      for (uint32_t i = 0; inPlace && i < used / 4; ++i) inPlace = IsIndexFrame(pool.data() + slot * kSlotSize + i * 4, first + i);
-      expectedFrame = first + used / 4;
-      const uint32_t freeTail = words[sc::kFreeTail].load();
-      words[sc::kFreeRing + freeTail % kSlots].store(slot);
-      words[sc::kFreeTail].store(freeTail + 1);
+  memory.Drain(std::chrono::milliseconds(300), std::chrono::milliseconds(2), [&](const double* r, const uint8_t* data) {
+    const uint64_t first = static_cast<uint64_t>(std::llround(r[5] * 48000 / 10'000'000));
+    if (first != expectedFrame) {
+      ++gaps;
+      lostFrames += first - expectedFrame;
+      gapFlagged = gapFlagged && (static_cast<uint32_t>(r[4]) & 0x4) != 0;  // KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY
     }
-    words[sc::kRecordHead].store(head);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
+    timesAgree = timesAgree && first >= expectedFrame;
+    const uint32_t used = static_cast<uint32_t>(r[3]);
+    for (uint32_t i = 0; inPlace && i < used / 4; ++i) inPlace = IsIndexFrame(data + i * 4, first + i);
+    expectedFrame = first + used / 4;
+  });
   engine.Close();
   const WaveRtInfo info = engine.Info();
   CHECK(inPlace && timesAgree && gapFlagged);
@@ -384,43 +382,20 @@ void CaptureWithLaggingRegisters() {
   CHECK(backend.OpenFilter(PathOf(backend, "\\wavemicrophone"), &filter).ok());
   CHECK(backend.CreateObject(filter, ObjectClass::Pin, Connect16(), 0, &pin, &v2).ok());
   constexpr uint32_t kSlots = 64, kSlotSize = 1920;
-  std::vector<uint8_t> pool(kSlots * kSlotSize);
-  std::vector<uint32_t> control(sc::Words(kSlots), 0);
-  std::vector<double> records(kSlots * kStreamRecordDoubles);
-  for (uint32_t i = 0; i < kSlots; ++i) control[sc::kFreeRing + i] = i;
-  control[sc::kFreeTail] = kSlots;
+  CaptureSlots memory(kSlots, kSlotSize);
   WaveRtConfig config;
   config.capture = true;
   config.mode = WaveRtMode::Polled;
   config.bufferBytes = 19200;  // 100 ms
-  WaveRtShared shared{};
-  shared.pool = pool.data();
-  shared.slots = kSlots;
-  shared.slotSize = kSlotSize;
-  shared.control = control.data();
-  shared.records = records.data();
-  WaveRtEngine engine(&backend, pin, config, shared, nullptr);
+  WaveRtEngine engine(&backend, pin, config, memory.Shared(), nullptr);
   CHECK(engine.Start().ok());
   CHECK(engine.Info().position == WaveRtPositionSource::Register);
-  auto* words = reinterpret_cast<std::atomic<uint32_t>*>(control.data());
   uint64_t frame = 0;
   bool inPlace = true, continuous = true;
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(400);
-  while (std::chrono::steady_clock::now() < until) {
-    uint32_t head = words[sc::kRecordHead].load();
-    const uint32_t tail = words[sc::kRecordTail].load();
-    for (; head != tail; ++head) {
-      const double* r = records.data() + (head % kSlots) * kStreamRecordDoubles;
-      const uint32_t slot = static_cast<uint32_t>(r[0]);
-      continuous = continuous && r[5] == static_cast<double>(frame * 10'000'000 / 48000) && (static_cast<uint32_t>(r[4]) & 0x4) == (frame == 0 ? 0x4u : 0u);
-      for (uint32_t i = 0; inPlace && i < static_cast<uint32_t>(r[3]) / 4; ++i, ++frame) inPlace = IsIndexFrame(pool.data() + slot * kSlotSize + i * 4, frame);
-      const uint32_t freeTail = words[sc::kFreeTail].load();
-      words[sc::kFreeRing + freeTail % kSlots].store(slot);
-      words[sc::kFreeTail].store(freeTail + 1);
-    }
-    words[sc::kRecordHead].store(head);
-    std::this_thread::sleep_for(std::chrono::milliseconds(3));
-  }
+  memory.Drain(std::chrono::milliseconds(400), std::chrono::milliseconds(3), [&](const double* r, const uint8_t* data) {
+    continuous = continuous && r[5] == static_cast<double>(frame * 10'000'000 / 48000) && (static_cast<uint32_t>(r[4]) & 0x4) == (frame == 0 ? 0x4u : 0u);
+    for (uint32_t i = 0; inPlace && i < static_cast<uint32_t>(r[3]) / 4; ++i, ++frame) inPlace = IsIndexFrame(data + i * 4, frame);
+  });
   engine.Close();
   const WaveRtInfo info = engine.Info();
   CHECK(backend.held());
