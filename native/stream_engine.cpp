@@ -40,7 +40,10 @@ StreamEngine::StreamEngine(Backend* backend, BackendHandle pin, bool write, uint
       overflow_(overflow),
       notify_(std::move(notify)),
       headerWords_(static_cast<size_t>(layout.slots) * (layout.headerSize / 8)),
-      descriptors_(descriptors) {
+      descriptors_(descriptors),
+      numberOfSlot_(layout.slots, 0),
+      slotOfNumber_(layout.slots, 0),
+      early_(layout.slots) {
   const uint32_t slots = layout.slots;
   if (control == nullptr) {
     ownControl_.assign(sc::Words(slots), 0);
@@ -153,6 +156,13 @@ void StreamEngine::Post(uint32_t slot) {
   request.code = write_ ? IOCTL_KS_WRITE_STREAM : IOCTL_KS_READ_STREAM;
   request.output = reinterpret_cast<uint8_t*>(&h);
   request.outputLength = headerSize_;
+  std::lock_guard<std::recursive_mutex> sending(sending_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    numberOfSlot_[slot] = nextNumber_;
+    slotOfNumber_[nextNumber_ % slots_] = slot;
+    ++nextNumber_;
+  }
   backend_->IoctlAsync(pin_, request, [this, slot](const IoResult& result) { OnComplete(slot, result); });
 }
 
@@ -181,6 +191,7 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
   const uint64_t completedAt = SteadyNowNs();
   uint32_t inFlight;
   uint32_t published;
+  bool failedPublished = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     inFlight = Word(sc::kInFlight).load(std::memory_order_relaxed) - 1;
@@ -198,31 +209,18 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
     // Close waits for this too: what follows still touches the shared memory
     // and the wake-up, which may go as soon as Close returns.
     callbacks_++;
-    const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
-    double* d = records_ + static_cast<size_t>(tail % slots_) * kStreamRecordDoubles;
-    d[0] = slot;
-    d[1] = result.status.value;
-    d[2] = static_cast<uint32_t>(result.status.kind);
-    d[3] = h.DataUsed;
-    d[4] = h.OptionsFlags;
-    d[5] = static_cast<double>(h.PresentationTime.Time);
-    d[6] = h.PresentationTime.Numerator;
-    d[7] = h.PresentationTime.Denominator;
-    d[8] = static_cast<double>(h.Duration);
-    d[9] = static_cast<double>(completedAt);
-    if (frameInfo_) {
-      KS_FRAME_INFO info;
-      std::memcpy(&info, reinterpret_cast<const uint8_t*>(&h) + sizeof(KSSTREAM_HEADER), sizeof info);
-      d[10] = static_cast<double>(info.PictureNumber);
-      d[11] = static_cast<double>(info.DropCount);
-      d[12] = info.dwFrameFlags;
-    } else {
-      d[10] = d[11] = d[12] = 0;
+    // Published in the order sent: this completion and any that came early
+    // and waited for it.
+    early_[slot] = EarlyCompletion{true, result, completedAt};
+    while (nextToPublish_ != nextNumber_) {
+      const uint32_t next = slotOfNumber_[nextToPublish_ % slots_];
+      if (!early_[next].waiting || numberOfSlot_[next] != nextToPublish_) break;
+      early_[next].waiting = false;
+      failedPublished = failedPublished || !early_[next].result.status.ok();
+      PublishLocked(next, early_[next].result, early_[next].completedAt);
+      ++nextToPublish_;
     }
-    // Publishes the record: JavaScript reads the tail with Atomics.load
-    // before it reads the doubles.
-    Word(sc::kRecordTail).store(tail + 1);
-    published = tail + 1;
+    published = Word(sc::kRecordTail).load(std::memory_order_relaxed);
   }
   // Wake JavaScript first: its wake-up is the slow part (a thread switch, tens
   // of µs on a VM), and the resubmissions below overlap with it. The swap
@@ -234,7 +232,7 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
   const uint32_t armed = Word(sc::kArmed).load();
   if (armed != 0) {
     const uint32_t unread = published - Word(sc::kRecordHead).load();
-    if ((unread >= armed || inFlight == 0 || !result.status.ok()) && Word(sc::kArmed).exchange(0) != 0 && notify_) {
+    if ((unread >= armed || inFlight == 0 || failedPublished) && Word(sc::kArmed).exchange(0) != 0 && notify_) {
       wakeups_.fetch_add(1, std::memory_order_relaxed);
       notify_();
     }
@@ -267,6 +265,34 @@ void StreamEngine::OnComplete(uint32_t slot, const IoResult& result) {
   std::lock_guard<std::mutex> lock(mutex_);
   callbacks_--;
   if (closing_) drained_.notify_all();
+}
+
+void StreamEngine::PublishLocked(uint32_t slot, const IoResult& result, uint64_t completedAt) {
+  const KSSTREAM_HEADER& h = Header(slot);
+  const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
+  double* d = records_ + static_cast<size_t>(tail % slots_) * kStreamRecordDoubles;
+  d[0] = slot;
+  d[1] = result.status.value;
+  d[2] = static_cast<uint32_t>(result.status.kind);
+  d[3] = h.DataUsed;
+  d[4] = h.OptionsFlags;
+  d[5] = static_cast<double>(h.PresentationTime.Time);
+  d[6] = h.PresentationTime.Numerator;
+  d[7] = h.PresentationTime.Denominator;
+  d[8] = static_cast<double>(h.Duration);
+  d[9] = static_cast<double>(completedAt);
+  if (frameInfo_) {
+    KS_FRAME_INFO info;
+    std::memcpy(&info, reinterpret_cast<const uint8_t*>(&h) + sizeof(KSSTREAM_HEADER), sizeof info);
+    d[10] = static_cast<double>(info.PictureNumber);
+    d[11] = static_cast<double>(info.DropCount);
+    d[12] = info.dwFrameFlags;
+  } else {
+    d[10] = d[11] = d[12] = 0;
+  }
+  // Publishes the record: JavaScript reads the tail with Atomics.load
+  // before it reads the doubles.
+  Word(sc::kRecordTail).store(tail + 1);
 }
 
 void StreamEngine::RunNativeSink() {

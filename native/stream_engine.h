@@ -135,6 +135,8 @@ class StreamEngine {
   void SubmitFree();
   void Post(uint32_t slot);
   void OnComplete(uint32_t slot, const IoResult& result);
+  // Writes a completion's record (under mutex_).
+  void PublishLocked(uint32_t slot, const IoResult& result, uint64_t completedAt);
   KSSTREAM_HEADER& Header(uint32_t slot) {
     return *reinterpret_cast<KSSTREAM_HEADER*>(headerWords_.data() + static_cast<size_t>(slot) * (headerSize_ / 8));
   }
@@ -161,6 +163,27 @@ class StreamEngine {
   std::atomic<uint32_t> submitRequests_{0};
   // The last packet sent carried ENDOFSTREAM: running dry after it is the end, not an underrun.
   std::atomic<bool> endOfStreamSent_{false};
+
+  // Records go to JavaScript in the order the requests reached the device,
+  // which fills them in that order (a KS pin's queue is first in, first out).
+  // The I/O manager may report them otherwise: Windows finishes a request in
+  // its issuing thread (a kernel APC; Wine runs the same step as an APC of
+  // that thread), and requests go out from JavaScript's thread and from the
+  // completion thread, so one whose thread is off the CPU reaches the port
+  // after later ones (seen through the bridge under load: a capture packet
+  // two packets early, its presentation time ahead of its place). Each
+  // request is numbered as it is sent; a completion that comes early waits,
+  // counted out of flight, until those before it are published.
+  struct EarlyCompletion {
+    bool waiting = false;
+    IoResult result;
+    uint64_t completedAt = 0;
+  };
+  std::recursive_mutex sending_;             // numbering and sending are one step (a completion may run inside a send)
+  std::vector<uint64_t> numberOfSlot_;       // the number of the request each slot is on (under mutex_)
+  std::vector<uint32_t> slotOfNumber_;       // by number mod slots (under mutex_)
+  std::vector<EarlyCompletion> early_;       // by slot (under mutex_)
+  uint64_t nextNumber_ = 0, nextToPublish_ = 0;  // under mutex_
 
   std::mutex mutex_;  // serialises the engine's writers: completions, claims, Close
   std::condition_variable drained_;

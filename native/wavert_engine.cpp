@@ -123,11 +123,19 @@ bool WaveRtEngine::ReadPosition(uint32_t* offset, double* elapsed) {
   *elapsed = std::chrono::duration<double>(now - positionReadAt_).count();
   if (clockRegister_ != nullptr && positionRegister_ != nullptr) {
     // The first read after RUN has no earlier count to measure from; a
-    // 32-bit count at 24 MHz wraps every 179 s, which unsigned subtraction absorbs.
-    if (clockValid_) *elapsed = static_cast<double>(static_cast<uint32_t>(clock - positionClock_)) / clockHz_;
+    // 32-bit count at 24 MHz wraps every 179 s, which unsigned subtraction
+    // absorbs. A count that stood still while the position moved is not the
+    // clock the position follows (a register the device stopped updating, or
+    // never did): timed on it, an overrun would look like no time at all and
+    // a buffer's worth of lost audio like a short move, so that pass is timed
+    // on the host's clock.
+    const bool positionMoved = static_cast<uint32_t>(position) != positionRead_;
+    if (clockValid_ && (clock != positionClock_ || !positionMoved))
+      *elapsed = static_cast<double>(static_cast<uint32_t>(clock - positionClock_)) / clockHz_;
     positionClock_ = clock;
     clockValid_ = true;
   }
+  positionRead_ = static_cast<uint32_t>(position);
   positionReadAt_ = now;
   // CallMemoryBarrier: the buffer must not be touched before the position
   // is read (Microsoft's KSRTAUDIO_BUFFER page); a full fence does it.
@@ -154,16 +162,32 @@ uint64_t WaveRtEngine::PositionAdvance(uint32_t from, uint32_t to, double second
   return within + (wraps > 0 ? static_cast<uint64_t>(wraps) * size_ : 0);
 }
 
+// 2 ms of audio, at most a quarter of the buffer, frame-aligned: how close
+// behind the DMA a pass may read. Closer, the position may be behind the
+// device's writes (posted late, or trailing the DMA) or the copy may be
+// overtaken.
+uint32_t WaveRtEngine::OverrunMargin() const {
+  const uint64_t twoMs = uint64_t{config_.sampleRate} * config_.blockAlign / 500;
+  const uint64_t margin = std::min<uint64_t>(twoMs, size_ / 4);
+  return static_cast<uint32_t>(margin / config_.blockAlign * config_.blockAlign);
+}
+
 bool WaveRtEngine::ServiceCapture() {
   uint32_t offset;
   double elapsed;
   if (!ReadPosition(&offset, &elapsed)) return false;
   uint64_t advance = PositionAdvance(lastOffset_, offset, elapsed);
-  if (advance > size_) {
-    // A pass later than the buffer lasts: the DMA has written over what this
-    // pass did not read. The buffer holds the last `size_` bytes; the rest is
-    // gone, and the presentation times jump over it.
-    const uint64_t lost = (advance - size_ + config_.blockAlign - 1) / config_.blockAlign * config_.blockAlign;
+  if (advance > size_ - OverrunMargin()) {
+    // A pass later than the buffer lasts (or so nearly that the DMA writes
+    // on where it would read): what this pass did not read is overwritten.
+    // A thread this late means a loaded machine, where the position register
+    // is also posted late (the emulator's DMA thread was measured 10.7 ms
+    // late): the bytes just ahead of the position read may already be the
+    // next buffer's. So of the buffer only the three quarters furthest from
+    // the DMA are kept; the rest is counted lost, and the presentation times
+    // jump over it.
+    const uint64_t keep = (size_ - size_ / 4) / config_.blockAlign * config_.blockAlign;
+    const uint64_t lost = (advance - keep + config_.blockAlign - 1) / config_.blockAlign * config_.blockAlign;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       info_.glitches++;

@@ -140,6 +140,7 @@ class WaveRtEngine {
   void Publish();
   void SkipCapture(uint64_t bytes);
   uint64_t PositionAdvance(uint32_t from, uint32_t to, double elapsed);
+  uint32_t OverrunMargin() const;
   void Fail(const Status& status);
   std::atomic<uint32_t>& Word(uint32_t index) const { return reinterpret_cast<std::atomic<uint32_t>*>(shared_.control)[index]; }
 
@@ -182,6 +183,7 @@ class WaveRtEngine {
   // count when it has one; clockValid_ once a count was read while running).
   std::chrono::steady_clock::time_point positionReadAt_;
   uint32_t positionClock_ = 0;
+  uint32_t positionRead_ = 0;  // the position register's value at that read
   bool clockValid_ = false;
 };
 

@@ -112,7 +112,10 @@ KS_BRIDGE_PROFILES=$profiles KS_TEST_BACKEND=windows KS_EXPECT_PLATFORM=win32 KS
   --outputFile.json=.cache/win/bridge-results.json "${files[@]}" >"$win/bridge-vitest.log" 2>&1 </dev/null || rc=$?
 cat "$win/bridge-vitest.log"
 stop_server
-grep -E 'ksbridge-server: (stopped|.*failed)' "$server_log" || true
+# Everything the server and the winedevice.exe it started printed after start-up: its stop line, a request that
+# failed, the driver's counters, and a fault message from Wine if winedevice.exe died (then the server's pending
+# IOCTL_KSB_NEXT_REQUEST fails with error 5: Wine ends a deleted device's requests with STATUS_FILE_DELETED).
+sed -n '/ksbridge-server: ready/,$p' "$server_log" | sed 1d | tail -n 60
 
 if [ -f "$results" ]; then
   node -e "

@@ -162,6 +162,10 @@ describe('render with pin.write({ zeroCopy: true })', () => {
     // come in submission order), and a rejection nobody awaits yet would be an unhandled one.
     await Promise.all(pending.map((p) => expectKsRejection(p, 'ERR_CANCELED')));
     close();
+    // The writes reject when the pin closes; the handles go once the driver has given the cancelled requests back,
+    // which through the bridge's kernel driver can come later.
+    const deadline = Date.now() + 5000;
+    while (openHandleCount() !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     expect(openHandleCount()).toBe(0);
   });
 });

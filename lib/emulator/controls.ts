@@ -19,7 +19,7 @@ import type { KsPin } from '../objects/pin';
 import type { KsFilter } from '../objects/filter';
 import type { KsHandle } from '../objects/handle';
 
-export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2, CAPTURE_SIGNAL: 3, ENABLED_EVENTS: 4, STREAM_HEADERS: 5, NOT_READY_AFTER_PLUG: 6, IGNORE_CANCEL: 7, WAVERT_STATS: 16, AUDIO_ENGINE_HOLD: 17 } as const;
+export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2, CAPTURE_SIGNAL: 3, ENABLED_EVENTS: 4, STREAM_HEADERS: 5, NOT_READY_AFTER_PLUG: 6, IGNORE_CANCEL: 7, LATE_COMPLETIONS: 8, WAVERT_STATS: 16, AUDIO_ENGINE_HOLD: 17 } as const;
 
 /**
  * What an emulated audio capture pin delivers:

@@ -227,8 +227,10 @@ export class RenderStream {
     const target = this.#submitted;
     for (;;) {
       this.#pull();
-      if (this.#completed >= target) return;
+      // The records just taken may have ended the stream (a packet the device
+      // refused, or cancelled): that is the answer, even when they were the last.
       this.#check('drain', true);
+      if (this.#completed >= target) return;
       this.#kick();
       await this.#wait(target - this.#completed);
     }

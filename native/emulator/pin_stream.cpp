@@ -93,6 +93,16 @@ void PinStream::AddProperties(std::vector<PropertyItem>& properties) {
         }
         wake_.notify_all();
       }));
+  properties.push_back(ChoiceProperty(
+      KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_LATE_COMPLETIONS, 1,
+      [this] {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return lateCompletions_ ? 1u : 0u;
+      },
+      [this](uint32_t value) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        lateCompletions_ = value == 1;
+      }));
   properties.push_back(PropertyItem{KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_STREAM_HEADERS,
                                     sizeof(KSPROPERTY), sizeof(EmulatorStreamHeaders),
                                     [this](Request& r) {
@@ -245,8 +255,11 @@ void PinStream::CancelQueued(std::unique_lock<std::mutex>& lock) {
   idle_.wait(lock, [&] { return !busy_; });
   std::deque<Pending> cancelled;
   cancelled.swap(queue_);
+  std::optional<HeldCompletion> held = std::move(held_);
+  held_.reset();
   cancelling_--;
   lock.unlock();
+  if (held) held->complete(held->result);  // filled before any of these was cancelled
   for (auto& p : cancelled) p.complete(IoResult{Status::Nt(STATUS_CANCELLED), 0});
   wake_.notify_all();
 }
@@ -254,6 +267,15 @@ void PinStream::CancelQueued(std::unique_lock<std::mutex>& lock) {
 void PinStream::Worker() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
+    // A completion held back goes out as soon as no other follows at once.
+    if (held_ && (quit_ || !running_ || cancelling_ != 0 || ignoreCancel_ || queue_.empty())) {
+      HeldCompletion held = std::move(*held_);
+      held_.reset();
+      lock.unlock();
+      held.complete(held.result);
+      lock.lock();
+      continue;
+    }
     wake_.wait(lock, [&] { return quit_ || (running_ && cancelling_ == 0 && !ignoreCancel_ && !queue_.empty()); });
     if (quit_) return;
     Pending irp = std::move(queue_.front());
@@ -285,7 +307,18 @@ void PinStream::Worker() {
     const CaptureSignal signal = signal_;
     lock.unlock();
     const uint32_t status = Process(irp, discontinuity, signal);
-    irp.complete(IoResult{Status::Nt(status), status == STATUS_SUCCESS ? irp.length : 0});
+    const IoResult result{Status::Nt(status), status == STATUS_SUCCESS ? irp.length : 0};
+    std::optional<HeldCompletion> earlier;
+    bool hold;
+    {
+      std::lock_guard<std::mutex> held(mutex_);
+      earlier = std::move(held_);
+      held_.reset();
+      hold = lateCompletions_ && !earlier && !queue_.empty();
+      if (hold) held_ = HeldCompletion{std::move(irp.complete), result};
+    }
+    if (!hold) irp.complete(result);
+    if (earlier) earlier->complete(earlier->result);
     if (endOfStreamSeen_) {
       endOfStreamSeen_ = false;
       if (endOfStream_) endOfStream_();

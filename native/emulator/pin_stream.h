@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -32,6 +33,13 @@ constexpr uint32_t KSPROPERTY_EMULATOR_STREAM_HEADERS = 5;  // GET: EmulatorStre
 // queued IRPs are held (not processed) and CancelIo leaves them queued; STOP,
 // closing the pin and 0 here let them go again.
 constexpr uint32_t KSPROPERTY_EMULATOR_IGNORE_CANCEL = 7;
+// GET/SET ULONG: 1 makes the pin report every other IRP it completes late,
+// after the next one, when a next one is queued. Not the driver (a KS pin
+// fills and completes in order) but the I/O manager's delivery: Windows
+// finishes a request in its issuing thread (a kernel APC), so a request sent
+// from a thread that is off the CPU reaches the completion port after later
+// ones. 0 (the default): in order.
+constexpr uint32_t KSPROPERTY_EMULATOR_LATE_COMPLETIONS = 8;
 
 // What the pin saw of the stream headers it was sent (since it was created).
 struct EmulatorStreamHeaders {
@@ -129,6 +137,13 @@ class PinStream {
   bool stopped_ = true;
   bool realTime_ = true;
   bool ignoreCancel_ = false;
+  bool lateCompletions_ = false;
+  // A completion LATE_COMPLETIONS holds back until the next IRP's is reported.
+  struct HeldCompletion {
+    IoCompletion complete;
+    IoResult result;
+  };
+  std::optional<HeldCompletion> held_;
   bool discontinuity_ = true;  // the next buffer begins a new run (set on RUN, taken by the worker with the IRP)
   CaptureSignal signal_ = CaptureSignal::Index;
   uint64_t position_ = 0;  // sample frames (audio) or pictures (video, dropped ones included) since the stream began

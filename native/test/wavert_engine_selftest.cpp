@@ -22,8 +22,12 @@
 #include "../wavert_engine.h"
 
 #include "selftest.h"
+#include "wavert_test_backends.h"
 
 using namespace ks;
+using ks_test::RegisterFaults;
+using ks_test::RegisterCopiesBackend;
+using ks_test::StallingBackend;
 
 
 namespace {
@@ -76,150 +80,6 @@ bool IsIndexFrame(const uint8_t* frame, uint64_t n) {
   return true;
 }
 
-// The emulator behind a backend of the test's own, which passes everything
-// through; the classes below change one thing each.
-class ForwardingBackend : public Backend {
- public:
-  explicit ForwardingBackend(std::unique_ptr<Backend> inner) : inner_(std::move(inner)) {}
-  BackendInfo Info() const override { return inner_->Info(); }
-  Status EnumerateInterfaces(const Guid& c, std::vector<DeviceInterface>* out) override { return inner_->EnumerateInterfaces(c, out); }
-  Status OpenFilter(const std::string& path, BackendHandle* out) override { return inner_->OpenFilter(path, out); }
-  Status CreateObject(BackendHandle parent, ObjectClass cls, const std::vector<uint8_t>& payload, uint32_t access, BackendHandle* out,
-                      bool* v2) override {
-    return inner_->CreateObject(parent, cls, payload, access, out, v2);
-  }
-  IoResult Ioctl(BackendHandle handle, const IoctlRequest& request) override { return inner_->Ioctl(handle, request); }
-  void IoctlAsync(BackendHandle h, const IoctlRequest& r, IoCompletion done) override { inner_->IoctlAsync(h, r, std::move(done)); }
-  void CancelIo(BackendHandle h) override { inner_->CancelIo(h); }
-  void Close(BackendHandle h) override { inner_->Close(h); }
-  Status EnableEvent(BackendHandle h, const std::vector<uint8_t>& r, const std::vector<uint8_t>& d, EventSignal s, uint64_t* reg) override {
-    return inner_->EnableEvent(h, r, d, std::move(s), reg);
-  }
-  Status DisableEvent(BackendHandle h, uint64_t reg) override { return inner_->DisableEvent(h, reg); }
-  Status WatchDevices(const std::vector<Guid>& c, DeviceChangeCallback cb, uint64_t* w) override { return inner_->WatchDevices(c, std::move(cb), w); }
-  void UnwatchDevices(uint64_t w) override { inner_->UnwatchDevices(w); }
-  Status CreateWaitableEvent(std::unique_ptr<WaitableEvent>* out) override { return inner_->CreateWaitableEvent(out); }
-
- protected:
-  static bool IsRtAudio(const IoctlRequest& request, uint32_t id) {
-    KSPROPERTY p{};
-    if (request.code != IOCTL_KS_PROPERTY || request.inputLength < sizeof p) return false;
-    std::memcpy(&p, request.input, sizeof p);
-    return p.Set == KSPROPSETID_RtAudio && p.Id == id;
-  }
-  std::unique_ptr<Backend> inner_;
-};
-
-// The engine's thread held up once: the Nth GETREADPACKET first sleeps, as
-// a descheduled thread would, so the device overwrites packets the engine
-// has not read.
-class StallingBackend : public ForwardingBackend {
- public:
-  StallingBackend(std::unique_ptr<Backend> inner, int stallAt, std::chrono::milliseconds stall)
-      : ForwardingBackend(std::move(inner)), stallAt_(stallAt), stall_(stall) {}
-  IoResult Ioctl(BackendHandle handle, const IoctlRequest& request) override {
-    if (IsRtAudio(request, KSPROPERTY_RTAUDIO_GETREADPACKET) && ++reads_ == stallAt_) std::this_thread::sleep_for(stall_);
-    return inner_->Ioctl(handle, request);
-  }
-
- private:
-  std::atomic<int> reads_{0};
-  const int stallAt_;
-  const std::chrono::milliseconds stall_;
-};
-
-// A device whose position is posted late, as the emulator's own DMA thread,
-// held off the CPU under load, once posted it 6 ms late while the engine's
-// thread was held up too: the engine maps copies of the position and wall-
-// clock registers that a thread of the test refreshes from the device's
-// every 250 µs. At the engine's `holdAt`th wait the copies stop (both at
-// once, as one late DMA update leaves both) and the wait lasts `hold`; they
-// resume `hold` + 3 ms later, after the engine has read them.
-class LaggingRegistersBackend : public ForwardingBackend {
- public:
-  LaggingRegistersBackend(std::unique_ptr<Backend> inner, int holdAt, std::chrono::milliseconds hold)
-      : ForwardingBackend(std::move(inner)), holdAt_(holdAt), hold_(hold), copier_([this] { Copy(); }) {}
-  ~LaggingRegistersBackend() override {
-    quit_ = true;
-    copier_.join();
-  }
-  IoResult Ioctl(BackendHandle handle, const IoctlRequest& request) override {
-    const bool position = IsRtAudio(request, KSPROPERTY_RTAUDIO_POSITIONREGISTER);
-    const bool clock = IsRtAudio(request, KSPROPERTY_RTAUDIO_CLOCKREGISTER);
-    IoResult r = inner_->Ioctl(handle, request);
-    if ((position || clock) && r.status.ok() && request.outputLength >= sizeof(KSRTAUDIO_HWREGISTER)) {
-      KSRTAUDIO_HWREGISTER reg;
-      std::memcpy(&reg, request.output, sizeof reg);
-      auto* device = reinterpret_cast<std::atomic<uint32_t>*>(static_cast<uintptr_t>(reg.Register));
-      std::atomic<uint32_t>& copy = position ? positionCopy_ : clockCopy_;
-      copy.store(device->load());
-      (position ? positionDevice_ : clockDevice_).store(device);
-      reg.Register = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(&copy));
-      std::memcpy(request.output, &reg, sizeof reg);
-    }
-    return r;
-  }
-  Status CreateWaitableEvent(std::unique_ptr<WaitableEvent>* out) override {
-    std::unique_ptr<WaitableEvent> inner;
-    Status status = inner_->CreateWaitableEvent(&inner);
-    if (status.ok()) *out = std::make_unique<HeldEvent>(std::move(inner), this);
-    return status;
-  }
-  bool held() const { return held_.load(); }
-  // The registers go with the pin: stop copying them first.
-  void Close(BackendHandle handle) override {
-    {
-      std::lock_guard<std::mutex> lock(copying_);
-      positionDevice_ = nullptr;
-      clockDevice_ = nullptr;
-    }
-    inner_->Close(handle);
-  }
-
- private:
-  class HeldEvent : public WaitableEvent {
-   public:
-    HeldEvent(std::unique_ptr<WaitableEvent> inner, LaggingRegistersBackend* owner) : inner_(std::move(inner)), owner_(owner) {}
-    uint64_t handle() const override { return inner_->handle(); }
-    void Set() override { inner_->Set(); }
-    bool Wait(uint32_t timeoutMs) override {
-      if (++owner_->waits_ != owner_->holdAt_) return inner_->Wait(timeoutMs);
-      owner_->frozenUntil_.store((std::chrono::steady_clock::now() + owner_->hold_ + std::chrono::milliseconds(3)).time_since_epoch().count());
-      std::this_thread::sleep_for(owner_->hold_);
-      owner_->held_ = true;
-      return false;
-    }
-
-   private:
-    std::unique_ptr<WaitableEvent> inner_;
-    LaggingRegistersBackend* owner_;
-  };
-
-  void Copy() {
-    while (!quit_.load()) {
-      {
-        std::lock_guard<std::mutex> lock(copying_);
-        std::atomic<uint32_t>* position = positionDevice_.load();
-        std::atomic<uint32_t>* clock = clockDevice_.load();
-        if (position != nullptr && clock != nullptr && std::chrono::steady_clock::now().time_since_epoch().count() >= frozenUntil_.load()) {
-          clockCopy_.store(clock->load());
-          positionCopy_.store(position->load());
-        }
-      }
-      std::this_thread::sleep_for(std::chrono::microseconds(250));
-    }
-  }
-  const int holdAt_;
-  const std::chrono::milliseconds hold_;
-  std::atomic<int> waits_{0};
-  std::atomic<int64_t> frozenUntil_{0};
-  std::atomic<uint32_t> positionCopy_{0}, clockCopy_{0};
-  std::atomic<std::atomic<uint32_t>*> positionDevice_{nullptr}, clockDevice_{nullptr};
-  std::atomic<bool> quit_{false}, held_{false};
-  std::mutex copying_;  // held while the copier reads the device's registers
-  std::thread copier_;
-};
-
 emu::EmulatorWaveRtStats Stats(Backend& backend, BackendHandle pin) {
   KSPROPERTY p{emu::KSPROPSETID_EmulatorDiagnostics, emu::KSPROPERTY_EMULATOR_WAVERT_STATS, KSPROPERTY_TYPE_GET};
   emu::EmulatorWaveRtStats s{};
@@ -251,7 +111,8 @@ struct Endpoint {
 // The memory a capture engine shares with JavaScript (stream_control's
 // words, the records, a pool of slots), every slot free at the start; Drain
 // reads records as CaptureStream does for `ms`, hands each to `onRecord`
-// with its slot's bytes, and releases the slot.
+// with its slot's bytes, and releases the slot (one pass at least, so a
+// Drain of 0 ms after the engine closed reads what it published last).
 struct CaptureSlots {
   const uint32_t slots, slotSize;
   std::vector<uint8_t> pool;
@@ -275,7 +136,7 @@ struct CaptureSlots {
   void Drain(std::chrono::milliseconds ms, std::chrono::milliseconds pause, OnRecord onRecord) {
     auto* words = reinterpret_cast<std::atomic<uint32_t>*>(control.data());
     const auto until = std::chrono::steady_clock::now() + ms;
-    while (std::chrono::steady_clock::now() < until) {
+    do {
       uint32_t head = words[sc::kRecordHead].load();
       const uint32_t tail = words[sc::kRecordTail].load();
       for (; head != tail; ++head) {
@@ -288,9 +149,43 @@ struct CaptureSlots {
       }
       words[sc::kRecordHead].store(head);
       std::this_thread::sleep_for(pause);
-    }
+    } while (std::chrono::steady_clock::now() < until);
   }
 };
+
+// What a capture delivered, checked as a loss-aware listener would: each
+// record's first frame is the one its presentation time names, every byte of
+// it is the index signal at its place, and where the time jumps (lost audio)
+// the record says so with a discontinuity. Loss may show only that way, never
+// as bytes from elsewhere at a time that runs on.
+struct LossAccount {
+  uint64_t frames = 0, lostFrames = 0, gaps = 0;
+  bool inPlace = true, timesAgree = true, gapFlagged = true;
+};
+
+// Reads for `ms`, closes the engine, then reads what it published before it
+// stopped, so the records account for everything the engine counted.
+LossAccount DrainAccountingLoss(CaptureSlots& memory, WaveRtEngine& engine, std::chrono::milliseconds ms, std::chrono::milliseconds pause) {
+  LossAccount a;
+  uint64_t expected = 0;
+  auto check = [&](const double* r, const uint8_t* data) {
+    const uint64_t first = static_cast<uint64_t>(std::llround(r[5] * 48000 / 10'000'000));
+    if (first != expected) {
+      ++a.gaps;
+      a.lostFrames += first - expected;
+      a.gapFlagged = a.gapFlagged && (static_cast<uint32_t>(r[4]) & 0x4) != 0;  // KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY
+    }
+    a.timesAgree = a.timesAgree && first >= expected;
+    const uint32_t used = static_cast<uint32_t>(r[3]);
+    for (uint32_t i = 0; a.inPlace && i < used / 4; ++i) a.inPlace = IsIndexFrame(data + i * 4, first + i);
+    expected = first + used / 4;
+    a.frames += used / 4;
+  };
+  memory.Drain(ms, pause, check);
+  engine.Close();
+  memory.Drain(std::chrono::milliseconds(0), std::chrono::milliseconds(0), check);
+  return a;
+}
 
 void Capture(WaveRtMode mode) {
   Endpoint mic("\\wavemicrophone");
@@ -341,26 +236,12 @@ void CaptureLossInPacketMode() {
   config.bufferBytes = 1920;  // 10 ms
   WaveRtEngine engine(&backend, pin, config, memory.Shared(), nullptr);
   CHECK(engine.Start().ok());
-  uint64_t expectedFrame = 0, lostFrames = 0, gaps = 0;
-  bool inPlace = true, timesAgree = true, gapFlagged = true;
-  memory.Drain(std::chrono::milliseconds(300), std::chrono::milliseconds(2), [&](const double* r, const uint8_t* data) {
-    const uint64_t first = static_cast<uint64_t>(std::llround(r[5] * 48000 / 10'000'000));
-    if (first != expectedFrame) {
-      ++gaps;
-      lostFrames += first - expectedFrame;
-      gapFlagged = gapFlagged && (static_cast<uint32_t>(r[4]) & 0x4) != 0;  // KSSTREAM_HEADER_OPTIONSF_DATADISCONTINUITY
-    }
-    timesAgree = timesAgree && first >= expectedFrame;
-    const uint32_t used = static_cast<uint32_t>(r[3]);
-    for (uint32_t i = 0; inPlace && i < used / 4; ++i) inPlace = IsIndexFrame(data + i * 4, first + i);
-    expectedFrame = first + used / 4;
-  });
-  engine.Close();
+  const LossAccount a = DrainAccountingLoss(memory, engine, std::chrono::milliseconds(300), std::chrono::milliseconds(2));
   const WaveRtInfo info = engine.Info();
-  CHECK(inPlace && timesAgree && gapFlagged);
-  CHECK(info.glitches >= 1 && gaps >= 1);
-  CHECK(info.lostBytes == lostFrames * 4);  // every lost frame is a jump in presentation time, no more, no less
-  CHECK(info.lostBytes % 960 == 0);          // whole 5 ms packets
+  CHECK(a.inPlace && a.timesAgree && a.gapFlagged);
+  CHECK(info.glitches >= 1 && a.gaps >= 1);
+  CHECK(info.lostBytes == a.lostFrames * 4);  // every lost frame is a jump in presentation time, no more, no less
+  CHECK(info.lostBytes % 960 == 0);            // whole 5 ms packets
   backend.Close(pin);
   backend.Close(filter);
 }
@@ -375,8 +256,12 @@ void CaptureLossInPacketMode() {
 // audio as new; on the device's clock, which stood still with the
 // position, there is no wrap to see.
 void CaptureWithLaggingRegisters() {
-  auto lagging = std::make_unique<LaggingRegistersBackend>(CreateEmulatorBackend(), 10, std::chrono::milliseconds(55));
-  LaggingRegistersBackend& backend = *lagging;
+  RegisterFaults faults;
+  faults.holdAt = 10;
+  faults.hold = std::chrono::milliseconds(55);
+  faults.freezeDuringHold = true;
+  auto lagging = std::make_unique<RegisterCopiesBackend>(CreateEmulatorBackend(), faults);
+  RegisterCopiesBackend& backend = *lagging;
   BackendHandle filter = 0, pin = 0;
   bool v2;
   CHECK(backend.OpenFilter(PathOf(backend, "\\wavemicrophone"), &filter).ok());
@@ -404,6 +289,67 @@ void CaptureWithLaggingRegisters() {
   CHECK(frame >= 48000 / 5);  // at least 200 ms of the 400
   backend.Close(pin);
   backend.Close(filter);
+}
+
+// Polled capture on a 100 ms buffer with the engine held up once for 130 ms,
+// longer than the buffer lasts, while the device runs on: an overrun, which
+// must be counted and show as a jump in presentation time. `faults` adds what
+// the device does wrong, each of which once hid it or corrupted what was kept.
+void CaptureOverrun(RegisterFaults faults) {
+  faults.holdAt = 10;
+  faults.hold = std::chrono::milliseconds(130);
+  faults.bufferBytes = 19200;
+  auto copies = std::make_unique<RegisterCopiesBackend>(CreateEmulatorBackend(), faults);
+  RegisterCopiesBackend& backend = *copies;
+  BackendHandle filter = 0, pin = 0;
+  bool v2;
+  CHECK(backend.OpenFilter(PathOf(backend, "\\wavemicrophone"), &filter).ok());
+  CHECK(backend.CreateObject(filter, ObjectClass::Pin, Connect16(), 0, &pin, &v2).ok());
+  CaptureSlots memory(64, 1920);
+  WaveRtConfig config;
+  config.capture = true;
+  config.mode = WaveRtMode::Polled;
+  config.bufferBytes = 19200;  // 100 ms
+  WaveRtEngine engine(&backend, pin, config, memory.Shared(), nullptr);
+  CHECK(engine.Start().ok());
+  const LossAccount a = DrainAccountingLoss(memory, engine, std::chrono::milliseconds(450), std::chrono::milliseconds(3));
+  const WaveRtInfo info = engine.Info();
+  CHECK(backend.held());
+  CHECK(a.inPlace);
+  CHECK(a.timesAgree);
+  CHECK(a.gapFlagged);
+  CHECK(info.glitches >= 1 && a.gaps >= 1);
+  CHECK(info.lostBytes == a.lostFrames * 4);
+  CHECK(a.lostFrames >= 48000 * 30 / 1000);
+  if (!a.inPlace || !a.timesAgree || !a.gapFlagged)
+    std::printf("  (clock stuck %d, lag %lld us: %llu gaps, %llu frames lost, %llu glitches, %llu bytes lost)\n", faults.clockStuck,
+                static_cast<long long>(faults.lag.count()), static_cast<unsigned long long>(a.gaps),
+                static_cast<unsigned long long>(a.lostFrames), static_cast<unsigned long long>(info.glitches),
+                static_cast<unsigned long long>(info.lostBytes));  // at least the 30 ms the hold outlasted the buffer by
+  CHECK(a.frames >= 48000 / 5);              // at least 200 ms of the 450 delivered
+  backend.Close(pin);
+  backend.Close(filter);
+}
+
+// The device's wall-clock register stands still (a clock the device stopped
+// updating): timed on it, the 130 ms looked like no time at all and the
+// position's move like a third of a buffer, and the engine delivered the
+// newest 30 ms as if they followed on. The position moved while the clock
+// did not, so that pass is timed on the host's clock.
+void CaptureOverrunWithStuckClock() {
+  RegisterFaults faults;
+  faults.clockStuck = true;
+  CaptureOverrun(faults);
+}
+
+// The position register trails the DMA by 1 ms (posted late, as the
+// emulator's own DMA thread was measured to be under load): the bytes just
+// ahead of the position read are already the next buffer's. Keeping the
+// whole buffer after the overrun delivered them as its oldest audio.
+void CaptureOverrunWithTrailingPosition() {
+  RegisterFaults faults;
+  faults.lag = std::chrono::microseconds(1000);
+  CaptureOverrun(faults);
 }
 
 uint64_t Fnv(const std::vector<uint8_t>& stream, size_t bytes) {
@@ -506,5 +452,7 @@ int main() {
   CloseWhileStreaming();
   CaptureLossInPacketMode();
   CaptureWithLaggingRegisters();
+  CaptureOverrunWithStuckClock();
+  CaptureOverrunWithTrailingPosition();
   return selftest::Report("native (WaveRT engine)");
 }

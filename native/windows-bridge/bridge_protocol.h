@@ -19,6 +19,7 @@
 #define IOCTL_KSB_NEXT_REQUEST KSB_CTL(2, 0)    /* out: KSB_MESSAGE + bytes; pends until one is queued */
 #define IOCTL_KSB_COMPLETE KSB_CTL(3, 0)        /* in: KSB_COMPLETION + output bytes */
 #define IOCTL_KSB_ADD_DEVICE KSB_CTL(4, 0)      /* in: KSB_ADD_DEVICE + UTF-16 names */
+#define IOCTL_KSB_DRIVER_STATS KSB_CTL(7, 0)    /* out: KSB_DRIVER_STATS */
 /* Client (the ksuser.dll replacement) -> a filter device. */
 #define IOCTL_KSB_QUERY_OBJECT KSB_CTL(5, 0) /* out: KSB_OBJECT_INFO; answered by the driver */
 #define IOCTL_KSB_BIND KSB_CTL(6, 0)         /* in: KSB_BIND + create payload; reflected */
@@ -67,6 +68,13 @@ typedef struct KSB_OBJECT_INFO {
   uint32_t reserved;
   uint16_t dosName[64]; /* \\.\KsBridgeN: where the ksuser replacement opens a child */
 } KSB_OBJECT_INFO;
+
+/* What the driver did with the memory of the client requests it completed (ksbridge.c, Quarantine; docs/windows.md
+ * "Streaming through the bridge"). */
+typedef struct KSB_DRIVER_STATS {
+  uint64_t completed; /* clients' requests (IRPs) the driver completed */
+  uint64_t reclaimed; /* of them, those whose freed memory it took back (zeroed) at the IRP's own address */
+} KSB_DRIVER_STATS;
 
 enum KsbObjectClass { KSB_PIN = 1, KSB_ALLOCATOR = 2, KSB_CLOCK = 3, KSB_NODE = 4 };
 

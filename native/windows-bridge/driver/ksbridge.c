@@ -75,37 +75,63 @@ static uint64_t FileIdOf(PIO_STACK_LOCATION stack) {
   return stack->FileObject ? (uint64_t)(ULONG_PTR)stack->FileObject->FsContext : 0;
 }
 
-/* Wine 8.0 can hand IoCancelIrp an IRP it has already freed: when a client
- * cancels (CancelIoEx, a close) while the server's completion of that request is
- * queued, wineserver still delivers the cancel after IoCompleteRequest freed the
- * IRP (traced with WINEDEBUG=+seh,+ntoskrnl: IoFreeIrp P ... dispatch_cancel P ->
- * IoCancelIrp(P) -> a page fault calling the "cancel routine" read from whatever
- * reused P's memory). So the memory of each IRP this driver completes is taken
- * back at once (the heap returns the block just freed), zeroed -- a NULL
- * CancelRoutine, so a late IoCancelIrp only sets Cancel and returns -- and held
- * in a ring of the last kQuarantine blocks before it is freed for good. */
+/* Wine 8.0 can hand IoCancelIrp an IRP it has already freed: a client's
+ * cancel (CancelIoEx, a close) queues an IRP_CALL_CANCEL naming the IRP, and
+ * wineserver delivers it even when the driver completed the IRP in between
+ * (server/device.c: cancel_irp_call queues it; set_irp_result does not take it
+ * back). Traced with WINEDEBUG=+seh,+ntoskrnl: IoFreeIrp P ... dispatch_cancel P
+ * -> IoCancelIrp(P) -> a page fault calling the "cancel routine" read from
+ * whatever reused P's memory, which killed winedevice.exe (the server then
+ * sees its control device deleted: error 5). So the memory of each client
+ * request this driver completes is taken back at once from the heap, zeroed
+ * -- a NULL CancelRoutine, so a late IoCancelIrp only sets Cancel and returns
+ * -- and held in a ring of the last KSB_QUARANTINE blocks before it is freed
+ * for good. The heap does not always hand the block just freed to the next
+ * allocation of its size, so the driver asks up to KSB_RECLAIM_TRIES times
+ * (over the lifetime, lane and capture tests 99.3 % came back; the server
+ * prints the count when it stops). Only clients' requests: nothing cancels
+ * the server's own, or creates and closes, late. */
 #define KSB_QUARANTINE 256
+#define KSB_RECLAIM_TRIES 256
 static void* g_quarantine[KSB_QUARANTINE];
 static ULONG g_quarantineNext;
+static KSB_DRIVER_STATS g_stats;
 
 static void Quarantine(PIRP irp, USHORT size) {
-  volatile UCHAR* block;
-  SIZE_T i;
+  void* others[KSB_RECLAIM_TRIES];
+  ULONG tries = 0, i;
+  volatile UCHAR* block = NULL;
+  ++g_stats.completed;
   if (size == 0) return;
-  block = (volatile UCHAR*)ExAllocatePoolWithTag(NonPagedPool, size, KSB_TAG);
+  while (tries < KSB_RECLAIM_TRIES) {
+    void* b = ExAllocatePoolWithTag(NonPagedPool, size, KSB_TAG);
+    if (b == NULL) break;
+    if (b == (void*)irp) {
+      block = (volatile UCHAR*)b;
+      break;
+    }
+    others[tries++] = b;
+  }
+  for (i = 0; i < tries; ++i) ExFreePoolWithTag(others[i], KSB_TAG);
   if (block == NULL) return;
+  ++g_stats.reclaimed;
   for (i = 0; i < size; ++i) block[i] = 0;
   if (g_quarantine[g_quarantineNext] != NULL) ExFreePoolWithTag(g_quarantine[g_quarantineNext], KSB_TAG);
   g_quarantine[g_quarantineNext] = (void*)block;
   g_quarantineNext = (g_quarantineNext + 1) % KSB_QUARANTINE;
-  (void)irp;
 }
 
 static NTSTATUS CompleteIrp(PIRP irp, NTSTATUS status, ULONG_PTR information) {
-  USHORT size = irp->Size;  /* IoAllocateIrp's allocation size, read before the IRP is freed */
   irp->IoStatus.Status = status;
   irp->IoStatus.Information = information;
   IoCompleteRequest(irp, IO_NO_INCREMENT);
+  return status;
+}
+
+/* A client's request: completed, then its memory quarantined. */
+static NTSTATUS CompleteRequestIrp(PIRP irp, NTSTATUS status, ULONG_PTR information) {
+  USHORT size = irp->Size;  /* IoAllocateIrp's allocation size, read before the IRP is freed */
+  CompleteIrp(irp, status, information);
   Quarantine(irp, size);
   return status;
 }
@@ -134,7 +160,7 @@ static void CompleteClientIrp(KSB_REQUEST* r, NTSTATUS status, uint32_t informat
   }
   r->irp = NULL;
   FreeRequest(r);
-  CompleteIrp(irp, status, information);
+  CompleteRequestIrp(irp, status, information);
 }
 
 static void Deliver(void);
@@ -166,7 +192,7 @@ static void NTAPI CancelClientIrp(PDEVICE_OBJECT device, PIRP irp) {
   }
   r->irp = NULL;
   FreeRequest(r);
-  CompleteIrp(irp, STATUS_CANCELLED, 0);
+  CompleteRequestIrp(irp, STATUS_CANCELLED, 0);
 }
 
 static void NTAPI CancelWaiter(PDEVICE_OBJECT device, PIRP irp) {
@@ -332,6 +358,13 @@ static NTSTATUS ControlIoctl(PIRP irp, PIO_STACK_LOCATION stack) {
     case IOCTL_KSB_ADD_DEVICE:
       if (fileId != g_serverFileId) return CompleteIrp(irp, STATUS_ACCESS_DENIED, 0);
       return AddDevice(irp, stack);
+    case IOCTL_KSB_DRIVER_STATS: {
+      KSB_DRIVER_STATS* out = (KSB_DRIVER_STATS*)irp->AssociatedIrp.SystemBuffer;
+      if (stack->Parameters.DeviceIoControl.OutputBufferLength < sizeof *out || out == NULL)
+        return CompleteIrp(irp, STATUS_BUFFER_TOO_SMALL, 0);
+      *out = g_stats;
+      return CompleteIrp(irp, STATUS_SUCCESS, sizeof *out);
+    }
     default:
       return CompleteIrp(irp, STATUS_INVALID_DEVICE_REQUEST, 0);
   }

@@ -177,7 +177,11 @@ int Serve() {
         ok = GetOverlappedResult(control, &ov, &got, FALSE);
       }
       if (!ok) {
-        std::fprintf(stderr, "ksbridge-server: next request failed (error %lu)\n", GetLastError());
+        DWORD err = GetLastError();
+        // Wine ends the requests of a device whose driver host is gone with STATUS_FILE_DELETED (ERROR_ACCESS_DENIED).
+        std::fprintf(stderr, "ksbridge-server: next request failed (error %lu)%s\n", err,
+                     err == ERROR_ACCESS_DENIED ? ": the control device is gone, winedevice.exe (ksbridge.sys' host) died"
+                                                : "");
         rc = 1;
         break;
       }
@@ -189,6 +193,10 @@ int Serve() {
     }
     CloseHandle(event);
   }
+  KSB_DRIVER_STATS stats{};
+  if (Control(control, IOCTL_KSB_DRIVER_STATS, nullptr, 0, &stats, sizeof stats, &bytes) == ERROR_SUCCESS)
+    std::printf("ksbridge-server: driver completed %llu client requests, took back the memory of %llu\n",
+                static_cast<unsigned long long>(stats.completed), static_cast<unsigned long long>(stats.reclaimed));
   ks::bridge::RemoveBridgeDevices();
   CloseHandle(control);
   std::printf("ksbridge-server: stopped\n");
