@@ -94,13 +94,15 @@ uint32_t PinState(Backend& backend, BackendHandle pin) {
   return state;
 }
 
+// A pin on one of the emulator's WaveRT endpoints, behind `through` (one of
+// wavert_test_backends.h's) when the test changes something about the device.
 struct Endpoint {
-  std::unique_ptr<Backend> backend = CreateEmulatorBackend();
+  std::unique_ptr<Backend> backend;
   BackendHandle filter = 0, pin = 0;
-  explicit Endpoint(const char* reference) {
+  explicit Endpoint(const char* reference, std::unique_ptr<Backend> through = CreateEmulatorBackend()) : backend(std::move(through)) {
     bool v2;
-    backend->OpenFilter(PathOf(*backend, reference), &filter);
-    backend->CreateObject(filter, ObjectClass::Pin, Connect16(), 0, &pin, &v2);
+    CHECK(backend->OpenFilter(PathOf(*backend, reference), &filter).ok());
+    CHECK(backend->CreateObject(filter, ObjectClass::Pin, Connect16(), 0, &pin, &v2).ok());
   }
   ~Endpoint() {
     backend->Close(pin);
@@ -224,10 +226,8 @@ void Capture(WaveRtMode mode) {
 void CaptureLossInPacketMode() {
   auto stalling = std::make_unique<StallingBackend>(CreateEmulatorBackend(), 20, std::chrono::milliseconds(60));
   Backend& backend = *stalling;
-  BackendHandle filter = 0, pin = 0;
-  bool v2;
-  CHECK(backend.OpenFilter(PathOf(backend, "\\wavemicrophone"), &filter).ok());
-  CHECK(backend.CreateObject(filter, ObjectClass::Pin, Connect16(), 0, &pin, &v2).ok());
+  Endpoint mic("\\wavemicrophone", std::move(stalling));
+  const BackendHandle pin = mic.pin;
   constexpr uint32_t kSlots = 64, kSlotSize = 1440;  // 7.5 ms: loss lands inside a slot
   CaptureSlots memory(kSlots, kSlotSize);
   WaveRtConfig config;
@@ -242,8 +242,6 @@ void CaptureLossInPacketMode() {
   CHECK(info.glitches >= 1 && a.gaps >= 1);
   CHECK(info.lostBytes == a.lostFrames * 4);  // every lost frame is a jump in presentation time, no more, no less
   CHECK(info.lostBytes % 960 == 0);            // whole 5 ms packets
-  backend.Close(pin);
-  backend.Close(filter);
 }
 
 // Polled capture on a 100 ms buffer (passes every 12 ms) with the engine
@@ -262,10 +260,8 @@ void CaptureWithLaggingRegisters() {
   faults.freezeDuringHold = true;
   auto lagging = std::make_unique<RegisterCopiesBackend>(CreateEmulatorBackend(), faults);
   RegisterCopiesBackend& backend = *lagging;
-  BackendHandle filter = 0, pin = 0;
-  bool v2;
-  CHECK(backend.OpenFilter(PathOf(backend, "\\wavemicrophone"), &filter).ok());
-  CHECK(backend.CreateObject(filter, ObjectClass::Pin, Connect16(), 0, &pin, &v2).ok());
+  Endpoint mic("\\wavemicrophone", std::move(lagging));
+  const BackendHandle pin = mic.pin;
   constexpr uint32_t kSlots = 64, kSlotSize = 1920;
   CaptureSlots memory(kSlots, kSlotSize);
   WaveRtConfig config;
@@ -287,8 +283,6 @@ void CaptureWithLaggingRegisters() {
   CHECK(inPlace && continuous);
   CHECK(info.glitches == 0 && info.lostBytes == 0);
   CHECK(frame >= 48000 / 5);  // at least 200 ms of the 400
-  backend.Close(pin);
-  backend.Close(filter);
 }
 
 // Polled capture on a 100 ms buffer with the engine held up once for 130 ms,
@@ -301,10 +295,8 @@ void CaptureOverrun(RegisterFaults faults) {
   faults.bufferBytes = 19200;
   auto copies = std::make_unique<RegisterCopiesBackend>(CreateEmulatorBackend(), faults);
   RegisterCopiesBackend& backend = *copies;
-  BackendHandle filter = 0, pin = 0;
-  bool v2;
-  CHECK(backend.OpenFilter(PathOf(backend, "\\wavemicrophone"), &filter).ok());
-  CHECK(backend.CreateObject(filter, ObjectClass::Pin, Connect16(), 0, &pin, &v2).ok());
+  Endpoint mic("\\wavemicrophone", std::move(copies));
+  const BackendHandle pin = mic.pin;
   CaptureSlots memory(64, 1920);
   WaveRtConfig config;
   config.capture = true;
@@ -327,8 +319,6 @@ void CaptureOverrun(RegisterFaults faults) {
                 static_cast<unsigned long long>(a.lostFrames), static_cast<unsigned long long>(info.glitches),
                 static_cast<unsigned long long>(info.lostBytes));  // at least the 30 ms the hold outlasted the buffer by
   CHECK(a.frames >= 48000 / 5);              // at least 200 ms of the 450 delivered
-  backend.Close(pin);
-  backend.Close(filter);
 }
 
 // The device's wall-clock register stands still (a clock the device stopped
