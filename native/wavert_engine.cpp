@@ -59,7 +59,13 @@ void WaveRtEngine::Thread() {
     event_->Wait(timeout);
     if (stop_.load()) break;
     const auto passStart = std::chrono::steady_clock::now();
+    const uint64_t cpuBefore = ThreadCpuNs();
     const bool ok = Service();
+    const uint64_t cpu = ThreadCpuNs() - cpuBefore;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      info_.passCpuNs += cpu;
+    }
     if (lastPassAt_ != std::chrono::steady_clock::time_point{}) {
       // From the last pass's start to this one's end: a thread held off the
       // CPU in the middle of a pass stalls the stream as surely as one late
