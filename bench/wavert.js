@@ -94,9 +94,15 @@ async function captureFor(pin, mode, seconds, onFrame, beforeClose) {
       break;
     }
   }
-  const result = { frames, overruns: stream.overruns, dropped: stream.dropped, mode: pin.streamingKind };
+  const result = { frames, overruns: stream.overruns, dropped: stream.dropped, mode: pin.streamingKind, timing: stream.engineTiming };
   stream.close();
+  result.dma = jsonSafe(ks.emulatorWaveRtStats(pin));
   return result;
+}
+
+/** The stats with the checksum (a bigint, which bench/results.json cannot hold) as hex. */
+function jsonSafe(stats) {
+  return { ...stats, checksum: stats.checksum.toString(16) };
 }
 
 async function renderFor(pin, mode, seconds) {
@@ -110,7 +116,7 @@ async function renderFor(pin, mode, seconds) {
   }
   await pin.write(Buffer.alloc(0), { endOfStream: true, waveRt: { ...DEVICE, mode } });
   const stats = ks.emulatorWaveRtStats(pin);
-  return { written, played: stats.bytes, glitches: stats.glitches, mode: pin.streamingKind };
+  return { written, played: stats.bytes, glitches: stats.glitches, mode: pin.streamingKind, dma: jsonSafe(stats) };
 }
 
 /** Full duplex for `seconds` with the JavaScript thread blocked BLOCK_MS every EVERY_MS. */
@@ -176,11 +182,28 @@ async function cpuAndLatency(mode, seconds) {
       emulatedDmaPercent: threadPercent('ks-emu-dma'),
       latency: { p50: at(0.5), p99: at(0.99), max: samples[samples.length - 1], frames: samples.length },
       overruns: capture.overruns,
+      timing: capture.timing,
+      dma: capture.dma,
     };
   } finally {
     mic.pin.close();
     mic.filter.close();
   }
+}
+
+/**
+ * Who was late when a glitch came (docs/benchmarks.md, "WaveRT"): the
+ * engine's thread (passes after a stall longer than the buffer's headroom,
+ * CaptureStream.engineTiming) or the emulated DMA's (steps more than 2 ms
+ * apart, emulatorWaveRtStats). A glitch in an on-time pass of the engine
+ * with the DMA on time would be the library's own.
+ */
+function timingLine(capture, label) {
+  const t = capture.timing;
+  return `${label}: ${t.overrunsAfterStall} of ${capture.overruns} overruns after a stall of the engine's thread (${t.stalls} stalls, longest gap ${t.longestGapMs.toFixed(1)} ms); emulated DMA ${capture.dma.lateSteps} late steps, longest ${capture.dma.longestStepMs.toFixed(1)} ms`;
+}
+function dmaLine(dma, label) {
+  return `${label}: ${dma.glitchesInLateSteps} of ${dma.glitches} glitches in late steps of the emulated DMA (${dma.lateSteps} late steps, longest ${dma.longestStepMs.toFixed(1)} ms)`;
 }
 
 async function runWaveRt(fmt) {
@@ -199,6 +222,7 @@ async function runWaveRt(fmt) {
         `capture ${r.capture.overruns} overruns, ${r.capture.dropped} packets dropped (${fmt(r.capture.frames)} packets, ${r.capture.mode}); ` +
         `render ${r.render.glitches} glitches (${fmt(r.render.written / 192000, 1)} s written, ${r.render.mode})`,
     );
+    console.log(`         ${timingLine(r.capture, 'capture')}; ${dmaLine(r.render.dma, 'render')}`);
   }
   for (const mode of ['event', 'polled', 'packet']) {
     const r = await cpuAndLatency(mode, cpuSeconds);
@@ -209,6 +233,7 @@ async function runWaveRt(fmt) {
         `${fmt(r.engineThreadPercent / r.floor.percent, 1)}× the floor, a thread woken ${fmt(r.floor.wakesPerSecond)}/s doing nothing: ${fmt(r.floor.percent, 2)} %; JavaScript and the rest the remainder); ` +
         `publish-to-JavaScript latency p50 ${fmt(r.latency.p50, 1)} µs, p99 ${fmt(r.latency.p99, 1)} µs, max ${fmt(r.latency.max, 1)} µs (${r.latency.frames} frames); ${r.overruns} overruns`,
     );
+    console.log(`         ${timingLine(r, 'capture')}`);
   }
   return results;
 }

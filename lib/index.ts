@@ -85,7 +85,7 @@ export { RenderStream, RenderPacket } from './streaming/render-stream';
 export type { RenderOptions, PacketOptions } from './streaming/render-stream';
 export type { StreamingKind, WaveRtMode, WaveRtOptions, WaveRtRenderOptions } from './streaming/wavert-options';
 export type { HwLatency, PresentationPosition } from './objects/wavert-properties';
-export type { CaptureOptions, OverflowPolicy } from './streaming/capture-stream';
+export type { CaptureOptions, EngineTiming, OverflowPolicy } from './streaming/capture-stream';
 export { setEmulatorPacing, setEmulatorCaptureSignal, emulatorEnabledEvents, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR, emulatorWaveRtStats, setEmulatorAudioEngineHold } from './emulator/controls';
 export type { CaptureSignal, EmulatorVideoLayout, Pacing, RenderStats, WaveRtStats } from './emulator/controls';
 export { setEmulatorStatusReporting } from './emulator/status-reporting';

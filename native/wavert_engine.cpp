@@ -52,11 +52,34 @@ void WaveRtEngine::Thread() {
   // buffer ahead, so a pass at half a period keeps it fed in between.
   uint32_t timeout = config_.mode == WaveRtMode::Polled ? std::max<uint32_t>(1, periodMs / 4) : 2 * periodMs;
   if (config_.mode == WaveRtMode::Event && config_.notificationCount == 1) timeout = std::max<uint32_t>(1, periodMs / 2);
+  // Longer than this since the last pass began and the device may have gone
+  // past what the engine could read or write in time (ServiceCapture's rule).
+  headroom_ = std::chrono::nanoseconds(uint64_t{size_ - OverrunMargin()} * 1'000'000'000 / bytesPerSecond);
   while (!stop_.load()) {
     event_->Wait(timeout);
     if (stop_.load()) break;
-    if (!Service()) break;
+    const auto passStart = std::chrono::steady_clock::now();
+    const bool ok = Service();
+    if (lastPassAt_ != std::chrono::steady_clock::time_point{}) {
+      // From the last pass's start to this one's end: a thread held off the
+      // CPU in the middle of a pass stalls the stream as surely as one late
+      // to start it.
+      const auto gap = std::chrono::steady_clock::now() - lastPassAt_;
+      std::lock_guard<std::mutex> lock(mutex_);
+      info_.longestGapNs = std::max<uint64_t>(info_.longestGapNs, std::chrono::duration_cast<std::chrono::nanoseconds>(gap).count());
+      if (gap > headroom_) info_.stalls++;
+    }
+    lastPassAt_ = passStart;
+    if (!ok) break;
   }
+}
+
+// Under mutex_. A glitch seen more than the headroom after the last pass
+// began came after a stall: the scheduler's or the device's doing.
+void WaveRtEngine::CountGlitches(uint64_t n) {
+  info_.glitches += n;
+  if (lastPassAt_ != std::chrono::steady_clock::time_point{} && std::chrono::steady_clock::now() - lastPassAt_ > headroom_)
+    info_.glitchesAfterStall += n;
 }
 
 void WaveRtEngine::Fail(const Status& status) {
@@ -190,7 +213,7 @@ bool WaveRtEngine::ServiceCapture() {
     const uint64_t lost = (advance - keep + config_.blockAlign - 1) / config_.blockAlign * config_.blockAlign;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      info_.glitches++;
+      CountGlitches(1);
       info_.lostBytes += lost;
     }
     SkipCapture(lost);
@@ -219,7 +242,7 @@ bool WaveRtEngine::ServiceCapturePackets() {
       const uint64_t lost = static_cast<uint64_t>(static_cast<int64_t>(packet.PacketNumber) - lastPacket_ - 1);
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        info_.glitches += lost;
+        CountGlitches(lost);
         info_.lostBytes += lost * packetBytes_;
       }
       SkipCapture(lost * packetBytes_);
@@ -380,7 +403,7 @@ bool WaveRtEngine::ServiceRender() {
   if (written_ < fetched_) {
     // The device has played past what we wrote: an underrun.
     std::lock_guard<std::mutex> lock(mutex_);
-    info_.glitches++;
+    CountGlitches(1);
     written_ = fetched_;
   }
   const uint64_t room = fetched_ + size_ - written_;
@@ -418,7 +441,7 @@ bool WaveRtEngine::ServiceRenderPackets() {
                       (r.status.kind == StatusKind::Win32 && r.status.value == 1117);
     if (late) {
       std::lock_guard<std::mutex> lock(mutex_);
-      info_.glitches++;
+      CountGlitches(1);
     } else if (!r.status.ok()) {
       Fail(r.status);
       return false;

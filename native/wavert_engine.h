@@ -83,6 +83,15 @@ struct WaveRtInfo {
   uint64_t wakeups = 0;       // JavaScript woken
   uint64_t services = 0;      // the thread's passes over the buffer
   uint64_t movedBytes = 0;
+  // Passes that ended more than the buffer's headroom (its duration less
+  // OverrunMargin) after the pass before began: the thread was held off the
+  // CPU, or waited for a notification the device sent late. A glitch seen
+  // that long after the last pass began is counted in glitchesAfterStall:
+  // the scheduler's or the device's doing; any other is the engine's own.
+  // Host time.
+  uint64_t stalls = 0;
+  uint64_t glitchesAfterStall = 0;
+  uint64_t longestGapNs = 0;  // the longest time between two passes while running
   Status failure = Status::Nt(0);  // what stopped the stream, if anything did
 };
 
@@ -142,6 +151,7 @@ class WaveRtEngine {
   uint64_t PositionAdvance(uint32_t from, uint32_t to, double elapsed);
   uint32_t OverrunMargin() const;
   void Fail(const Status& status);
+  void CountGlitches(uint64_t n);  // under mutex_: glitches, and glitchesAfterStall in a stalled pass
   std::atomic<uint32_t>& Word(uint32_t index) const { return reinterpret_cast<std::atomic<uint32_t>*>(shared_.control)[index]; }
 
   Backend* backend_;
@@ -179,6 +189,8 @@ class WaveRtEngine {
   uint32_t fill_ = 0;
   uint64_t publishedFrames_ = 0;
   bool discontinuity_ = true;
+  std::chrono::steady_clock::time_point lastPassAt_;  // when the last pass began (host time); unset before the first
+  std::chrono::nanoseconds headroom_{0};              // the buffer's duration less OverrunMargin
   // When the last position was read (host time, and the device clock's
   // count when it has one; clockValid_ once a count was read while running).
   std::chrono::steady_clock::time_point positionReadAt_;

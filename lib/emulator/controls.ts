@@ -19,7 +19,7 @@ import type { KsPin } from '../objects/pin';
 import type { KsFilter } from '../objects/filter';
 import type { KsHandle } from '../objects/handle';
 
-export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2, CAPTURE_SIGNAL: 3, ENABLED_EVENTS: 4, STREAM_HEADERS: 5, NOT_READY_AFTER_PLUG: 6, IGNORE_CANCEL: 7, LATE_COMPLETIONS: 8, WAVERT_STATS: 16, AUDIO_ENGINE_HOLD: 17 } as const;
+export const KSPROPERTY_EMULATOR = { DEVICE_MEMORY: 0, RENDER_STATS: 1, PACING: 2, CAPTURE_SIGNAL: 3, ENABLED_EVENTS: 4, STREAM_HEADERS: 5, NOT_READY_AFTER_PLUG: 6, IGNORE_CANCEL: 7, LATE_COMPLETIONS: 8, WAVERT_STATS: 16, AUDIO_ENGINE_HOLD: 17, WAVERT_DMA_HOLD: 18 } as const;
 
 /**
  * What an emulated audio capture pin delivers:
@@ -96,12 +96,22 @@ export interface WaveRtStats {
   endOfStream: boolean;
   /** Packet mode (SETWRITEPACKET) was used since the last STOP. */
   packetMode: boolean;
+  /**
+   * The modelled DMA's steps that came more than 2 ms after the one before
+   * (its thread held off the CPU, as on a loaded machine or VM; hardware
+   * never is): each moves the position by all the time since at once.
+   */
+  lateSteps: number;
+  /** The longest time between two DMA steps while running, in milliseconds. */
+  longestStepMs: number;
+  /** Render glitches met in late steps: the model's, since no client could have written what the DMA fetched while it stood still. */
+  glitchesInLateSteps: number;
 }
 
 /** An emulated WaveRT pin's DMA counters, checksum and glitches. */
 export function emulatorWaveRtStats(pin: KsPin): WaveRtStats {
-  const b = pin.getProperty(KSPROPSETID.EmulatorDiagnostics, KSPROPERTY_EMULATOR.WAVERT_STATS, { size: 40 });
-  if (b.length < 40) throw new KsError('ERR_MALFORMED_REPLY', 'WaveRT stats', `expected 40 bytes, got ${b.length}`);
+  const b = pin.getProperty(KSPROPSETID.EmulatorDiagnostics, KSPROPERTY_EMULATOR.WAVERT_STATS, { size: 56 });
+  if (b.length < 56) throw new KsError('ERR_MALFORMED_REPLY', 'WaveRT stats', `expected 56 bytes, got ${b.length}`);
   return {
     frames: Number(b.readBigUInt64LE(0)),
     bytes: Number(b.readBigUInt64LE(8)),
@@ -110,6 +120,9 @@ export function emulatorWaveRtStats(pin: KsPin): WaveRtStats {
     notifications: b.readUInt32LE(28),
     endOfStream: b.readUInt32LE(32) !== 0,
     packetMode: b.readUInt32LE(36) !== 0,
+    lateSteps: b.readUInt32LE(40),
+    longestStepMs: b.readUInt32LE(44) / 1000,
+    glitchesInLateSteps: b.readUInt32LE(48),
   };
 }
 

@@ -179,6 +179,17 @@ type Waiter = { resolve: (r: IteratorResult<Frame>) => void; reject: (e: unknown
  * previous frame when it asks for the next one; `return()` (a `break`) or
  * `close()` stops the stream and gives the pool up.
  */
+/** How a WaveRT engine's thread kept time: `CaptureStream.engineTiming`. */
+export interface EngineTiming {
+  stalls: number;
+  overrunsAfterStall: number;
+  longestGapMs: number;
+}
+
+function timingOf(info: readonly number[]): EngineTiming {
+  return { stalls: info[9], overrunsAfterStall: info[10], longestGapMs: info[11] / 1e6 };
+}
+
 export class CaptureStream implements AsyncIterableIterator<Frame> {
   readonly packets: number;
   readonly frameSize: number;
@@ -266,6 +277,23 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     return this.#ended ? this.#overrunsAtEnd : native.waveRtInfo(this.#streamId)[0];
   }
   #overrunsAtEnd = 0;
+
+  /**
+   * WaveRT pins: how the engine's real-time thread kept time. `stalls`:
+   * passes that came after the thread had not run for longer than the
+   * device buffer's headroom (its duration less 2 ms, or a quarter of it),
+   * because the thread was held off the CPU or the device's notification
+   * came late; `overrunsAfterStall`: the overruns counted in such passes
+   * (the rest came in passes that were on time, and would be the engine's
+   * own fault); `longestGapMs`: the longest time between two passes. All 0
+   * on standard pins.
+   */
+  get engineTiming(): EngineTiming {
+    if (!this.#waveRt) return { stalls: 0, overrunsAfterStall: 0, longestGapMs: 0 };
+    if (this.#ended) return { ...this.#timingAtEnd };
+    return timingOf(native.waveRtInfo(this.#streamId));
+  }
+  #timingAtEnd: EngineTiming = { stalls: 0, overrunsAfterStall: 0, longestGapMs: 0 };
 
   /** Packets now with the device. */
   get inFlight(): number {
@@ -460,7 +488,11 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     try {
       const info = native.streamInfo(this.#streamId);
       this.#droppedAtEnd = info[1];
-      if (this.#waveRt) this.#overrunsAtEnd = native.waveRtInfo(this.#streamId)[0];
+      if (this.#waveRt) {
+        const waveRt = native.waveRtInfo(this.#streamId);
+        this.#overrunsAtEnd = waveRt[0];
+        this.#timingAtEnd = timingOf(waveRt);
+      }
       this.#statsAtEnd = { wakeups: info[2], kicks: info[3], starved: info[4] };
     } catch {
       // already closed natively

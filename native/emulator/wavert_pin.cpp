@@ -90,6 +90,9 @@ class WaveRtPin final : public Object {
           return ReturnValue(r, &stats, sizeof stats);
         },
         nullptr);
+    properties_.push_back(ChoiceProperty(
+        KSPROPSETID_EmulatorDiagnostics, KSPROPERTY_EMULATOR_WAVERT_DMA_HOLD, 1000, [this] { return stream_.dmaHoldMs(); },
+        [this](uint32_t ms) { stream_.HoldDma(ms); }));
     if (stream_.capture()) {
       // 0 index, 1 tone; from the DMA's next step.
       properties_.push_back(ChoiceProperty(

@@ -15,6 +15,8 @@ constexpr uint32_t kToneHz = 1000;
 constexpr double kPi = 3.14159265358979323846;
 constexpr uint64_t kFnvPrime = 0x100000001b3ull;
 constexpr auto kTick = std::chrono::milliseconds(1);
+// A step this long after the last is late (EmulatorWaveRtStats.LateSteps): twice the tick.
+constexpr auto kLateStep = std::chrono::milliseconds(2);
 // The wall-clock register counts at 24 MHz, as HD Audio's does.
 constexpr uint64_t kWallClockHz = 24'000'000;
 // Packet completion times kept for GETREADPACKET (by packet number modulo this).
@@ -227,6 +229,14 @@ void WaveRtStream::Worker() {
     }
     if (quit_) return;
     if (!running_ || buffer_ == nullptr) continue;
+    if (dmaHoldMs_ != 0) {
+      const auto hold = std::chrono::milliseconds(dmaHoldMs_);
+      dmaHoldMs_ = 0;
+      lock.unlock();
+      std::this_thread::sleep_for(hold);
+      lock.lock();
+      continue;
+    }
     const auto now = Clock::now();
     if (now < next) continue;
     next += kTick;
@@ -273,6 +283,11 @@ std::vector<std::shared_ptr<EventSink>> WaveRtStream::AdvanceLocked(Clock::time_
   const uint64_t target = runStartFrames_ + static_cast<uint64_t>(elapsed) * format_.sampleRate / 1'000'000'000;
   const uint64_t from = frames_;
   if (target < from) return signal;
+  const auto step = now - lastTick_;
+  const bool late = step > kLateStep;
+  if (late) stats_.LateSteps++;
+  stats_.LongestStepUs = std::max<uint32_t>(
+      stats_.LongestStepUs, static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(step).count()));
   const uint64_t ba = format_.blockAlign;
   if (capture_) {
     WriteCapture(from, target);
@@ -280,7 +295,10 @@ std::vector<std::shared_ptr<EventSink>> WaveRtStream::AdvanceLocked(Clock::time_
   }
   frames_ = target;
   stats_.Frames += target - from;
-  if (!capture_ && FetchRender(StreamBytes() + hardware_.fifoSize)) stats_.Glitches++;
+  if (!capture_ && FetchRender(StreamBytes() + hardware_.fifoSize)) {
+    stats_.Glitches++;
+    if (late) stats_.GlitchesInLateSteps++;
+  }
   if (capture_ && packetSize_ != 0) {
     for (uint64_t p = from * ba / packetSize_; p < target * ba / packetSize_; ++p) packetTimes_[p % kPacketTimes] = Qpc(now);
   }
@@ -295,6 +313,16 @@ std::vector<std::shared_ptr<EventSink>> WaveRtStream::AdvanceLocked(Clock::time_
     }
   }
   return signal;
+}
+
+uint32_t WaveRtStream::dmaHoldMs() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return dmaHoldMs_;
+}
+
+void WaveRtStream::HoldDma(uint32_t ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  dmaHoldMs_ = ms;
 }
 
 uint32_t WaveRtStream::captureSignal() {

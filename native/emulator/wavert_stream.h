@@ -51,6 +51,11 @@ namespace ks::emu {
 // standard pins' ids).
 constexpr uint32_t KSPROPERTY_EMULATOR_WAVERT_STATS = 16;        // pin, GET: EmulatorWaveRtStats
 constexpr uint32_t KSPROPERTY_EMULATOR_AUDIO_ENGINE_HOLD = 17;   // wave filter, GET/SET BOOL
+// Pin, GET/SET ULONG milliseconds (at most 1000): the DMA's next step while
+// running is taken that much late, its thread held off as a loaded machine
+// or a VM's host holds it (EmulatorWaveRtStats.LateSteps); GET: the hold not
+// yet taken.
+constexpr uint32_t KSPROPERTY_EMULATOR_WAVERT_DMA_HOLD = 18;
 
 struct EmulatorWaveRtStats {
   uint64_t Frames;    // sample frames the DMA position moved over the pin's lifetime
@@ -60,8 +65,18 @@ struct EmulatorWaveRtStats {
   uint32_t Notifications;  // notification-event signals (each registered event counts once)
   uint32_t EndOfStream;    // render, packet mode: the DMA has played the end-of-stream packet
   uint32_t PacketMode;     // packet mode was used since the last STOP
+  // The modelled DMA's own timekeeping: a step is late when it came more
+  // than kLateStep after the one before (its thread held off the CPU, as a
+  // loaded machine or a VM's host does: hardware never is). Such a step
+  // moves the position by everything since, at once, and render glitches met
+  // in it (GlitchesInLateSteps) are the model's, not the client's: no client
+  // could have written what the DMA fetched while it stood still.
+  uint32_t LateSteps;
+  uint32_t LongestStepUs;  // the longest time between two steps while running, microseconds
+  uint32_t GlitchesInLateSteps;
+  uint32_t Reserved;
 };
-static_assert(sizeof(EmulatorWaveRtStats) == 40, "EmulatorWaveRtStats");
+static_assert(sizeof(EmulatorWaveRtStats) == 56, "EmulatorWaveRtStats");
 
 struct WaveRtFormat {
   uint32_t sampleRate = 48000;
@@ -113,6 +128,10 @@ class WaveRtStream {
   uint32_t SetWritePacket(const KSRTAUDIO_SETWRITEPACKET_INFO& info);
   EmulatorWaveRtStats Stats();
 
+  // KSPROPERTY_EMULATOR_WAVERT_DMA_HOLD.
+  uint32_t dmaHoldMs();
+  void HoldDma(uint32_t ms);
+
   // KSPROPERTY_EMULATOR_CAPTURE_SIGNAL: 0 index (the default), 1 tone.
   uint32_t captureSignal();
   void SetCaptureSignal(uint32_t signal);
@@ -138,6 +157,7 @@ class WaveRtStream {
   std::vector<uint8_t> tone_;  // one period of the tone, whole sample frames
   uint32_t tonePeriodFrames_ = 48;
   uint32_t captureSignal_ = 0;  // under mutex_: 0 index, 1 tone
+  uint32_t dmaHoldMs_ = 0;      // under mutex_
 
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -180,7 +200,7 @@ class WaveRtStream {
     std::shared_ptr<EventSink> sink;
   };
   std::vector<Registered> events_;
-  EmulatorWaveRtStats stats_{0, 0, 0xcbf29ce484222325ull, 0, 0, 0, 0};
+  EmulatorWaveRtStats stats_{0, 0, 0xcbf29ce484222325ull, 0, 0, 0, 0, 0, 0, 0, 0};
   std::thread worker_;
 };
 

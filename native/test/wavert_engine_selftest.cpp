@@ -242,6 +242,10 @@ void CaptureLossInPacketMode() {
   CHECK(info.glitches >= 1 && a.gaps >= 1);
   CHECK(info.lostBytes == a.lostFrames * 4);  // every lost frame is a jump in presentation time, no more, no less
   CHECK(info.lostBytes % 960 == 0);            // whole 5 ms packets
+  // The loss came in the pass the thread was held up in: a stall, and the
+  // glitches counted as after one (60 ms against 8 ms of headroom).
+  CHECK(info.stalls >= 1 && info.glitchesAfterStall >= 1 && info.glitchesAfterStall <= info.glitches);
+  CHECK(info.longestGapNs >= 60'000'000);
 }
 
 // Polled capture on a 100 ms buffer (passes every 12 ms) with the engine

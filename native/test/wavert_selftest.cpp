@@ -291,6 +291,47 @@ void RenderChecksum() {
   backend->Close(filter);
 }
 
+// KSPROPERTY_EMULATOR_WAVERT_DMA_HOLD: the DMA's thread held off for 40 ms
+// once. Its next step is late and moves the position over all 40 ms at
+// once; on a 10 ms render buffer written once, that step meets words no
+// client wrote, and the glitch is counted as the late step's. On a second
+// written in full, the same hold is late but glitch-free.
+void DmaHold() {
+  auto backend = CreateEmulatorBackend();
+  BackendHandle filter = 0, pin = 0;
+  bool v2;
+  CHECK(backend->OpenFilter(PathOf(*backend, "\\wavespeakers"), &filter).ok());
+  CHECK(backend->CreateObject(filter, ObjectClass::Pin, Connect(0, 1, 16, 16), 0, &pin, &v2).ok());
+  Rt rt{*backend, pin};
+  uint32_t hold = 1001;
+  CHECK(rt.Property(emu::KSPROPSETID_EmulatorDiagnostics, emu::KSPROPERTY_EMULATOR_WAVERT_DMA_HOLD, KSPROPERTY_TYPE_SET, {}, &hold, 4)
+            .status.value == STATUS_INVALID_PARAMETER);
+  for (const uint32_t bytes : {192000u, 1920u}) {
+    KSRTAUDIO_BUFFER buffer{};
+    CHECK(rt.Buffer(bytes, 0, &buffer) == STATUS_SUCCESS && buffer.ActualBufferSize == bytes);
+    std::memset(reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(buffer.BufferAddress)), 0x11, bytes);
+    const emu::EmulatorWaveRtStats before = rt.Stats();
+    CHECK(rt.State(KSSTATE_RUN) == STATUS_SUCCESS);
+    hold = 40;
+    CHECK(rt.Property(emu::KSPROPSETID_EmulatorDiagnostics, emu::KSPROPERTY_EMULATOR_WAVERT_DMA_HOLD, KSPROPERTY_TYPE_SET, {}, &hold, 4)
+              .status.ok());
+    // GET says the hold is pending until the DMA's thread takes it.
+    for (int i = 0; i < 1000 && rt.Get(emu::KSPROPSETID_EmulatorDiagnostics, emu::KSPROPERTY_EMULATOR_WAVERT_DMA_HOLD, &hold) == 0 && hold != 0; ++i) Sleep(1);
+    CHECK(hold == 0);
+    Sleep(60);
+    CHECK(rt.State(KSSTATE_STOP) == STATUS_SUCCESS);
+    const emu::EmulatorWaveRtStats s = rt.Stats();
+    CHECK(s.LateSteps > before.LateSteps && s.LongestStepUs >= 40000);
+    if (bytes == 192000u) {
+      CHECK(s.Glitches == 0 && s.GlitchesInLateSteps == 0);
+    } else {
+      CHECK(s.GlitchesInLateSteps >= 1 && s.GlitchesInLateSteps <= s.Glitches);
+    }
+  }
+  backend->Close(pin);
+  backend->Close(filter);
+}
+
 void CaptureTone() {
   auto backend = CreateEmulatorBackend();
   BackendHandle filter = 0, pin = 0;
@@ -423,6 +464,7 @@ int main() {
   CreateRules();
   BufferAndRegisterRules();
   RenderChecksum();
+  DmaHold();
   CaptureTone();
   CapturePackets();
   RenderPackets();

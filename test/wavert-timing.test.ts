@@ -1,0 +1,74 @@
+// Who was late when a WaveRT stream lost audio: the emulated DMA's own
+// timekeeping (emulatorWaveRtStats: lateSteps, longestStepMs,
+// glitchesInLateSteps) and the engine's (CaptureStream.engineTiming), driven
+// by KSPROPERTY_EMULATOR.WAVERT_DMA_HOLD, which holds the DMA's thread off
+// for a given time as a loaded machine or a VM's host does. The benchmark
+// prints the same counters beside its glitch counts (bench/wavert.js).
+import { afterEach, describe, expect, it } from 'vitest';
+import { KSPROPERTY_EMULATOR, KSPROPSETID, emulatorWaveRtStats, extensibleFormat, openFilter, openHandleCount, type KsPin } from '../lib/index';
+import { emulatedDevicePath } from './emulated-devices';
+import { expectKsError } from './helpers';
+import { testBackend } from './test-backend';
+
+afterEach(() => {
+  expect(openHandleCount()).toBe(0);
+});
+
+const format16 = () => extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+const openMicrophone = () => openFilter(emulatedDevicePath('KS Emulator WaveRT Microphone'), { backend: testBackend() });
+
+/** The index signal: byte k of sample frame n (counted from the last STOP) is byte k mod 8 of n. */
+function indexByte(n: number, k: number): number {
+  return Number((BigInt(n) >> BigInt(8 * (k % 8))) & 0xffn);
+}
+
+function holdDma(pin: KsPin, ms: number): void {
+  const value = Buffer.alloc(4);
+  value.writeUInt32LE(ms);
+  pin.setProperty(KSPROPSETID.EmulatorDiagnostics, KSPROPERTY_EMULATOR.WAVERT_DMA_HOLD, value);
+}
+
+describe('WaveRT timing: the DMA held off the CPU', () => {
+  it('refuses a hold over a second, and counts no late step', () => {
+    using filter = openMicrophone();
+    using pin = filter.createPin({ pinId: 0, dataFormat: format16() });
+    expectKsError(() => holdDma(pin, 1001), 'STATUS_INVALID_PARAMETER');
+    expect(emulatorWaveRtStats(pin)).toMatchObject({ lateSteps: 0, longestStepMs: 0, glitchesInLateSteps: 0 });
+  });
+
+  it('a 40 ms hold on a 10 ms buffer: the late step and the engine stall are counted, the overrun shows as a jump in time, and every byte delivered is at its place', async () => {
+    using filter = openMicrophone();
+    using pin = filter.createPin({ pinId: 0, dataFormat: format16() });
+    const stream = pin.frames({ latencyMs: 10, notificationCount: 2, mode: 'event', packets: 64, frameSize: 1920 });
+    let frames = 0;
+    let misplaced = 0;
+    let delivered = 0;
+    let lastEnd = 0;
+    let jumped = 0;
+    for await (const frame of stream) {
+      // The frame's first sample frame, from its presentation time (100 ns units, floored by the engine).
+      const first = Math.round((frame.presentationTime * 48000) / 1e7);
+      if (first > lastEnd) jumped += first - lastEnd;
+      for (let i = 0; i < frame.dataUsed; i++) if (frame.data[i] !== indexByte(first + Math.floor(i / 4), i % 4)) misplaced++;
+      delivered += frame.dataUsed / 4;
+      lastEnd = first + frame.dataUsed / 4;
+      frame.release();
+      if (++frames === 5) holdDma(pin, 40);
+      if (frames === 40) break;
+    }
+    const timing = stream.engineTiming;
+    const dma = emulatorWaveRtStats(pin);
+    expect(misplaced).toBe(0);
+    expect(delivered).toBeGreaterThan(0);
+    // The DMA's step after the hold came at least 40 ms after the one before.
+    expect(dma.lateSteps).toBeGreaterThanOrEqual(1);
+    expect(dma.longestStepMs).toBeGreaterThanOrEqual(40);
+    // It moved the position over 40 ms at once, four times the buffer: the engine lost audio, and said so in the times.
+    expect(stream.overruns).toBeGreaterThanOrEqual(1);
+    expect(jumped).toBeGreaterThanOrEqual(48000 * 0.03);
+    // No notification came for 40 ms: the engine's waits timed out at 10 ms, longer than the 8 ms of headroom.
+    expect(timing.stalls).toBeGreaterThanOrEqual(1);
+    expect(timing.longestGapMs).toBeGreaterThanOrEqual(8);
+    expect(timing.overrunsAfterStall).toBeLessThanOrEqual(stream.overruns);
+  });
+});
