@@ -116,7 +116,7 @@ async function renderFor(pin, mode, seconds) {
   }
   await pin.write(Buffer.alloc(0), { endOfStream: true, waveRt: { ...DEVICE, mode } });
   const stats = ks.emulatorWaveRtStats(pin);
-  return { written, played: stats.bytes, glitches: stats.glitches, mode: pin.streamingKind, dma: jsonSafe(stats) };
+  return { written, played: stats.bytes, glitches: stats.glitches, mode: pin.streamingKind, dma: jsonSafe(stats), engine: pin.waveRtRenderStats };
 }
 
 /** Full duplex for `seconds` with the JavaScript thread blocked BLOCK_MS every EVERY_MS. */
@@ -206,6 +206,10 @@ function dmaLine(dma, label) {
   return `${label}: ${dma.glitchesInLateSteps} of ${dma.glitches} glitches in late steps of the emulated DMA (${dma.lateSteps} late steps, longest ${dma.longestStepMs.toFixed(1)} ms)`;
 }
 
+function renderEngineLine(e) {
+  return `the engine saw ${e.underruns} underruns, ${e.underrunsAfterStall} after a stall of its thread (${e.stalls} stalls, longest gap ${e.longestGapMs.toFixed(1)} ms)`;
+}
+
 async function runWaveRt(fmt) {
   const seconds = Number(process.env.BENCH_WAVERT_SECONDS || 60);
   const cpuSeconds = Number(process.env.BENCH_WAVERT_CPU_SECONDS || 10);
@@ -222,7 +226,8 @@ async function runWaveRt(fmt) {
         `capture ${r.capture.overruns} overruns, ${r.capture.dropped} packets dropped (${fmt(r.capture.frames)} packets, ${r.capture.mode}); ` +
         `render ${r.render.glitches} glitches (${fmt(r.render.written / 192000, 1)} s written, ${r.render.mode})`,
     );
-    console.log(`         ${timingLine(r.capture, 'capture')}; ${dmaLine(r.render.dma, 'render')}`);
+    console.log(`         ${timingLine(r.capture, 'capture')}`);
+    console.log(`         ${dmaLine(r.render.dma, 'render')}; ${renderEngineLine(r.render.engine)}`);
   }
   for (const mode of ['event', 'polled', 'packet']) {
     const r = await cpuAndLatency(mode, cpuSeconds);

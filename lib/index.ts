@@ -84,6 +84,7 @@ export type { CaptureFraming } from './streaming/capture-defaults';
 export { RenderStream, RenderPacket } from './streaming/render-stream';
 export type { RenderOptions, PacketOptions } from './streaming/render-stream';
 export type { StreamingKind, WaveRtMode, WaveRtOptions, WaveRtRenderOptions } from './streaming/wavert-options';
+export type { WaveRtRenderStats } from './streaming/wavert-render';
 export type { HwLatency, PresentationPosition } from './objects/wavert-properties';
 export type { CaptureOptions, EngineTiming, OverflowPolicy } from './streaming/capture-stream';
 export { setEmulatorPacing, setEmulatorCaptureSignal, emulatorEnabledEvents, emulatorRenderStats, renderChecksum, emulatorToneSample, emulatorVideoFrame, emulatorVideoFrameIndex, KSPROPERTY_EMULATOR, emulatorWaveRtStats, setEmulatorAudioEngineHold } from './emulator/controls';

@@ -16,6 +16,7 @@ afterEach(() => {
 
 const format16 = () => extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
 const openMicrophone = () => openFilter(emulatedDevicePath('KS Emulator WaveRT Microphone'), { backend: testBackend() });
+const openSpeakers = () => openFilter(emulatedDevicePath('KS Emulator WaveRT Speakers'), { backend: testBackend() });
 
 /** The index signal: byte k of sample frame n (counted from the last STOP) is byte k mod 8 of n. */
 function indexByte(n: number, k: number): number {
@@ -70,5 +71,41 @@ describe('WaveRT timing: the DMA held off the CPU', () => {
     expect(timing.stalls).toBeGreaterThanOrEqual(1);
     expect(timing.longestGapMs).toBeGreaterThanOrEqual(8);
     expect(timing.overrunsAfterStall).toBeLessThanOrEqual(stream.overruns);
+  });
+
+  it('render: waveRtRenderStats is null before the first write, then counts what the engine took, its silence, and no underrun', async () => {
+    using filter = openSpeakers();
+    using pin = filter.createPin({ pinId: 0, dataFormat: format16() });
+    expect(pin.waveRtRenderStats).toBeNull();
+    const data = Buffer.alloc(48000 * 4 * 0.3, 0x5a);
+    // A 100 ms buffer keeps a loaded machine's scheduling out of the count.
+    await pin.write(data, { endOfStream: true, waveRt: { latencyMs: 100, mode: 'event' } });
+    const stats = pin.waveRtRenderStats!;
+    expect(stats.underruns).toBe(0);
+    expect(stats.underrunsAfterStall).toBe(0);
+    expect(stats.bytesTaken).toBe(data.length);
+    // Draining, the ring ran dry while the device played the last buffer: the engine wrote silence after the data.
+    expect(stats.silenceBytes).toBeGreaterThan(0);
+    expect(emulatorWaveRtStats(pin).glitches).toBe(0);
+  });
+
+  it('render: a 40 ms DMA hold on a 10 ms buffer shows as an underrun the engine counts, with the stall, and in the endpoint as a late-step glitch', async () => {
+    using filter = openSpeakers();
+    using pin = filter.createPin({ pinId: 0, dataFormat: format16() });
+    const data = Buffer.alloc(48000 * 4 * 0.3, 0x5a);
+    const timer = setTimeout(() => holdDma(pin, 40), 80);
+    await pin.write(data, { endOfStream: true, waveRt: { latencyMs: 10, mode: 'event' } });
+    clearTimeout(timer);
+    const stats = pin.waveRtRenderStats!;
+    const dma = emulatorWaveRtStats(pin);
+    expect(dma.lateSteps).toBeGreaterThanOrEqual(1);
+    expect(dma.longestStepMs).toBeGreaterThanOrEqual(40);
+    // The step after the hold fetched 40 ms at once from a 10 ms buffer: words no client could have written yet.
+    expect(dma.glitchesInLateSteps).toBeGreaterThanOrEqual(1);
+    expect(stats.underruns).toBeGreaterThanOrEqual(1);
+    expect(stats.stalls).toBeGreaterThanOrEqual(1);
+    expect(stats.underrunsAfterStall).toBeLessThanOrEqual(stats.underruns);
+    // Still every byte given was taken into the device's buffer.
+    expect(stats.bytesTaken).toBe(data.length);
   });
 });

@@ -20,11 +20,14 @@ export async function render(device: DeviceInfo, file: string, options: { pin?: 
     const started = process.hrtime.bigint();
     await pin.write(data, { endOfStream: true, waveRt: options.waveRt });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    // What the engine saw, on any device: underruns are audio the device played before it was written.
+    const engine = pin.waveRtRenderStats;
+    const underruns = engine ? `, ${engine.underruns} underruns (the device reached audio not yet written)` : '';
     // An emulated endpoint counts what its DMA met unwritten: say it, as a real device cannot.
     const played = device.emulated ? emulatorWaveRtStats(pin) : undefined;
     const endpoint = played ? `; the emulated endpoint played ${played.bytes} bytes with ${played.glitches} glitches` : '';
     io.err(
-      `rendered ${data.length / format.wave!.blockAlign} sample frames (${(data.length / format.wave!.avgBytesPerSec).toFixed(3)} s) to a WaveRT pin in ${pin.streamingKind.slice(7)} mode, in ${seconds.toFixed(3)} s${endpoint}`,
+      `rendered ${data.length / format.wave!.blockAlign} sample frames (${(data.length / format.wave!.avgBytesPerSec).toFixed(3)} s) to a WaveRT pin in ${pin.streamingKind.slice(7)} mode, in ${seconds.toFixed(3)} s${underruns}${endpoint}`,
     );
     return 0;
   }

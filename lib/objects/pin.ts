@@ -17,7 +17,7 @@ import { captureFraming, type CaptureFraming, type CapturePinFacts, streamHeader
 import { resolveCaptureOptions, resolveWaveRtCaptureOptions } from '../streaming/capture-options';
 import { RenderStream, type PacketOptions, type RenderOptions } from '../streaming/render-stream';
 import { Readable, Writable } from 'stream';
-import { WaveRtRenderStream } from '../streaming/wavert-render';
+import { WaveRtRenderStream, type WaveRtRenderStats } from '../streaming/wavert-render';
 import { resolveWaveRt, streamingKindOf, WAVERT_MODES, type StreamingKind, type WaveRtMode, type WaveRtOptions, type WaveRtRenderOptions } from '../streaming/wavert-options';
 import { readHwLatency, readPacketCount, readPresentationPosition, type HwLatency, type PresentationPosition } from './wavert-properties';
 
@@ -197,6 +197,15 @@ export class KsPin extends KsHandle {
    * How the pin streams: 'standard' (IRPs), or a WaveRT mode — the one its
    * last stream ran in ('wavert' before the first, when the mode is not yet known).
    */
+  /**
+   * WaveRT pins: what the render engine behind write() and writable() saw
+   * (underruns, and whose lateness they were), for the stream running now or
+   * the last one; null before the first WaveRT write.
+   */
+  get waveRtRenderStats(): WaveRtRenderStats | null {
+    return this.#render ? this.#render.stats : null;
+  }
+
   get streamingKind(): StreamingKind | 'wavert' {
     if (!this.waveRt) return 'standard';
     return this.#waveRtMode ? streamingKindOf(WAVERT_MODES.indexOf(this.#waveRtMode)) : 'wavert';

@@ -30,6 +30,33 @@ export interface WaveRtStart {
 /** @internal the native engine's answer: [streamId, offset, mode, bufferBytes, notificationCount, positionSource, fifoBytes]. */
 export type WaveRtStarted = [number, number, number, number, number, number, number];
 
+/**
+ * What a WaveRT render engine saw (KsPin.waveRtRenderStats), from its start.
+ * `underruns`: passes that found the device had fetched past what the engine
+ * had written (event and polled mode, from the position), or packets
+ * SETWRITEPACKET announced too late (packet mode); `underrunsAfterStall`: those
+ * seen more than the buffer's headroom after the engine's last pass began
+ * (its thread held off the CPU, or the device's notification late: see
+ * CaptureStream.engineTiming); `stalls` and `longestGapMs` as there.
+ * `silenceBytes`: silence the engine wrote because the ring ran dry (the
+ * data written so far had all been played); `bytesTaken`: bytes it took from
+ * the ring into the device's buffer.
+ */
+export interface WaveRtRenderStats {
+  underruns: number;
+  underrunsAfterStall: number;
+  stalls: number;
+  longestGapMs: number;
+  silenceBytes: number;
+  bytesTaken: number;
+}
+
+const NO_STATS: WaveRtRenderStats = { underruns: 0, underrunsAfterStall: 0, stalls: 0, longestGapMs: 0, silenceBytes: 0, bytesTaken: 0 };
+
+function statsOf(info: readonly number[]): WaveRtRenderStats {
+  return { underruns: info[0], underrunsAfterStall: info[10], stalls: info[9], longestGapMs: info[11] / 1e6, silenceBytes: info[1], bytesTaken: info[5] };
+}
+
 export class WaveRtRenderStream {
   readonly ringBytes: number;
   /** The engine's answer once it runs, else null. */
@@ -46,6 +73,7 @@ export class WaveRtRenderStream {
   #waiters: Waiter[] = [];
   #ended = false;
   #writing: Promise<void> = Promise.resolve();
+  #statsAtEnd: WaveRtRenderStats = NO_STATS;
 
   /**
    * @internal use KsPin.write() / writable(). The engine starts once the
@@ -68,6 +96,13 @@ export class WaveRtRenderStream {
 
   get ended(): boolean {
     return this.#ended;
+  }
+
+  /** The engine's counters: live while it runs, as they were when it stopped after. */
+  get stats(): WaveRtRenderStats {
+    if (!this.started) return { ...NO_STATS };
+    if (this.#ended) return { ...this.#statsAtEnd };
+    return statsOf(native.waveRtInfo(this.#streamId));
   }
 
   /** Copies `data` into the ring, waiting for room as the device plays; resolves once all of it is in. Calls run in order. */
@@ -95,7 +130,14 @@ export class WaveRtRenderStream {
   close(): void {
     if (this.#ended) return;
     this.#ended = true;
-    if (this.started) native.streamClose(this.#streamId);
+    if (this.started) {
+      try {
+        this.#statsAtEnd = statsOf(native.waveRtInfo(this.#streamId));
+      } catch {
+        // already closed natively
+      }
+      native.streamClose(this.#streamId);
+    }
     for (const waiter of this.#waiters.splice(0)) waiter();
   }
 
