@@ -65,15 +65,14 @@ void WaveRtEngine::Thread() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       info_.passCpuNs += cpu;
-    }
-    if (lastPassAt_ != std::chrono::steady_clock::time_point{}) {
-      // From the last pass's start to this one's end: a thread held off the
-      // CPU in the middle of a pass stalls the stream as surely as one late
-      // to start it.
-      const auto gap = std::chrono::steady_clock::now() - lastPassAt_;
-      std::lock_guard<std::mutex> lock(mutex_);
-      info_.longestGapNs = std::max<uint64_t>(info_.longestGapNs, std::chrono::duration_cast<std::chrono::nanoseconds>(gap).count());
-      if (gap > headroom_) info_.stalls++;
+      if (lastPassAt_ != std::chrono::steady_clock::time_point{}) {
+        // From the last pass's start to this one's end: a thread held off
+        // the CPU in the middle of a pass stalls the stream as surely as one
+        // late to start it.
+        const auto gap = std::chrono::steady_clock::now() - lastPassAt_;
+        info_.longestGapNs = std::max<uint64_t>(info_.longestGapNs, std::chrono::duration_cast<std::chrono::nanoseconds>(gap).count());
+        if (gap > headroom_) info_.stalls++;
+      }
     }
     lastPassAt_ = passStart;
     if (!ok) break;
