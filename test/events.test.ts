@@ -389,8 +389,11 @@ describe.skipIf(throughBridge())('watchDevices', () => {
     device.remove();
     await until(() => changes.length === 4);
     expect(changes.map((c) => c.type)).toEqual(['arrival', 'removal', 'arrival', 'removal']);
+    expect(watcher.closed).toBe(false);
     watcher.close();
+    expect(watcher.closed).toBe(true);
     watcher.close();
+    expect(watcher.closed).toBe(true);
     const extra = defineVirtualDevice({ name: 'Late', categories: ['RENDER'], pins: [] });
     extra.remove();
     await sleep(20);
@@ -400,6 +403,9 @@ describe.skipIf(throughBridge())('watchDevices', () => {
   it('checks its arguments', () => {
     expect(() => watchDevices('x' as never)).toThrow(/listener must be a function/);
     expect(() => watchDevices(() => {}, { categories: [] })).toThrow(/non-empty array/);
+    expect(() => watchDevices(() => {}, { categories: 'AUDIO' as never })).toThrow(
+      new TypeError('options.categories must be a non-empty array of KSCATEGORY names or GUIDs'),
+    );
     expect(() => watchDevices(() => {}, { categories: ['NOPE' as never] })).toThrow(/category must be one of/);
   });
 });
