@@ -18,6 +18,7 @@ export const sanitizedFiles = [
   'test/virtual-device.test.ts',
   'test/win32-statuses.test.ts',
   'test/wavert-stream.test.ts',
+  'test/wavert-timing.test.ts',
   // The property, method and create paths: every reply's bytes through the emulator's dispatch and the N-API layer.
   'test/allocator-rules.test.ts',
   'test/pin-properties.test.ts',

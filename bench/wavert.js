@@ -30,6 +30,9 @@
 //   engine thread's figure reads as a multiple of what any thread woken that
 //   often costs on the machine. Polled mode's floor is a thread whose waits
 //   time out every millisecond (nobody signals it), as the polled engine's do.
+//   And the engine thread's CPU inside its passes alone (its own work:
+//   position, copy, waking JavaScript), from ThreadCpuNs around each pass:
+//   what is left of the thread's figure is waiting and being woken.
 // - position-to-JavaScript latency: from the engine publishing a slot (just
 //   after it read the position or packet and copied the audio out) to the
 //   frame reaching the `for await` loop, p50 and p99, in the CPU run.
@@ -90,7 +93,7 @@ async function captureFor(pin, mode, seconds, onFrame, beforeClose) {
     if (onFrame) onFrame(frame);
     if (performance.now() >= deadline) {
       // Leaving the loop ends the stream and its thread: look at the threads first.
-      if (beforeClose) beforeClose();
+      if (beforeClose) beforeClose(stream);
       break;
     }
   }
@@ -147,6 +150,7 @@ async function cpuAndLatency(mode, seconds) {
     const before = process.cpuUsage();
     const threadsBefore = threadStats();
     let threadsAfter = {};
+    let passCpuMs = NaN;
     const started = performance.now();
     const capture = await captureFor(
       mic.pin,
@@ -155,7 +159,10 @@ async function cpuAndLatency(mode, seconds) {
       (frame) => {
         samples.push((Number(process.hrtime.bigint()) - frame.completedAtNs) / 1000);
       },
-      () => (threadsAfter = threadStats()),
+      (stream) => {
+        threadsAfter = threadStats();
+        passCpuMs = stream.enginePassCpuMs;
+      },
     );
     const wall = (performance.now() - started) / 1000;
     const used = process.cpuUsage(before);
@@ -179,6 +186,8 @@ async function cpuAndLatency(mode, seconds) {
       floor: { wakesPerSecond, wakes, percent: (waiterNs / 1e9 / floorSeconds) * 100 },
       // Of that: the library's WaveRT thread, and the emulator's DMA (hardware on Windows).
       engineThreadPercent: threadPercent('ks-wavert'),
+      // Of the engine thread's time, its passes alone (the engine's own work; the rest is waiting and being woken).
+      enginePassPercent: (passCpuMs / 1000 / audioSeconds) * 100,
       emulatedDmaPercent: threadPercent('ks-emu-dma'),
       latency: { p50: at(0.5), p99: at(0.99), max: samples[samples.length - 1], frames: samples.length },
       overruns: capture.overruns,
@@ -235,7 +244,8 @@ async function runWaveRt(fmt) {
     console.log(
       `  ${mode.padEnd(6)} capture alone, ${fmt(r.audioSeconds, 1)} s: library CPU ${fmt(r.libraryPercent, 2)} % of a core per second of audio ` +
         `(process ${fmt(r.cpuPercentOfCore, 2)} % less the emulated DMA ${fmt(r.emulatedDmaPercent, 2)} %; of it the WaveRT thread ${fmt(r.engineThreadPercent, 2)} % = ` +
-        `${fmt(r.engineThreadPercent / r.floor.percent, 1)}× the floor, a thread woken ${fmt(r.floor.wakesPerSecond)}/s doing nothing: ${fmt(r.floor.percent, 2)} %; JavaScript and the rest the remainder); ` +
+        `${fmt(r.engineThreadPercent / r.floor.percent, 1)}× the floor, a thread woken ${fmt(r.floor.wakesPerSecond)}/s doing nothing: ${fmt(r.floor.percent, 2)} %, ` +
+        `and inside its passes, waits left out, ${fmt(r.enginePassPercent, 2)} %; JavaScript and the rest the remainder); ` +
         `publish-to-JavaScript latency p50 ${fmt(r.latency.p50, 1)} µs, p99 ${fmt(r.latency.p99, 1)} µs, max ${fmt(r.latency.max, 1)} µs (${r.latency.frames} frames); ${r.overruns} overruns`,
     );
     console.log(`         ${timingLine(r, 'capture')}`);

@@ -59,7 +59,13 @@ void WaveRtEngine::Thread() {
     event_->Wait(timeout);
     if (stop_.load()) break;
     const auto passStart = std::chrono::steady_clock::now();
+    const uint64_t cpuBefore = ThreadCpuNs();
     const bool ok = Service();
+    const uint64_t cpu = ThreadCpuNs() - cpuBefore;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      info_.passCpuNs += cpu;
+    }
     if (lastPassAt_ != std::chrono::steady_clock::time_point{}) {
       // From the last pass's start to this one's end: a thread held off the
       // CPU in the middle of a pass stalls the stream as surely as one late
@@ -130,9 +136,24 @@ bool WaveRtEngine::Service() {
 bool WaveRtEngine::ReadPosition(uint32_t* offset, double* elapsed) {
   uint64_t position;
   uint32_t clock = 0;
-  if (positionRegister_ != nullptr) {
+  if (positionRegister_ != nullptr && clockRegister_ != nullptr) {
+    // The clock on both sides of the position, and again while it moved by
+    // more than 100 µs between (at most three more times): a thread held off
+    // the CPU between two loads, or a device that posts its registers in
+    // steps (the emulator's DMA, every millisecond), would otherwise pair a
+    // position with a later time and take the difference for whole buffers
+    // of movement. Hardware's registers run continuously and two reads are
+    // microseconds apart, so the first try holds there.
+    const uint32_t skew = static_cast<uint32_t>(clockHz_ / 10'000);
+    uint32_t before = clockRegister_->load(std::memory_order_acquire);
+    for (int attempt = 0;; ++attempt) {
+      position = positionRegister_->load(std::memory_order_acquire);
+      clock = clockRegister_->load(std::memory_order_acquire);
+      if (static_cast<uint32_t>(clock - before) <= skew || attempt == 3) break;
+      before = clock;
+    }
+  } else if (positionRegister_ != nullptr) {
     position = positionRegister_->load(std::memory_order_acquire);
-    if (clockRegister_ != nullptr) clock = clockRegister_->load(std::memory_order_acquire);
   } else {
     KSAUDIO_POSITION reply{};
     IoResult r = Property(KSPROPSETID_Audio, KSPROPERTY_AUDIO_POSITION, KSPROPERTY_TYPE_GET, {}, &reply, sizeof reply);

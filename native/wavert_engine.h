@@ -92,6 +92,11 @@ struct WaveRtInfo {
   uint64_t stalls = 0;
   uint64_t glitchesAfterStall = 0;
   uint64_t longestGapNs = 0;  // the longest time between two passes while running
+  // The thread's CPU time inside its passes (reading the position, moving
+  // the data, waking JavaScript), without its waits: the engine's own work.
+  // ThreadCpuNs: exact on Linux; on Windows GetThreadTimes counts whole
+  // scheduler ticks, so there it is a rough sum.
+  uint64_t passCpuNs = 0;
   Status failure = Status::Nt(0);  // what stopped the stream, if anything did
 };
 

@@ -55,6 +55,7 @@ default_files=(
   test/stream-abandon.test.ts
   test/wavert-rules.test.ts
   test/wavert-stream.test.ts
+  test/wavert-timing.test.ts
   test/lifetime.test.ts
   test/windows-correctness.test.ts
   test/bridge-profiles.test.ts

@@ -58,8 +58,8 @@ export interface NativeBinding {
     pin: number, capture: boolean, pool: ArrayBuffer, control: Uint32Array, records: Float64Array, slots: number, slotSize: number, alignment: number,
     dropOldest: boolean, ready: () => void, mode: number, fallbackToPolled: boolean, bufferBytes: number, notificationCount: number, sampleRate: number, blockAlign: number,
   ): [number, number, number, number, number, number, number];
-  /** [glitches, silenceBytes, droppedBytes, wakeups, services, movedBytes, failureKind, failureValue, lostBytes, stalls, glitchesAfterStall, longestGapNs] */
-  waveRtInfo(stream: number): [number, number, number, number, number, number, number, number, number, number, number, number];
+  /** [glitches, silenceBytes, droppedBytes, wakeups, services, movedBytes, failureKind, failureValue, lostBytes, stalls, glitchesAfterStall, longestGapNs, passCpuNs] */
+  waveRtInfo(stream: number): [number, number, number, number, number, number, number, number, number, number, number, number, number];
   /** Benchmarks: the floor of a WaveRT engine's cost, [wakes, waiter CPU ns, signaller CPU ns, seconds]. */
   measureWakeCost(handle: number, periodMicroseconds: number, milliseconds: number, signalled: boolean): [number, number, number, number];
   /** [inFlight, dropped, wake-ups, kicks, starved] */

@@ -295,6 +295,13 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
   }
   #timingAtEnd: EngineTiming = { stalls: 0, overrunsAfterStall: 0, longestGapMs: 0 };
 
+  /** @internal For benchmarks: CPU time the WaveRT engine's thread spent in its passes, waits left out (ms; 0 on standard pins). */
+  get enginePassCpuMs(): number {
+    if (!this.#waveRt) return 0;
+    return this.#ended ? this.#passCpuAtEnd : native.waveRtInfo(this.#streamId)[12] / 1e6;
+  }
+  #passCpuAtEnd = 0;
+
   /** Packets now with the device. */
   get inFlight(): number {
     return this.#ended ? 0 : Atomics.load(this.#control, IN_FLIGHT);
@@ -492,6 +499,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
         const waveRt = native.waveRtInfo(this.#streamId);
         this.#overrunsAtEnd = waveRt[0];
         this.#timingAtEnd = timingOf(waveRt);
+        this.#passCpuAtEnd = waveRt[12] / 1e6;
       }
       this.#statsAtEnd = { wakeups: info[2], kicks: info[3], starved: info[4] };
     } catch {

@@ -273,21 +273,45 @@ uint64_t WaveRtStream::FetchBytes() const { return capture_ ? StreamBytes() : fe
 
 std::vector<std::shared_ptr<EventSink>> WaveRtStream::AdvanceLocked(Clock::time_point now) {
   std::vector<std::shared_ptr<EventSink>> signal;
-  // 24 MHz is 3/125 counts per nanosecond: exact, and no 64-bit overflow
-  // for centuries (nanoseconds × 24,000,000 overflowed after 6.4 minutes).
-  static_assert(kWallClockHz == 24'000'000, "the count below is written for 24 MHz");
-  const auto ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - created_).count());
-  clockRegister_->store(static_cast<uint32_t>(ns / 125 * 3));
-  if (!running_ || buffer_ == nullptr) return signal;
-  const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now - runStart_).count();
-  const uint64_t target = runStartFrames_ + static_cast<uint64_t>(elapsed) * format_.sampleRate / 1'000'000'000;
-  const uint64_t from = frames_;
-  if (target < from) return signal;
+  if (!running_ || buffer_ == nullptr || now < lastTick_) {
+    StepLocked(now, false, &signal);  // the wall clock counts whatever the stream's state
+    return signal;
+  }
   const auto step = now - lastTick_;
   const bool late = step > kLateStep;
   if (late) stats_.LateSteps++;
   stats_.LongestStepUs = std::max<uint32_t>(
       stats_.LongestStepUs, static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(step).count()));
+  // A late step catches up a tick at a time, posting the registers at each:
+  // the position and the clock move in 1 ms steps however late the thread
+  // was, as they do on time, so a client that reads them one after the
+  // other while the DMA catches up (or in the moment between the two stores
+  // of a step) pairs values at most a tick apart, never a burst apart
+  // (native self-test RegistersPostedTogether).
+  if (late) {
+    for (auto t = lastTick_ + kTick; t < now; t += kTick) StepLocked(t, true, &signal);
+  }
+  StepLocked(now, late, &signal);
+  return signal;
+}
+
+void WaveRtStream::StepLocked(Clock::time_point now, bool late, std::vector<std::shared_ptr<EventSink>>* signal) {
+  // 24 MHz is 3/125 counts per nanosecond: exact, and no 64-bit overflow
+  // for centuries (nanoseconds × 24,000,000 overflowed after 6.4 minutes).
+  static_assert(kWallClockHz == 24'000'000, "the count below is written for 24 MHz");
+  const auto ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - created_).count());
+  const uint32_t clock = static_cast<uint32_t>(ns / 125 * 3);
+  if (!running_ || buffer_ == nullptr) {
+    clockRegister_->store(clock);
+    return;
+  }
+  const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now - runStart_).count();
+  const uint64_t target = runStartFrames_ + static_cast<uint64_t>(elapsed) * format_.sampleRate / 1'000'000'000;
+  const uint64_t from = frames_;
+  if (target < from) {
+    clockRegister_->store(clock);
+    return;
+  }
   const uint64_t ba = format_.blockAlign;
   if (capture_) {
     WriteCapture(from, target);
@@ -302,17 +326,26 @@ std::vector<std::shared_ptr<EventSink>> WaveRtStream::AdvanceLocked(Clock::time_
   if (capture_ && packetSize_ != 0) {
     for (uint64_t p = from * ba / packetSize_; p < target * ba / packetSize_; ++p) packetTimes_[p % kPacketTimes] = Qpc(now);
   }
+  // The wall clock is posted with the position, after the data, one store
+  // after the other: hardware's registers both run continuously, so a
+  // client that reads one and then the other gets a pair from the same
+  // moment. Posted before the data, as it once was, a step that wrote a
+  // burst (the thread held off the CPU, then catching up) left a window the
+  // length of the writing in which a client read the new clock with the old
+  // position, took the time between for whole buffers of movement, and
+  // delivered stale audio as new (test/wavert-timing.test.ts caught it
+  // under load).
+  clockRegister_->store(clock);
   positionRegister_->store(static_cast<uint32_t>(StreamBytes() % bufferSize_));
   lastTick_ = now;
   // Notifications: at every packet boundary the position crosses (the end
   // of the buffer, and its middle with NotificationCount 2).
   if (packetSize_ != 0 && target * ba / packetSize_ > from * ba / packetSize_) {
     for (const auto& e : events_) {
-      signal.push_back(e.sink);
+      signal->push_back(e.sink);
       stats_.Notifications++;
     }
   }
-  return signal;
 }
 
 uint32_t WaveRtStream::dmaHoldMs() {

@@ -141,6 +141,8 @@ class WaveRtStream {
   void Worker();
   // Moves the DMA to `now`; returns the events to signal (outside the lock).
   std::vector<std::shared_ptr<EventSink>> AdvanceLocked(Clock::time_point now);
+  // One step of the DMA to `now` (AdvanceLocked takes a late one a tick at a time).
+  void StepLocked(Clock::time_point now, bool late, std::vector<std::shared_ptr<EventSink>>* signal);
   void WriteCapture(uint64_t fromFrame, uint64_t toFrame);
   bool FetchRender(uint64_t toByte);  // true when an unwritten word was met
   Clock::time_point NextBoundaryLocked() const;

@@ -104,7 +104,7 @@ Napi::Value Addon::WaveRtOpen(const Napi::CallbackInfo& info) {
 }
 
 // waveRtInfo(streamId) -> [glitches, silenceBytes, droppedBytes, wakeups, services, movedBytes, failureKind, failureValue, lostBytes,
-//                          stalls, glitchesAfterStall, longestGapNs]
+//                          stalls, glitchesAfterStall, longestGapNs, passCpuNs]
 Napi::Value Addon::WaveRtInfoJs(const Napi::CallbackInfo& info) {
   StreamEntry& entry = OpenStream(info);
   if (!entry.waveRt) throw Napi::TypeError::New(info.Env(), "not a WaveRT stream");
@@ -114,7 +114,8 @@ Napi::Value Addon::WaveRtInfoJs(const Napi::CallbackInfo& info) {
                            static_cast<double>(s.services), static_cast<double>(s.movedBytes),
                            static_cast<double>(static_cast<uint32_t>(s.failure.kind)), static_cast<double>(s.failure.value),
                            static_cast<double>(s.lostBytes), static_cast<double>(s.stalls),
-                           static_cast<double>(s.glitchesAfterStall), static_cast<double>(s.longestGapNs)};
+                           static_cast<double>(s.glitchesAfterStall), static_cast<double>(s.longestGapNs),
+                           static_cast<double>(s.passCpuNs)};
   constexpr uint32_t kCount = sizeof values / sizeof values[0];
   Napi::Array result = Napi::Array::New(info.Env(), kCount);
   for (uint32_t i = 0; i < kCount; ++i) result.Set(i, Napi::Number::New(info.Env(), values[i]));

@@ -4,11 +4,16 @@
 // the render checksum and glitch rule, notification events, packet mode).
 // Built and run by scripts/test-native.js under ASan/UBSan. Timing checks
 // only ever ask "at least", with margins for a loaded machine.
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <thread>
+
+#include <sched.h>
+#include <unistd.h>
 
 #include "../emulator/device_catalog.h"
 #include "../emulator/pin_stream.h"
@@ -332,6 +337,89 @@ void DmaHold() {
   backend->Close(filter);
 }
 
+// The wall clock and the position are posted together, after the data, and
+// a late step catches up a tick at a time, so a client that reads the clock
+// on both sides of the position (and again if it moved more than 100 µs
+// between, as the library's engine does) pairs values at most a step apart
+// (the moment between the two stores of a step), even while the DMA catches
+// up over a 200 ms hold (9,600 frames). Between any two such reads the
+// frames the position moved by and the clock's time at 48 kHz agree to
+// within a step (2 ms at most) and rounding. With the clock posted before the data and the
+// catch-up in one step, as they once were, a read in the window the writing
+// took disagreed by the whole burst. The reader runs on another CPU than the DMA's thread (which
+// inherits the CPU mask of the thread that creates the pin), so that it can
+// land in that window at all.
+void RegistersPostedTogether() {
+  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  cpu_set_t original;
+  CPU_ZERO(&original);
+  const bool pinned = cpus >= 2 && sched_getaffinity(0, sizeof original, &original) == 0 && CPU_ISSET(0, &original) && CPU_ISSET(1, &original);
+  auto runOn = [](int cpu) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    sched_setaffinity(0, sizeof one, &one);
+  };
+  if (pinned) runOn(0);
+  auto backend = CreateEmulatorBackend();
+  BackendHandle filter = 0, pin = 0;
+  bool v2;
+  CHECK(backend->OpenFilter(PathOf(*backend, "\\wavemicrophone"), &filter).ok());
+  CHECK(backend->CreateObject(filter, ObjectClass::Pin, Connect(0, 1, 16, 16), 0, &pin, &v2).ok());
+  if (pinned) runOn(1);
+  Rt rt{*backend, pin};
+  KSRTAUDIO_BUFFER buffer{};
+  CHECK(rt.Buffer(192000, 0, &buffer) == STATUS_SUCCESS && buffer.ActualBufferSize == 192000);  // a second: never wraps here
+  KSRTAUDIO_HWREGISTER reg{};
+  CHECK(rt.Register(KSPROPERTY_RTAUDIO_POSITIONREGISTER, KSPROPERTY_TYPE_GET, &reg) == STATUS_SUCCESS);
+  const auto* position = reinterpret_cast<const std::atomic<uint32_t>*>(static_cast<uintptr_t>(reg.Register));
+  CHECK(rt.Register(KSPROPERTY_RTAUDIO_CLOCKREGISTER, KSPROPERTY_TYPE_SET, &reg) == STATUS_SUCCESS && reg.Numerator == 24000000);
+  const auto* clock = reinterpret_cast<const std::atomic<uint32_t>*>(static_cast<uintptr_t>(reg.Register));
+  auto read = [&](uint32_t* p, uint32_t* c) {
+    uint32_t before = clock->load(std::memory_order_acquire);
+    for (int attempt = 0;; ++attempt) {
+      *p = position->load(std::memory_order_acquire);
+      *c = clock->load(std::memory_order_acquire);
+      if (*c - before <= 2400 || attempt == 3) return;  // 100 µs at 24 MHz
+      before = *c;
+    }
+  };
+  CHECK(rt.State(KSSTATE_RUN) == STATUS_SUCCESS);
+  Sleep(5);
+  uint32_t hold = 200;
+  CHECK(rt.Property(emu::KSPROPSETID_EmulatorDiagnostics, emu::KSPROPERTY_EMULATOR_WAVERT_DMA_HOLD, KSPROPERTY_TYPE_SET, {}, &hold, 4)
+            .status.ok());
+  uint32_t lastPosition, lastClock;
+  read(&lastPosition, &lastClock);
+  uint64_t pairs = 0, disagreeing = 0;
+  int64_t worst = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(400);
+  while (std::chrono::steady_clock::now() < until) {
+    uint32_t p, c;
+    read(&p, &c);
+    if (p == lastPosition && c == lastClock) continue;
+    ++pairs;
+    // 24 MHz ticks to 48 kHz frames: 500 ticks a frame; each value floored, so ±3 frames.
+    const int64_t byPosition = static_cast<int64_t>(p - lastPosition) / 4;
+    const int64_t byClock = static_cast<int64_t>(static_cast<uint32_t>(c - lastClock) / 500);
+    const int64_t off = byPosition > byClock ? byPosition - byClock : byClock - byPosition;
+    if (off > 96 + 3) ++disagreeing;  // a step apart at most (up to 2 ms, 96 frames, before it counts as late), never a burst
+    worst = std::max(worst, off);
+    lastPosition = p;
+    lastClock = c;
+  }
+  if (pinned) sched_setaffinity(0, sizeof original, &original);
+  CHECK(rt.State(KSSTATE_STOP) == STATUS_SUCCESS);
+  CHECK(rt.Stats().LongestStepUs >= 200000);
+  CHECK(pairs >= 100);
+  CHECK(disagreeing == 0);
+  if (disagreeing != 0)
+    std::printf("  (%llu of %llu pairs disagreed, by up to %lld frames)\n", static_cast<unsigned long long>(disagreeing),
+                static_cast<unsigned long long>(pairs), static_cast<long long>(worst));
+  backend->Close(pin);
+  backend->Close(filter);
+}
+
 void CaptureTone() {
   auto backend = CreateEmulatorBackend();
   BackendHandle filter = 0, pin = 0;
@@ -465,6 +553,7 @@ int main() {
   BufferAndRegisterRules();
   RenderChecksum();
   DmaHold();
+  RegistersPostedTogether();
   CaptureTone();
   CapturePackets();
   RenderPackets();
