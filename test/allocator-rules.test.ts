@@ -351,3 +351,50 @@ describe('typed framing is checked before it reaches native code', () => {
     expect(openHandleCount()).toBe(before);
   });
 });
+
+// The library's own checks in front of the allocator's requests (lib/objects/allocator.ts), left alive by the first
+// Stryker run over lib/objects: a wrong frame is refused by name before any request, so no frame of the pool changes.
+describe('KsAllocator refuses what it cannot send, before any request', () => {
+  it('freeFrame: a frame that is not a bigint is a TypeError naming its type', async () => {
+    const a = devicePin.createAllocator({ frames: 2, frameSize: 4096 });
+    const frame = await a.allocFrame();
+    const inUse = deviceMemory(filter).framesInUse;
+    await expect(a.freeFrame(Number(frame) as unknown as bigint)).rejects.toThrow(
+      new TypeError('frame must be the bigint allocFrame resolved with, got number'),
+    );
+    await expect(a.freeFrame(String(frame) as unknown as bigint)).rejects.toThrow(
+      new TypeError('frame must be the bigint allocFrame resolved with, got string'),
+    );
+    expect(deviceMemory(filter).framesInUse).toBe(inUse);
+    await a.freeFrame(frame);
+    expect(deviceMemory(filter).framesInUse).toBe(inUse - 1);
+  });
+
+  it('freeFrame: a bigint outside 0 .. 2^64-1 is a RangeError of its own (not Buffer\'s), and both ends are sent', async () => {
+    const a = devicePin.createAllocator({ frames: 2, frameSize: 4096 });
+    const frame = await a.allocFrame();
+    const inUse = deviceMemory(filter).framesInUse;
+    for (const bad of [-1n, 2n ** 64n]) {
+      const e = await a.freeFrame(bad).then(() => undefined, (x: unknown) => x);
+      expect(e).toBeInstanceOf(RangeError);
+      expect((e as Error).message).toBe('frame must be an unsigned 64-bit value');
+    }
+    // 0 and 2^64-1 (0xFFFFFFFFFFFFFFFF) pass the check and reach the allocator, which frees no frame for a token it
+    // never handed out: a KsError from the request, never the RangeError.
+    for (const edge of [0n, 2n ** 64n - 1n]) {
+      if (edge === frame) continue;
+      const e = await a.freeFrame(edge).then(() => undefined, (x: unknown) => x);
+      expect(e).toBeInstanceOf(KsError);
+    }
+    expect(deviceMemory(filter).framesInUse).toBe(inUse);
+    await a.freeFrame(frame);
+  });
+
+  it('a closed allocator set on a pin is ERR_CLOSED for "set allocator"', () => {
+    const a = pin.createAllocator({ frames: 1, frameSize: 128 });
+    a.close();
+    const e = expectKsError(() => pin.setAllocator(a), 'ERR_CLOSED');
+    expect(e.operation).toBe('set allocator');
+    expect(e.message).toBe('set allocator: the allocator is closed');
+  });
+});

@@ -159,3 +159,49 @@ describe('pin.allocatorFramingEx()', () => {
     expectKsError(() => capturePin().allocatorFramingEx(), 'STATUS_NOT_FOUND');
   });
 });
+
+// The library's own argument checks in front of the clock's events (lib/objects/clock.ts), left alive by the first
+// Stryker run over lib/objects: each bound at its edge, worked out here (a LONGLONG runs from -2^63 to 2^63-1; an
+// interval must be at least 1), with the message that names the argument.
+describe('clock event arguments', () => {
+  const MIN = -(2n ** 63n);
+  const MAX = 2n ** 63n - 1n;
+  const noop = () => undefined;
+
+  it('onIntervalMark: the interval is a bigint in 1 .. 2^63-1', () => {
+    const clock = capturePin().createClock();
+    for (const bad of [0n, -1n, MAX + 1n, 5 as unknown as bigint]) {
+      expect(() => clock.onIntervalMark(bad, noop)).toThrow(
+        new RangeError(`interval must be a bigint in 1..${MAX} (100 ns units), got ${String(bad)}`),
+      );
+    }
+    for (const good of [1n, MAX]) clock.onIntervalMark(good, noop).disable();
+  });
+
+  it('onIntervalMark: options.timeBase is a bigint in -2^63 .. 2^63-1', () => {
+    const clock = capturePin().createClock();
+    for (const bad of [MIN - 1n, MAX + 1n, 0 as unknown as bigint]) {
+      expect(() => clock.onIntervalMark(10n, noop, { timeBase: bad })).toThrow(
+        new RangeError(`options.timeBase must be a 64-bit bigint (100 ns units), got ${String(bad)}`),
+      );
+    }
+    for (const good of [MIN, -1n, MAX]) clock.onIntervalMark(10n, noop, { timeBase: good }).disable();
+  });
+
+  it('onPositionMark: the mark time is a bigint in -2^63 .. 2^63-1', () => {
+    const clock = capturePin().createClock();
+    for (const bad of [MIN - 1n, MAX + 1n, 0 as unknown as bigint]) {
+      expect(() => clock.onPositionMark(bad, noop)).toThrow(new RangeError(`markTime must be a 64-bit bigint (100 ns units), got ${String(bad)}`));
+    }
+    for (const good of [MIN, MAX]) clock.onPositionMark(good, noop).disable();
+  });
+
+  it('a closed clock names itself, and setting it on a pin is ERR_CLOSED for "set master clock"', () => {
+    const pin = capturePin();
+    const clock = pin.createClock();
+    expect(clock.kind).toBe('clock');
+    clock.close();
+    const e = expectKsError(() => pin.setMasterClock(clock), 'ERR_CLOSED');
+    expect(e.message).toBe('set master clock: the clock is closed');
+  });
+});

@@ -206,12 +206,45 @@ describe('events defined on a virtual device', () => {
     }
   });
 
+  it('counts each delivery itself: the listener sees 1, 2, 3 for three signals, and nothing after disable', async () => {
+    const device = defineVirtualDevice({
+      name: 'Counted',
+      categories: ['AUDIO'],
+      pins: [{ dataFlow: 'out', dataRanges: [encodeAudioRange()] }],
+      events: [{ set: custom, id: 3 }],
+    });
+    try {
+      const filter = openFilter(device.path);
+      filters.push(filter);
+      const seen: { set: string; id: number; count: number }[] = [];
+      const sub = filter.enableEvent(custom, 3, (signal) => seen.push({ ...signal }));
+      for (let n = 1; n <= 3; n++) {
+        device.fireEvent(custom, 3);
+        await until(() => seen.length === n); // one signal at a time, so none can merge with the next
+      }
+      expect(seen).toEqual([1, 2, 3].map((count) => ({ set: custom, id: 3, count })));
+      expect(sub.count).toBe(3);
+      sub.disable();
+      expect(sub.active).toBe(false);
+      expect(emulatorEnabledEvents(filter)).toBe(0);
+      sub.disable(); // idempotent: no second DISABLE_EVENT, no throw
+      device.fireEvent(custom, 3);
+      await sleep(20);
+      expect(seen.length).toBe(3);
+      expect(sub.count).toBe(3);
+    } finally {
+      for (const f of filters.splice(0)) f.close();
+      device.remove();
+    }
+  });
+
   it('checks enableEvent arguments', () => {
     const filter = openCapture();
     filters.push(filter);
     expect(() => filter.enableEvent(custom, -1, () => {})).toThrow(/id must be an integer in 0\.\.4294967295/);
     expect(() => filter.enableEvent(custom, 0, 'no' as never)).toThrow(/listener must be a function/);
     expect(() => filter.enableEvent(custom, 0, () => {}, { data: 'x' as never })).toThrow(/options\.data must be a Buffer/);
+    expect(() => filter.enableEvent(custom, 0, () => {}, { typeFlags: -1 })).toThrow(new RangeError('options.typeFlags must be an integer in 0..4294967295, got -1'));
   });
 });
 
@@ -356,8 +389,11 @@ describe.skipIf(throughBridge())('watchDevices', () => {
     device.remove();
     await until(() => changes.length === 4);
     expect(changes.map((c) => c.type)).toEqual(['arrival', 'removal', 'arrival', 'removal']);
+    expect(watcher.closed).toBe(false);
     watcher.close();
+    expect(watcher.closed).toBe(true);
     watcher.close();
+    expect(watcher.closed).toBe(true);
     const extra = defineVirtualDevice({ name: 'Late', categories: ['RENDER'], pins: [] });
     extra.remove();
     await sleep(20);
@@ -367,6 +403,9 @@ describe.skipIf(throughBridge())('watchDevices', () => {
   it('checks its arguments', () => {
     expect(() => watchDevices('x' as never)).toThrow(/listener must be a function/);
     expect(() => watchDevices(() => {}, { categories: [] })).toThrow(/non-empty array/);
+    expect(() => watchDevices(() => {}, { categories: 'AUDIO' as never })).toThrow(
+      new TypeError('options.categories must be a non-empty array of KSCATEGORY names or GUIDs'),
+    );
     expect(() => watchDevices(() => {}, { categories: ['NOPE' as never] })).toThrow(/category must be one of/);
   });
 });

@@ -208,6 +208,16 @@ describe('createNode()', () => {
     expectKsError(() => get(MUTE_NODE), 'STATUS_INVALID_PARAMETER');
   });
 
+  it('names itself "node" in a use-after-close failure', () => {
+    const filter = openRender();
+    const node = filter.createNode(VOLUME_NODE);
+    expect(node.kind).toBe('node');
+    node.close();
+    const e = expectKsError(() => node.getProperty(KSPROPSETID.Audio, KSPROPERTY_AUDIO.VOLUMELEVEL, { size: 4 }), 'ERR_CLOSED');
+    expect(e.message).toBe(`${e.operation}: the node is closed`);
+    filter.close();
+  });
+
   it('refuses a node the filter does not have with STATUS_INVALID_PARAMETER', () => {
     using filter = openRender();
     expectKsError(() => filter.createNode(3), 'STATUS_INVALID_PARAMETER');
