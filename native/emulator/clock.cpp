@@ -111,10 +111,17 @@ class DefaultClock final : public Object {
 
  private:
   // The first mark TimeBase + k·Interval after `now`.
+  // now − TimeBase can pass INT64_MAX (a TimeBase far below zero), so the
+  // sums are unsigned, and a mark past the end of time is never (kNever).
   static int64_t NextMark(const KSEVENT_TIME_INTERVAL& t, int64_t now) {
     if (now < t.TimeBase) return t.TimeBase;
-    const int64_t interval = KS_FAULT(INTERVAL_SPACING) ? t.Interval / 2 : t.Interval;
-    return t.TimeBase + ((now - t.TimeBase) / interval + 1) * interval;
+    const uint64_t interval = static_cast<uint64_t>(KS_FAULT(INTERVAL_SPACING) ? t.Interval / 2 : t.Interval);
+    const uint64_t base = static_cast<uint64_t>(t.TimeBase);
+    const uint64_t since = static_cast<uint64_t>(now) - base;
+    const uint64_t passed = since / interval * interval;
+    const uint64_t room = static_cast<uint64_t>(kNever) - base;  // up to 2^64 − 1, no overflow
+    if (passed > room || interval > room - passed) return kNever;
+    return static_cast<int64_t>(base + passed + interval);
   }
 
   // Signals the marks the presentation time has reached, then sleeps until
