@@ -8,6 +8,7 @@
 import { KsError, StatusKind, statusCancelled, statusOk, statusStopped } from '../base/errors';
 import { native } from '../addon/binding';
 import { CompletionGap, wakeBatch } from './wake-batch';
+import { NO_WAVERT_INFO, readWaveRtInfo, type WaveRtEngineInfo } from './wavert-info';
 import { ARMED, FREE_HEAD, FREE_RING, FREE_TAIL, IN_FLIGHT, KSSTREAM_HEADER_OPTIONSF, RECORD, RECORD_HEAD, RECORD_TAIL } from './stream-control';
 
 /** KS_VIDEO_FLAG_* (KS_FRAME_INFO.dwFrameFlags, ksmedia.h). FRAME and I_FRAME are 0: an uncompressed whole frame has no flag set. */
@@ -186,8 +187,8 @@ export interface EngineTiming {
   longestGapMs: number;
 }
 
-function timingOf(info: readonly number[]): EngineTiming {
-  return { stalls: info[9], overrunsAfterStall: info[10], longestGapMs: info[11] / 1e6 };
+function timingOf(info: WaveRtEngineInfo): EngineTiming {
+  return { stalls: info.stalls, overrunsAfterStall: info.glitchesAfterStall, longestGapMs: info.longestGapMs };
 }
 
 export class CaptureStream implements AsyncIterableIterator<Frame> {
@@ -274,9 +275,14 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
    */
   get overruns(): number {
     if (!this.#waveRt) return 0;
-    return this.#ended ? this.#overrunsAtEnd : native.waveRtInfo(this.#streamId)[0];
+    return this.#waveRtInfo().glitches;
   }
-  #overrunsAtEnd = 0;
+
+  /** The WaveRT engine's counters: live while the stream runs, as they were when it ended after. */
+  #waveRtInfo(): WaveRtEngineInfo {
+    return this.#ended ? this.#waveRtAtEnd : readWaveRtInfo(this.#streamId);
+  }
+  #waveRtAtEnd: WaveRtEngineInfo = { ...NO_WAVERT_INFO };
 
   /**
    * WaveRT pins: how the engine's real-time thread kept time. `stalls`:
@@ -290,17 +296,14 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
    */
   get engineTiming(): EngineTiming {
     if (!this.#waveRt) return { stalls: 0, overrunsAfterStall: 0, longestGapMs: 0 };
-    if (this.#ended) return { ...this.#timingAtEnd };
-    return timingOf(native.waveRtInfo(this.#streamId));
+    return timingOf(this.#waveRtInfo());
   }
-  #timingAtEnd: EngineTiming = { stalls: 0, overrunsAfterStall: 0, longestGapMs: 0 };
 
   /** @internal For benchmarks: CPU time the WaveRT engine's thread spent in its passes, waits left out (ms; 0 on standard pins). */
   get enginePassCpuMs(): number {
     if (!this.#waveRt) return 0;
-    return this.#ended ? this.#passCpuAtEnd : native.waveRtInfo(this.#streamId)[12] / 1e6;
+    return this.#waveRtInfo().passCpuMs;
   }
-  #passCpuAtEnd = 0;
 
   /** Packets now with the device. */
   get inFlight(): number {
@@ -495,12 +498,7 @@ export class CaptureStream implements AsyncIterableIterator<Frame> {
     try {
       const info = native.streamInfo(this.#streamId);
       this.#droppedAtEnd = info[1];
-      if (this.#waveRt) {
-        const waveRt = native.waveRtInfo(this.#streamId);
-        this.#overrunsAtEnd = waveRt[0];
-        this.#timingAtEnd = timingOf(waveRt);
-        this.#passCpuAtEnd = waveRt[12] / 1e6;
-      }
+      if (this.#waveRt) this.#waveRtAtEnd = readWaveRtInfo(this.#streamId);
       this.#statsAtEnd = { wakeups: info[2], kicks: info[3], starved: info[4] };
     } catch {
       // already closed natively

@@ -7,6 +7,7 @@
  */
 import { KsError } from '../base/errors';
 import { native } from '../addon/binding';
+import { readWaveRtInfo, type WaveRtEngineInfo } from './wavert-info';
 
 // The ring's control words (render_ring in native/wavert_engine.h).
 const WRITTEN = 0;
@@ -53,8 +54,11 @@ export interface WaveRtRenderStats {
 
 const NO_STATS: WaveRtRenderStats = { underruns: 0, underrunsAfterStall: 0, stalls: 0, longestGapMs: 0, silenceBytes: 0, bytesTaken: 0 };
 
-function statsOf(info: readonly number[]): WaveRtRenderStats {
-  return { underruns: info[0], underrunsAfterStall: info[10], stalls: info[9], longestGapMs: info[11] / 1e6, silenceBytes: info[1], bytesTaken: info[5] };
+function statsOf(info: WaveRtEngineInfo): WaveRtRenderStats {
+  return {
+    underruns: info.glitches, underrunsAfterStall: info.glitchesAfterStall, stalls: info.stalls, longestGapMs: info.longestGapMs,
+    silenceBytes: info.silenceBytes, bytesTaken: info.movedBytes,
+  };
 }
 
 export class WaveRtRenderStream {
@@ -102,7 +106,7 @@ export class WaveRtRenderStream {
   get stats(): WaveRtRenderStats {
     if (!this.started) return { ...NO_STATS };
     if (this.#ended) return { ...this.#statsAtEnd };
-    return statsOf(native.waveRtInfo(this.#streamId));
+    return statsOf(readWaveRtInfo(this.#streamId));
   }
 
   /** Copies `data` into the ring, waiting for room as the device plays; resolves once all of it is in. Calls run in order. */
@@ -132,7 +136,7 @@ export class WaveRtRenderStream {
     this.#ended = true;
     if (this.started) {
       try {
-        this.#statsAtEnd = statsOf(native.waveRtInfo(this.#streamId));
+        this.#statsAtEnd = statsOf(readWaveRtInfo(this.#streamId));
       } catch {
         // already closed natively
       }
@@ -179,8 +183,8 @@ export class WaveRtRenderStream {
   #check(): void {
     if (this.#ended) throw new KsError('ERR_CANCELED', 'write frame', 'the WaveRT stream was stopped or its pin closed while writing');
     if (this.started && Atomics.load(this.#control, FAILED) !== 0) {
-      const info = native.waveRtInfo(this.#streamId);
-      throw KsError.fromStatus(info[6], info[7], 'write frame');
+      const info = readWaveRtInfo(this.#streamId);
+      throw KsError.fromStatus(info.failureKind, info.failureValue, 'write frame');
     }
   }
 

@@ -327,7 +327,10 @@ void WaveRtStream::StepLocked(Clock::time_point now, bool late, std::vector<std:
     for (uint64_t p = from * ba / packetSize_; p < target * ba / packetSize_; ++p) packetTimes_[p % kPacketTimes] = Qpc(now);
   }
   // The wall clock is posted with the position, after the data, one store
-  // after the other: hardware's registers both run continuously, so a
+  // after the other: hardware's registers both run continuously (Intel's
+  // High Definition Audio specification: WALCLK, the 24 MHz wall clock the
+  // controller counts without pause, and SDnLPIB / the DMA position buffer,
+  // which follow the stream's DMA as it moves), so a
   // client that reads one and then the other gets a pair from the same
   // moment. Posted before the data, as it once was, a step that wrote a
   // burst (the thread held off the CPU, then catching up) left a window the
