@@ -81,6 +81,87 @@ describe('kernel-streaming list / inspect', CHILD_PROCESS_BUDGET, () => {
   });
 });
 
+describe('kernel-streaming inspect: the text and --json tell the same facts', CHILD_PROCESS_BUDGET, () => {
+  /** Each device's report read from --json, and the text `inspect` prints for it, line by line. */
+  async function reports(): Promise<{ json: any; text: string[] }[]> {
+    const devices = JSON.parse((await cli(['list', '--json'])).out) as { path: string }[];
+    expect(devices.length).toBeGreaterThan(5);
+    return Promise.all(
+      devices.map(async (d, i) => {
+        const [json, text] = await Promise.all([cli(['inspect', String(i + 1), '--json']), cli(['inspect', String(i + 1)])]);
+        expect([json.code, text.code], d.path).toEqual([0, 0]);
+        return { json: JSON.parse(json.out), text: text.out.split('\n') };
+      }),
+    );
+  }
+
+  it('names the device, its path, backend, categories, the property sets it answers and its pins', async () => {
+    for (const { json, text } of await reports()) {
+      const named = (guids: string[], names: (string | null)[] | undefined) => guids.map((g, i) => names?.[i] ?? g);
+      expect(text.slice(0, 6), json.device.path).toEqual([
+        json.device.friendlyName,
+        `  path: ${json.device.path}`,
+        '  backend: emulator — these devices are emulated (Windows KS is not available on linux)',
+        `  categories: ${json.device.categories.length ? json.device.categories.join(', ') : '(not listed)'}`,
+        `  property sets: ${json.propertySets.length ? json.propertySets.join(', ') : '(none of the known ones)'}`,
+        `  pin factories: ${json.pins.length}`,
+      ]);
+      expect(json.backend).toBe('emulator');
+      // Each pin's block: a blank line, then its lines until the next blank one.
+      let at = 6;
+      for (const pin of json.pins) {
+        expect(text[at++]).toBe('');
+        const block: string[] = [];
+        while (text[at] !== '') block.push(text[at++]);
+        const where = `${json.device.friendlyName} pin ${pin.pinId}`;
+        expect(block[0], where).toBe(`  pin ${pin.pinId}: ${pin.name ?? '(unnamed)'}`);
+        expect(block[1], where).toBe(`    dataflow ${pin.dataFlow}, communication ${pin.communication}, category ${pin.category ? pin.categoryName ?? pin.category : 'none'}`);
+        const global = pin.globalInstances ? `, global ${pin.globalInstances.current}/${pin.globalInstances.possible}` : '';
+        const necessary = pin.necessaryInstances === null ? '' : `, necessary ${pin.necessaryInstances}`;
+        expect(block[2], where).toBe(`    instances ${pin.instances.current}/${pin.instances.possible}${global}${necessary}`);
+        const ids = (list: any[] | null, standard: string, names: string[]) =>
+          list === null ? 'not reported' : list.map((x) => (x.setName === standard ? `standard #${x.id}${names[x.id] ? ` (${names[x.id]})` : ''}` : `${x.setName ?? x.set} #${x.id}`)).join(', ') || 'none';
+        expect(block[3], where).toBe(`    interfaces: ${ids(pin.interfaces, 'KSINTERFACESETID_Standard', ['STREAMING', 'LOOPED_STREAMING', 'CONTROL'])}; mediums: ${ids(pin.mediums, 'KSMEDIUMSETID_Standard', [])}`);
+        let line = 4;
+        if (pin.physicalConnection) expect(block[line++], where).toBe(`    physical connection: pin ${pin.physicalConnection.pinId} of ${pin.physicalConnection.path}`);
+        pin.dataRanges.forEach((_: unknown, i: number) => expect(block[line++], where).toMatch(new RegExp(`^    range ${i}: \\S`)));
+        const f = pin.allocatorFraming;
+        // FILE_*_ALIGNMENT is the alignment in bytes less one (wdm.h: FILE_LONG_ALIGNMENT 0x3 is 4 bytes).
+        expect(block[line++], where).toBe(
+          f
+            ? `    allocator framing: ${f.frames} frames × ${f.frameSize} bytes, ${f.poolTypeName ?? f.poolType}, alignment ${f.alignmentName} (${f.fileAlignment + 1} B), requirements ${f.flagNames.join('|') || 'none'}`
+            : `    allocator framing: unavailable (${pin.allocatorFramingError})`,
+        );
+        const rt = pin.waveRt;
+        if (rt) {
+          // HWLATENCY's delays are in 100 ns units (ksmedia.h KSRTAUDIO_HWLATENCY); the text gives microseconds.
+          const latency = rt.hwLatency ? `FIFO ${rt.hwLatency.fifoSize} bytes, chipset delay ${rt.hwLatency.chipsetDelay / 10} µs, codec delay ${rt.hwLatency.codecDelay / 10} µs` : 'hardware latency not reported';
+          expect(block[line++], where).toBe(`    WaveRT: ${rt.error ? `not probed: ${rt.error}` : `modes ${rt.modes.join(', ')}; ${latency}`}`);
+        }
+        const c = pin.captureDefaults;
+        if (c) {
+          const from = ({ 'framing-ex': 'ALLOCATORFRAMING_EX', framing: 'ALLOCATORFRAMING', documented: 'documented defaults' } as Record<string, string>)[c.source];
+          expect(block[line++], where).toBe(`    streaming: ${c.frames || 'any number of'} frames × ${c.frameSize || 'unstated'} bytes, alignment ${c.alignment} B (from ${from}); ${c.headerSize}-byte stream headers`);
+        }
+        expect(block.slice(line), where).toEqual([]);
+      }
+      expect(text[at++]).toBe('');
+      const t = json.topology;
+      if (!t) {
+        expect(text.slice(at)).toEqual(['  topology: not reported']);
+        continue;
+      }
+      // KSFILTER_NODE (0xFFFFFFFF, ks.h) as a connection's end is the filter's own pin.
+      const end = (node: number, pin: number) => (node === 0xffffffff ? `pin ${pin}` : `node ${node}.${pin}`);
+      expect(text.slice(at), json.device.friendlyName).toEqual([
+        `  topology: ${t.nodes.length} nodes, ${t.connections.length} connections; categories ${named(t.categories, t.categoriesNames).join(', ') || 'none'}`,
+        ...t.nodes.map((n: any) => `    node ${n.id}: ${n.typeName ?? n.type}${n.name ? ` "${n.name}"` : ''}`),
+        ...t.connections.map((c: any) => `    ${end(c.fromNode, c.fromNodePin)} → ${end(c.toNode, c.toNodePin)}`),
+      ]);
+    }
+  });
+});
+
 describe('kernel-streaming help, --version and usage mistakes', CHILD_PROCESS_BUDGET, () => {
   it('prints help on `help`, `--help`, `help COMMAND` and `COMMAND --help`, exit 0, on standard output', async () => {
     for (const args of [['help'], ['--help'], ['-h']]) {
@@ -96,6 +177,59 @@ describe('kernel-streaming help, --version and usage mistakes', CHILD_PROCESS_BU
       expect(r.out).toContain('--seconds <s>');
       expect(r.out).toContain('records until Ctrl-C (SIGINT) or SIGTERM');
     }
+  });
+
+  it('documents every command, argument and option it takes in its help (a line of description each)', async () => {
+    /** The help's sections (Arguments, Options, Commands) as entries: the term and its description, wrapped lines joined. */
+    const entries = (help: string) => {
+      const found: { section: string; term: string; description: string }[] = [];
+      let section = '';
+      for (const line of help.split('\n')) {
+        if (/^\w[\w ]*:$/.test(line)) section = line.slice(0, -1);
+        else if (line.trim() === '') section = '';
+        else if (section && /^ {2}\S/.test(line)) {
+          const [, term, description = ''] = /^ {2}(\S+(?: \S+)*?)(?: {2,}(.*))?$/.exec(line)!;
+          found.push({ section, term, description });
+        } else if (section && /^ {3,}\S/.test(line) && found.length) found[found.length - 1].description += ' ' + line.trim();
+      }
+      return found;
+    };
+    const top = await cli(['help']);
+    const commands = entries(top.out).filter((e) => e.section === 'Commands').map((e) => e.term.split(' ')[0]);
+    expect(commands).toEqual(['list', 'inspect', 'capture', 'render', 'profile', 'controls', 'help']);
+    // The exit codes the tests in this file see, as the help states them.
+    expect(top.out).toMatch(/Exit status: 0 done, 1 the operation failed, 2 a usage error, 130\/143 a capture of a set length stopped by SIGINT\/SIGTERM\.$/);
+    const options: Record<string, string[]> = {};
+    for (const [name, help] of [['', top.out], ...(await Promise.all(commands.slice(0, -1).map(async (c) => [c, (await cli(['help', c])).out])))]) {
+      const [usage, blank, summary] = help.split('\n');
+      expect([usage.startsWith(`Usage: kernel-streaming ${name}`.trimEnd()), blank, summary.length > 0], name).toEqual([true, '', true]);
+      for (const e of entries(help)) {
+        // Commander adds "(choices: …)" and "(default: …)" after a description: an entry with only those has none.
+        expect(e.description.replace(/\((choices|default): [^)]*\)/g, '').trim(), `${name} ${e.section} ${e.term}`).not.toBe('');
+      }
+      options[name] = entries(help).filter((e) => e.section === 'Options').map((e) => e.term);
+      // Commander lists an argument only when it has a description.
+      if (name) options[`${name} arguments`] = entries(help).filter((e) => e.section === 'Arguments').map((e) => e.term);
+    }
+    expect(options).toEqual({
+      '': ['-V, --version', '-h, --help'],
+      list: ['--category <name>', '--backend <name>', '--json', '-h, --help'],
+      inspect: ['--backend <name>', '--json', '-h, --help'],
+      capture: ['-o, --out <file>', '--format <format>', '--seconds <s>', '--frames <n>', '--packets <n>', '--pin <id>', '--raw', '--unthrottled', '--tone', '--mode <mode>', '--latency <ms>', '--backend <name>', '-h, --help'],
+      render: ['--pin <id>', '--unthrottled', '--mode <mode>', '--latency <ms>', '--backend <name>', '-h, --help'],
+      profile: ['-o, --out <file>', '--anonymize', '--no-follow', '--no-open-pins', '--backend <name>', '-h, --help'],
+      controls: ['--node <id>', '--backend <name>', '--json', '-h, --help'],
+      'list arguments': [],
+      'inspect arguments': ['device'],
+      'capture arguments': ['device'],
+      'render arguments': ['device', 'file'],
+      'profile arguments': ['device'],
+      'controls arguments': ['device', 'settings'],
+    });
+    // What a command's help says after its options is how to use what it made: replay a profile, and the rule the
+    // controls command keeps (camera-controls.test.ts checks it).
+    expect((await cli(['help', 'profile'])).out).toMatch(/Replay: KS_EMULATOR_PROFILES=<folder> kernel-streaming list, or loadProfile\(json\) in code\.$/);
+    expect((await cli(['help', 'controls'])).out).toMatch(/Every setting is checked against the device's ranges before the first one is sent\.$/);
   });
 
   it('prints the package version on --version and -V', async () => {
