@@ -28,6 +28,11 @@ export interface StreamOutput {
   err(line: string): void;
   /** Progress on one line, rewritten in place (a terminal), or nothing. */
   progress?(line: string): void;
+  /**
+   * The descriptor `--out -` writes to: 1 (standard output) unless given. The in-process CLI tests give a pipe of
+   * their own, since a vitest worker's fd 1 is the test runner's.
+   */
+  standardOutput?: number;
 }
 
 export interface CaptureCommand {
@@ -163,7 +168,7 @@ export async function capture(device: DeviceInfo, options: CaptureCommand, io: S
     const kind = outputKind(options, format);
     if (format.video && kind === 'wav') throw new RangeError(`pin ${info.pinId} streams video (${format.video.bitmap.width}x${Math.abs(format.video.bitmap.height)} ${subtypeName(format.subFormat)}): --out must end in .y4m or .raw, not .wav`);
     if (format.wave && kind === 'y4m') throw new RangeError(`pin ${info.pinId} streams audio: --out must end in .wav or .raw, not .y4m`);
-    const target: MediaTarget = options.out === '-' ? { fd: 1 } : options.out;
+    const target: MediaTarget = options.out === '-' ? { fd: io.standardOutput ?? 1 } : options.out;
     const writer = createWriter(kind, target, format);
     let pin: KsPin;
     try {

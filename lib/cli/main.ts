@@ -13,8 +13,8 @@ import type { BackendName } from '../addon/backend';
 import { KsError } from '../base/errors';
 import { findDevice, listDevices, type DeviceInfo } from '../objects/devices';
 import { capabilities } from '../addon/backend';
-import { inspect, list, type Output } from './inspect-command';
-import { capture } from './capture-command';
+import { inspect, list } from './inspect-command';
+import { capture, type StreamOutput } from './capture-command';
 import { render } from './render-command';
 import { profile } from './profile-command';
 import { controls, parseControlSetting, type ControlSetting } from './controls-command';
@@ -95,7 +95,7 @@ function packageVersion(): string {
   }
 }
 
-function program(io: Output & { progress?(line: string): void }, result: { code: number }): Command {
+function program(io: StreamOutput, result: { code: number }): Command {
   const cli = new Command('kernel-streaming')
     .description('Windows Kernel Streaming devices from the command line: list them, inspect their pins and topology, capture and render audio and video.\nOff Windows (or with --backend emulator) the devices are the embedded emulator\'s.')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -208,7 +208,7 @@ function program(io: Output & { progress?(line: string): void }, result: { code:
 }
 
 /** Runs the CLI with `argv` (without node and the script); resolves with the exit code. */
-export async function run(argv: string[], io: Output & { progress?(line: string): void } = defaultOutput()): Promise<number> {
+export async function run(argv: string[], io: StreamOutput = defaultOutput()): Promise<number> {
   const result = { code: EXIT.OK as number };
   const cli = program(io, result);
   if (argv.length === 0) {
@@ -235,7 +235,7 @@ export async function run(argv: string[], io: Output & { progress?(line: string)
   }
 }
 
-function defaultOutput(): Output & { progress?(line: string): void } {
+function defaultOutput(): StreamOutput {
   // A reader that closes the pipe early (`| head -1`, `| grep -q`) is no failure of the command: stop writing and end
   // as usual. Node ignores SIGPIPE, so the closed pipe arrives as an EPIPE 'error' on process.stdout, which with no
   // listener ended the process with a stack trace and exit code 1 (`list | grep -q` failed under `set -o pipefail`).
