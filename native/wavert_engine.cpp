@@ -75,8 +75,12 @@ void WaveRtEngine::Thread() {
       }
     }
     lastPassAt_ = passStart;
-    if (!ok) break;
+    if (!ok) return;
   }
+  // Stopped: audio already moved into a slot that is not yet full goes out
+  // as a short record, so what was published accounts for every byte moved
+  // and every gap counted. Nobody is woken: the stream is closing.
+  if (config_.capture && slot_ >= 0 && fill_ > 0) Publish(false);
 }
 
 // Under mutex_. A glitch seen more than the headroom after the last pass
@@ -215,12 +219,25 @@ uint32_t WaveRtEngine::OverrunMargin() const {
   return static_cast<uint32_t>(margin / config_.blockAlign * config_.blockAlign);
 }
 
-bool WaveRtEngine::ServiceCapture() {
+// Reads the position and advances devicePos_, the device's place in the
+// stream (bytes since RUN) as far as the position tells.
+bool WaveRtEngine::ReadDevicePosition() {
   uint32_t offset;
   double elapsed;
   if (!ReadPosition(&offset, &elapsed)) return false;
-  uint64_t advance = PositionAdvance(lastOffset_, offset, elapsed);
-  if (advance > size_ - OverrunMargin()) {
+  devicePos_ += PositionAdvance(static_cast<uint32_t>(devicePos_ % size_), offset, elapsed);
+  if (config_.afterPositionRead) config_.afterPositionRead();
+  return true;
+}
+
+bool WaveRtEngine::ServiceCapture() {
+  // From before the position is asked for: a reply can wait in the kernel
+  // or the scheduler after the driver sampled it, and that time counts.
+  const auto readAt = std::chrono::steady_clock::now();
+  if (!ReadDevicePosition()) return false;
+  const uint32_t margin = OverrunMargin();
+  uint64_t advance = devicePos_ - consumed_;
+  if (advance > size_ - margin) {
     // A pass later than the buffer lasts (or so nearly that the DMA writes
     // on where it would read): what this pass did not read is overwritten.
     // A thread this late means a loaded machine, where the position register
@@ -237,12 +254,53 @@ bool WaveRtEngine::ServiceCapture() {
       info_.lostBytes += lost;
     }
     SkipCapture(lost);
-    lastOffset_ = static_cast<uint32_t>((lastOffset_ + lost) % size_);
+    consumed_ += lost;
     advance -= lost;
   }
-  CopyOutOfBuffer(lastOffset_, static_cast<uint32_t>(advance));
-  lastOffset_ = offset;
+  // The device's memory is read once, into staging_, before anything is
+  // published: a slot handed to JavaScript cannot be taken back, so what
+  // the DMA may have written over during the copy must be known first.
+  const uint32_t bytes = static_cast<uint32_t>(advance);
+  for (uint32_t done = 0; done < bytes;) {
+    const uint32_t at = static_cast<uint32_t>((consumed_ + done) % size_);
+    const uint32_t n = std::min(bytes - done, size_ - at);
+    std::memcpy(staging_.data() + done, buffer_ + at, n);
+    done += n;
+  }
+  std::atomic_thread_fence(std::memory_order_acquire);  // the copy's loads before the checks below
+  const uint64_t overtaken = OvertakenDuringCopy(readAt, bytes, margin);
+  if (overtaken != 0) {
+    // The thread was held off the CPU (or the reply held up) between the
+    // read and the end of the copy for longer than the buffer had left: the
+    // oldest `overtaken` bytes may hold the next cycle's audio. They are
+    // counted lost and jumped over, never delivered as if intact.
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      CountGlitches(1);
+      info_.lostBytes += overtaken;
+    }
+    SkipCapture(overtaken);
+  }
+  PushCapture(staging_.data() + overtaken, static_cast<uint32_t>(bytes - overtaken));
+  consumed_ += bytes;
   return true;
+}
+
+// Of the `bytes` just copied from consumed_, how many the DMA may have
+// written over before the copy ended. While the copy ended within the time
+// the buffer had left at the read (its room less the margin, at the
+// stream's rate with 1 % for a device clock faster than the host's), none
+// could be; past it, the position is read again and decides.
+uint64_t WaveRtEngine::OvertakenDuringCopy(std::chrono::steady_clock::time_point readAt, uint32_t bytes, uint32_t margin) {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - readAt).count();
+  const double moved = seconds * config_.sampleRate * config_.blockAlign * 1.01;
+  const uint64_t ahead = devicePos_ - consumed_;  // the position's lead over the copy's start at the read
+  if (static_cast<double>(ahead + margin) + moved <= static_cast<double>(size_)) return 0;
+  if (!ReadDevicePosition()) return 0;  // the stream failed; nothing more is delivered
+  const uint64_t reach = devicePos_ + margin;  // as far as the DMA may have written
+  if (reach <= consumed_ + size_) return 0;
+  const uint64_t over = std::min<uint64_t>(reach - consumed_ - size_, bytes);
+  return (over + config_.blockAlign - 1) / config_.blockAlign * config_.blockAlign;
 }
 
 bool WaveRtEngine::ServiceCapturePackets() {
@@ -268,17 +326,10 @@ bool WaveRtEngine::ServiceCapturePackets() {
       SkipCapture(lost * packetBytes_);
     }
     lastPacket_ = packet.PacketNumber;
-    CopyOutOfBuffer((packet.PacketNumber % config_.notificationCount) * packetBytes_, packetBytes_);
+    // Copied out whole before any of it is published, as ServiceCapture does.
+    std::memcpy(staging_.data(), buffer_ + (packet.PacketNumber % config_.notificationCount) * packetBytes_, packetBytes_);
+    PushCapture(staging_.data(), packetBytes_);
     if (!packet.MoreData) return true;
-  }
-}
-
-void WaveRtEngine::CopyOutOfBuffer(uint32_t offset, uint32_t bytes) {
-  while (bytes > 0) {
-    const uint32_t n = std::min(bytes, size_ - offset);
-    PushCapture(buffer_ + offset, n);
-    offset = (offset + n) % size_;
-    bytes -= n;
   }
 }
 
@@ -341,7 +392,7 @@ void WaveRtEngine::SkipCapture(uint64_t bytes) {
 // A slot becomes a completion record (full, or short before a gap), as StreamEngine writes them:
 // slot, status, kind, DataUsed, OptionsFlags, PresentationTime (100 ns,
 // from the stream's first frame), 1, 1, Duration, completedAtNs.
-void WaveRtEngine::Publish() {
+void WaveRtEngine::Publish(bool wake) {
   const uint64_t frames = fill_ / config_.blockAlign;
   const uint32_t tail = Word(sc::kRecordTail).load(std::memory_order_relaxed);
   double* d = shared_.records + static_cast<size_t>(tail % shared_.slots) * kStreamRecordDoubles;
@@ -360,7 +411,7 @@ void WaveRtEngine::Publish() {
   discontinuity_ = false;
   slot_ = -1;
   fill_ = 0;
-  if (Word(sc::kArmed).exchange(0) != 0 && notify_) {
+  if (wake && Word(sc::kArmed).exchange(0) != 0 && notify_) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       info_.wakeups++;

@@ -22,11 +22,13 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "ks_backend.h"
 #include "ks_rtaudio.h"
@@ -55,6 +57,10 @@ struct WaveRtConfig {
   uint32_t notificationCount = 2;  // 1 or 2 (event and packet modes)
   uint32_t sampleRate = 48000;
   uint32_t blockAlign = 4;
+  // The native self-test's: runs on the engine's thread right after each
+  // capture position read, where a thread descheduled by the OS would stop.
+  // Empty in the addon.
+  std::function<void()> afterPositionRead;
 };
 
 // Capture: StreamEngine's layout (stream_engine.h); render: a byte ring.
@@ -142,16 +148,17 @@ class WaveRtEngine {
   bool Service();  // false: the stream failed
   // Reads where the device is and, with it, the elapsed time since the last read (seconds).
   bool ReadPosition(uint32_t* offset, double* elapsed);
+  bool ReadDevicePosition();  // capture: ReadPosition, then devicePos_
   bool ServiceCapture();
+  uint64_t OvertakenDuringCopy(std::chrono::steady_clock::time_point readAt, uint32_t bytes, uint32_t margin);
   bool ServiceCapturePackets();
   bool ServiceRender();
   bool ServiceRenderPackets();
   void PushCapture(const uint8_t* source, uint32_t bytes);
-  void CopyOutOfBuffer(uint32_t offset, uint32_t bytes);
   uint32_t FillFromRing(uint8_t* to, uint32_t bytes);  // the rest is silence; returns ring bytes used
   void WriteIntoBuffer(uint64_t streamOffset, uint32_t bytes);
   bool TakeSlot();
-  void Publish();
+  void Publish(bool wake = true);
   void SkipCapture(uint64_t bytes);
   uint64_t PositionAdvance(uint32_t from, uint32_t to, double elapsed);
   uint32_t OverrunMargin() const;
@@ -186,7 +193,10 @@ class WaveRtEngine {
   WaveRtInfo info_;
 
   // The thread's own state.
-  uint32_t lastOffset_ = 0;     // capture: where the last read ended; render: the last fetch offset
+  uint32_t lastOffset_ = 0;     // render: the last fetch offset
+  uint64_t devicePos_ = 0;      // capture: the device's place in the stream (bytes since RUN) at the last read
+  uint64_t consumed_ = 0;       // capture: bytes of the stream copied out or counted lost
+  std::vector<uint8_t> staging_;  // capture: one pass's copy of the buffer, checked before it is published
   uint64_t fetched_ = 0;        // render: bytes the device has fetched, as far as the position tells
   uint64_t written_ = 0;        // render: bytes written into the buffer since RUN
   int64_t lastPacket_ = -1;     // packet mode: the last packet read (capture) or written (render)

@@ -62,6 +62,7 @@ Status WaveRtEngine::Allocate() {
   buffer_ = reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(reply.BufferAddress));
   size_ = reply.ActualBufferSize;
   packetBytes_ = size_ / packets;
+  if (config_.capture) staging_.assign(size_, 0);
   std::lock_guard<std::mutex> lock(mutex_);
   info_.mode = config_.mode;
   info_.bufferBytes = size_;

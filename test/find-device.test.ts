@@ -26,31 +26,33 @@ function caught(f: () => unknown): KsError {
   throw new Error('expected a KsError');
 }
 
-// Virtual devices live in the emulator; on Windows (the Wine lane) findDevice() searches the windows backend unless
-// KS_BACKEND says otherwise, so there these cases would look in the wrong place.
-describe.skipIf(process.platform === 'win32' && process.env.KS_BACKEND !== 'emulator')('findDevice()', () => {
+// Virtual devices live in the in-process emulator, whatever the lane: every search here names that backend (on Windows,
+// the Wine lane, the default backend is windows, which has no virtual device).
+const EMULATOR = { backend: 'emulator' } as const;
+
+describe('findDevice()', () => {
   it('refuses a name that is not a non-empty string', () => {
     const message = 'name must be a device path or (part of) a friendly name: a non-empty string';
     for (const bad of ['', '   ', 5 as unknown as string, undefined as unknown as string]) {
-      expect(() => findDevice(bad)).toThrow(new TypeError(message));
+      expect(() => findDevice(bad, EMULATOR)).toThrow(new TypeError(message));
     }
   });
 
   it('finds a device by its path in any case, and by its exact name in any case with the query trimmed', () => {
     const one = device('Zeta Probe');
     const two = device('Zeta Probe Two');
-    expect(findDevice(one.path.toUpperCase()).path).toBe(one.path);
+    expect(findDevice(one.path.toUpperCase(), EMULATOR).path).toBe(one.path);
     // "zeta probe" is also a part of "Zeta Probe Two": the exact name wins.
-    expect(findDevice('zeta probe').path).toBe(one.path);
-    expect(findDevice('  ZETA PROBE TWO \t').path).toBe(two.path);
+    expect(findDevice('zeta probe', EMULATOR).path).toBe(one.path);
+    expect(findDevice('  ZETA PROBE TWO \t', EMULATOR).path).toBe(two.path);
     // A part of one name only.
-    expect(findDevice('probe two').path).toBe(two.path);
+    expect(findDevice('probe two', EMULATOR).path).toBe(two.path);
   });
 
   it('a part of several names is ERR_DEVICE_AMBIGUOUS listing each match with its path', () => {
     const one = device('Zeta Probe');
     const two = device('Zeta Probe Two');
-    const e = caught(() => findDevice('eta prob'));
+    const e = caught(() => findDevice('eta prob', EMULATOR));
     expect(e.code).toBe('ERR_DEVICE_AMBIGUOUS');
     expect(e.operation).toBe('find device');
     expect(e.details.matches).toEqual([
@@ -66,7 +68,7 @@ describe.skipIf(process.platform === 'win32' && process.env.KS_BACKEND !== 'emul
     const a = device('Zeta Twin');
     const b = device('zeta twin');
     device('Zeta Twin Extra');
-    const e = caught(() => findDevice('ZETA TWIN'));
+    const e = caught(() => findDevice('ZETA TWIN', EMULATOR));
     expect(e.code).toBe('ERR_DEVICE_AMBIGUOUS');
     expect(e.details.matches).toEqual([
       { friendlyName: 'Zeta Twin', path: a.path },
@@ -76,9 +78,9 @@ describe.skipIf(process.platform === 'win32' && process.env.KS_BACKEND !== 'emul
 
   it('an unknown name is ERR_DEVICE_NOT_FOUND naming the backend and every device it has', () => {
     device('Zeta Probe');
-    const all = listDevices();
+    const all = listDevices(EMULATOR);
     expect(all.some((d) => d.friendlyName === 'Zeta Probe')).toBe(true);
-    const e = caught(() => findDevice('no such zeta'));
+    const e = caught(() => findDevice('no such zeta', EMULATOR));
     expect(e.code).toBe('ERR_DEVICE_NOT_FOUND');
     expect(e.operation).toBe('find device');
     expect(e.details.devices).toEqual(all.map((d) => ({ friendlyName: d.friendlyName, path: d.path })));
@@ -87,7 +89,7 @@ describe.skipIf(process.platform === 'win32' && process.env.KS_BACKEND !== 'emul
 
   it('with no device in the category searched, the list reads "none"', () => {
     // A category GUID made up here: no device registers under it.
-    const e = caught(() => findDevice('anything', { category: '{0E0E0E0E-1234-5678-9ABC-DEF012345678}' }));
+    const e = caught(() => findDevice('anything', { ...EMULATOR, category: '{0E0E0E0E-1234-5678-9ABC-DEF012345678}' }));
     expect(e.code).toBe('ERR_DEVICE_NOT_FOUND');
     expect(e.details.devices).toEqual([]);
     expect(e.message).toBe('find device: no device named "anything" (the emulator backend has: none)');

@@ -348,6 +348,74 @@ void CaptureOverrunWithTrailingPosition() {
   CaptureOverrun(faults);
 }
 
+// Event capture on a 10 ms buffer (2 × 5 ms packets) with the engine's
+// thread held 9 ms, twice, while it hands a slot to JavaScript: 2.5 ms slots,
+// so one of the two comes in the middle of a pass's data. The DMA runs on
+// and writes over what the pass had not yet moved out of the buffer. When
+// the engine copied slot by slot from the device's memory, that part was
+// delivered as if intact: the next cycle's frames at this one's times. A
+// pass's data is now copied out before any of it is published; what the
+// late thread then misses is counted lost, a jump in presentation time.
+void CaptureHeldWhilePublishing() {
+  Endpoint mic("\\wavemicrophone");
+  CaptureSlots memory(64, 480);
+  auto* armed = reinterpret_cast<std::atomic<uint32_t>*>(memory.control.data()) + sc::kArmed;
+  armed->store(1);
+  std::atomic<int> notifies{0};
+  WaveRtConfig config;
+  config.capture = true;
+  config.mode = WaveRtMode::Event;
+  config.bufferBytes = 1920;
+  WaveRtEngine engine(mic.backend.get(), mic.pin, config, memory.Shared(), [&] {
+    const int n = ++notifies;
+    if (n == 21 || n == 22) std::this_thread::sleep_for(std::chrono::milliseconds(9));
+    armed->store(1);
+  });
+  CHECK(engine.Start().ok());
+  const LossAccount a = DrainAccountingLoss(memory, engine, std::chrono::milliseconds(300), std::chrono::milliseconds(2));
+  const WaveRtInfo info = engine.Info();
+  CHECK(notifies.load() > 22);
+  CHECK(a.inPlace && a.timesAgree && a.gapFlagged);
+  CHECK(info.lostBytes == a.lostFrames * 4);
+  CHECK(a.frames >= 48000 / 10);  // at least 100 ms of the 300
+}
+
+// Event capture on a 10 ms buffer with the engine's thread held 7 ms once
+// right after it read the position and wall-clock registers, before it
+// copied: the DMA goes on round the buffer and over the oldest part of what
+// the position said was new. The registers' time was read with the position,
+// so nothing in the read shows the hold; delivered, those bytes were the
+// next cycle's frames at this one's times. The engine now times the copy,
+// and past what the buffer had left it reads the position again and counts
+// the overtaken bytes lost.
+void CaptureHeldAfterPositionRead() {
+  Endpoint mic("\\wavemicrophone");
+  CaptureSlots memory(64, 1920);
+  std::atomic<int> reads{0};
+  WaveRtConfig config;
+  config.capture = true;
+  config.mode = WaveRtMode::Event;
+  config.bufferBytes = 1920;
+  config.afterPositionRead = [&] {
+    if (++reads == 30) std::this_thread::sleep_for(std::chrono::milliseconds(7));
+  };
+  WaveRtEngine engine(mic.backend.get(), mic.pin, config, memory.Shared(), nullptr);
+  CHECK(engine.Start().ok());
+  CHECK(engine.Info().position == WaveRtPositionSource::Register);
+  const LossAccount a = DrainAccountingLoss(memory, engine, std::chrono::milliseconds(300), std::chrono::milliseconds(2));
+  const WaveRtInfo info = engine.Info();
+  CHECK(reads.load() > 30);
+  CHECK(a.inPlace && a.timesAgree && a.gapFlagged);
+  CHECK(info.glitches >= 1 && a.gaps >= 1);
+  CHECK(info.lostBytes == a.lostFrames * 4);
+  if (info.lostBytes != a.lostFrames * 4)
+    std::printf("  (%llu gaps, %llu frames lost, %llu glitches, %llu bytes lost, %llu dropped, %llu stalls)\n", static_cast<unsigned long long>(a.gaps),
+                static_cast<unsigned long long>(a.lostFrames), static_cast<unsigned long long>(info.glitches),
+                static_cast<unsigned long long>(info.lostBytes), static_cast<unsigned long long>(info.droppedBytes),
+                static_cast<unsigned long long>(info.stalls));
+  CHECK(a.frames >= 48000 / 10);
+}
+
 uint64_t Fnv(const std::vector<uint8_t>& stream, size_t bytes) {
   uint64_t h = 0xcbf29ce484222325ull;
   for (size_t i = 0; i + 8 <= bytes; i += 8) {
@@ -450,5 +518,7 @@ int main() {
   CaptureWithLaggingRegisters();
   CaptureOverrunWithStuckClock();
   CaptureOverrunWithTrailingPosition();
+  CaptureHeldWhilePublishing();
+  CaptureHeldAfterPositionRead();
   return selftest::Report("native (WaveRT engine)");
 }
