@@ -382,7 +382,7 @@ uint64_t WaveRtEngine::PacketOvertaken(uint64_t sampledAt) {
   uint64_t hz = 0;
   const uint64_t now = backend_->PerformanceCounter(&hz);
   if (hz == 0 || now <= sampledAt) return 0;
-  const double bytesPerSecond = double{config_.sampleRate} * config_.blockAlign;
+  const double bytesPerSecond = static_cast<double>(config_.sampleRate) * config_.blockAlign;
   const double since = static_cast<double>(now - sampledAt) / static_cast<double>(hz);
   const double intact = static_cast<double>(uint64_t{config_.notificationCount} * packetBytes_) / bytesPerSecond;
   if (since <= intact) return 0;
