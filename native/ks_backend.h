@@ -135,6 +135,13 @@ class Backend {
   // Creates an auto-reset event, unsignalled. It must be gone before the backend goes.
   virtual Status CreateWaitableEvent(std::unique_ptr<WaitableEvent>* out) = 0;
 
+  // The performance counter, now, and its ticks per second: the clock the
+  // device's own reports are timed on (KSRTAUDIO_GETREADPACKET_INFO's
+  // PerformanceCounterValue, KSAUDIO_PRESENTATION_POSITION's u64QPCPosition).
+  // QueryPerformanceCounter on Windows; the emulator's is the steady clock
+  // in 100 ns units (emulator/wavert_stream.cpp, Qpc).
+  virtual uint64_t PerformanceCounter(uint64_t* frequency) const = 0;
+
   // The emulator's own controls (virtual devices, plug and unplug); null for
   // a real backend.
   virtual emu::EmulatorControl* Emulator() { return nullptr; }

@@ -326,9 +326,20 @@ bool WaveRtEngine::ServiceCapturePackets() {
       SkipCapture(lost * packetBytes_);
     }
     lastPacket_ = packet.PacketNumber;
-    // Copied out whole before any of it is published, as ServiceCapture does.
+    // Copied out whole before any of it is published, as ServiceCapture
+    // does, and checked against the packet's own time.
     std::memcpy(staging_.data(), buffer_ + (packet.PacketNumber % config_.notificationCount) * packetBytes_, packetBytes_);
-    PushCapture(staging_.data(), packetBytes_);
+    std::atomic_thread_fence(std::memory_order_acquire);
+    const uint64_t overtaken = PacketOvertaken(packet.PerformanceCounterValue);
+    if (overtaken != 0) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        CountGlitches(1);
+        info_.lostBytes += overtaken;
+      }
+      SkipCapture(overtaken);
+    }
+    PushCapture(staging_.data() + overtaken, static_cast<uint32_t>(packetBytes_ - overtaken));
     if (!packet.MoreData) return true;
   }
 }
@@ -355,6 +366,29 @@ bool WaveRtEngine::TakeSlot() {
   std::lock_guard<std::mutex> lock(mutex_);
   info_.droppedBytes += shared_.slotSize;
   return true;
+}
+
+// Of a packet just copied, how many bytes from its start the DMA may have
+// written over: packet N's first sample was taken at `sampledAt` (the
+// performance counter, KSRTAUDIO_GETREADPACKET_INFO), and packet N +
+// NotificationCount goes into its place from NotificationCount packets'
+// time after that (a capture DMA writes a sample after it is taken, never
+// before, so no margin is needed). A copy that ended later came too late for
+// that much of it: the thread was held off the CPU between GETREADPACKET's
+// reply and the copy. A driver that leaves the counter 0 gives nothing to
+// check against.
+uint64_t WaveRtEngine::PacketOvertaken(uint64_t sampledAt) {
+  if (sampledAt == 0) return 0;
+  uint64_t hz = 0;
+  const uint64_t now = backend_->PerformanceCounter(&hz);
+  if (hz == 0 || now <= sampledAt) return 0;
+  const double bytesPerSecond = static_cast<double>(config_.sampleRate) * config_.blockAlign;
+  const double since = static_cast<double>(now - sampledAt) / static_cast<double>(hz);
+  const double intact = static_cast<double>(uint64_t{config_.notificationCount} * packetBytes_) / bytesPerSecond;
+  if (since <= intact) return 0;
+  const uint64_t over = static_cast<uint64_t>(std::ceil((since - intact) * bytesPerSecond));
+  const uint64_t frames = (std::min<uint64_t>(over, packetBytes_) + config_.blockAlign - 1) / config_.blockAlign;
+  return frames * config_.blockAlign;
 }
 
 void WaveRtEngine::PushCapture(const uint8_t* source, uint32_t bytes) {

@@ -152,6 +152,7 @@ class WaveRtEngine {
   bool ServiceCapture();
   uint64_t OvertakenDuringCopy(std::chrono::steady_clock::time_point readAt, uint32_t bytes, uint32_t margin);
   bool ServiceCapturePackets();
+  uint64_t PacketOvertaken(uint64_t sampledAt);
   bool ServiceRender();
   bool ServiceRenderPackets();
   void PushCapture(const uint8_t* source, uint32_t bytes);

@@ -16,6 +16,7 @@
 #include "emulator_control.h"
 #include "emu_object.h"
 #include "virtual_filter.h"
+#include "wavert_stream.h"
 #include "win32_statuses.h"
 
 namespace ks {
@@ -345,6 +346,11 @@ class EmulatorBackend final : public Backend, public emu::EmulatorControl {
     IoResult result = Ioctl(handle, reg->data->Disable());
     Close(reg->sink);  // whatever the driver said, nothing reaches the caller any more
     return result.status;
+  }
+
+  uint64_t PerformanceCounter(uint64_t* frequency) const override {
+    *frequency = emu::WaveRtStream::kQpcHz;
+    return emu::WaveRtStream::Qpc(std::chrono::steady_clock::now());
   }
 
   Status CreateWaitableEvent(std::unique_ptr<WaitableEvent>* out) override {

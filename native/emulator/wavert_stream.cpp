@@ -324,7 +324,15 @@ void WaveRtStream::StepLocked(Clock::time_point now, bool late, std::vector<std:
     if (late) stats_.GlitchesInLateSteps++;
   }
   if (capture_ && packetSize_ != 0) {
-    for (uint64_t p = from * ba / packetSize_; p < target * ba / packetSize_; ++p) packetTimes_[p % kPacketTimes] = Qpc(now);
+    // A packet's time is the sampling instant of its first sample
+    // (Microsoft's KSRTAUDIO_GETREADPACKET_INFO page), set as the DMA begins
+    // it: that frame's place on this run's timeline. (It once was the time of
+    // the step that finished the packet, a packet's length later.)
+    const uint64_t packetFrames = packetSize_ / ba;
+    for (uint64_t p = (from + packetFrames - 1) / packetFrames; p * packetFrames < target; ++p) {
+      const uint64_t ns = (p * packetFrames - runStartFrames_) * 1'000'000'000 / format_.sampleRate;
+      packetTimes_[p % kPacketTimes] = Qpc(runStart_ + std::chrono::nanoseconds(ns));
+    }
   }
   // The wall clock is posted with the position, after the data, one store
   // after the other: hardware's registers both run continuously (Intel's

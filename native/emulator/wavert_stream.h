@@ -136,6 +136,11 @@ class WaveRtStream {
   uint32_t captureSignal();
   void SetCaptureSignal(uint32_t signal);
 
+  // The emulator's performance counter (the backend's PerformanceCounter):
+  // 100 ns units of the steady clock, 10 MHz.
+  static uint64_t Qpc(std::chrono::steady_clock::time_point t);
+  static constexpr uint64_t kQpcHz = 10'000'000;
+
  private:
   using Clock = std::chrono::steady_clock;
   void Worker();
@@ -150,7 +155,6 @@ class WaveRtStream {
   uint64_t MarkerFor(uint64_t wordInBuffer, uint64_t cycle) const;
   uint64_t StreamBytes() const { return frames_ * format_.blockAlign; }
   uint64_t FetchBytes() const;
-  static uint64_t Qpc(Clock::time_point t);
 
   const bool capture_;
   const WaveRtFormat format_;

@@ -42,6 +42,7 @@ class ForwardingBackend : public Backend {
   Status WatchDevices(const std::vector<Guid>& c, DeviceChangeCallback cb, uint64_t* w) override { return inner_->WatchDevices(c, std::move(cb), w); }
   void UnwatchDevices(uint64_t w) override { inner_->UnwatchDevices(w); }
   Status CreateWaitableEvent(std::unique_ptr<WaitableEvent>* out) override { return inner_->CreateWaitableEvent(out); }
+  uint64_t PerformanceCounter(uint64_t* frequency) const override { return inner_->PerformanceCounter(frequency); }
 
  protected:
   static bool IsRtAudio(const IoctlRequest& request, uint32_t id) {
@@ -55,20 +56,26 @@ class ForwardingBackend : public Backend {
 
 // The engine's thread held up once: the Nth GETREADPACKET first sleeps, as
 // a descheduled thread would, so the device overwrites packets the engine
-// has not read.
+// has not read; or, `afterReply`, the reply reaches the engine that late
+// (a thread descheduled on its way back from the kernel), so the device
+// writes over the packet the reply names before the engine copies it.
 class StallingBackend : public ForwardingBackend {
  public:
-  StallingBackend(std::unique_ptr<Backend> inner, int stallAt, std::chrono::milliseconds stall)
-      : ForwardingBackend(std::move(inner)), stallAt_(stallAt), stall_(stall) {}
+  StallingBackend(std::unique_ptr<Backend> inner, int stallAt, std::chrono::milliseconds stall, bool afterReply = false)
+      : ForwardingBackend(std::move(inner)), stallAt_(stallAt), stall_(stall), afterReply_(afterReply) {}
   IoResult Ioctl(BackendHandle handle, const IoctlRequest& request) override {
-    if (IsRtAudio(request, KSPROPERTY_RTAUDIO_GETREADPACKET) && ++reads_ == stallAt_) std::this_thread::sleep_for(stall_);
-    return inner_->Ioctl(handle, request);
+    const bool stall = IsRtAudio(request, KSPROPERTY_RTAUDIO_GETREADPACKET) && ++reads_ == stallAt_;
+    if (stall && !afterReply_) std::this_thread::sleep_for(stall_);
+    IoResult r = inner_->Ioctl(handle, request);
+    if (stall && afterReply_) std::this_thread::sleep_for(stall_);
+    return r;
   }
 
  private:
   std::atomic<int> reads_{0};
   const int stallAt_;
   const std::chrono::milliseconds stall_;
+  const bool afterReply_;
 };
 
 // What RegisterCopiesBackend does to the registers and the engine's wait.

@@ -109,6 +109,13 @@ class WindowsBackend final : public Backend {
   }
   void UnwatchDevices(uint64_t watch) override { notifications_.Unwatch(watch); }
   Status CreateWaitableEvent(std::unique_ptr<WaitableEvent>* out) override { return CreateWin32Event(out); }
+  uint64_t PerformanceCounter(uint64_t* frequency) const override {
+    LARGE_INTEGER now, hz;
+    QueryPerformanceFrequency(&hz);
+    QueryPerformanceCounter(&now);
+    *frequency = static_cast<uint64_t>(hz.QuadPart);
+    return static_cast<uint64_t>(now.QuadPart);
+  }
 
  private:
   // An enabled event: the auto-reset event KSEVENTDATA names, a thread-pool
