@@ -168,6 +168,17 @@ Status WaveRtEngine::Start() {
     TearDown();
     return status;
   }
+  // The device's wall clock at RUN (HD Audio's counts whatever the state):
+  // the first pass times the position from it, as every later pass does
+  // from the one before. Timed on the host's clock from before RUN, a first
+  // pass that came late while the DMA had not yet moved (its thread, or a
+  // device slow to start) took the time for a wrap; the Wine lane saw one
+  // count a quarter of a 100 ms buffer lost whose audio was all there.
+  if (clockRegister_ != nullptr && positionRegister_ != nullptr) {
+    positionRead_ = static_cast<uint32_t>(positionRegister_->load(std::memory_order_acquire));
+    positionClock_ = clockRegister_->load(std::memory_order_acquire);
+    clockValid_ = true;
+  }
   // Capture: JavaScript sees a packet "in flight" while the engine runs, so
   // it never calls in to restart an idle device (the device never idles).
   if (config_.capture) Word(stream_control::kInFlight).store(1);

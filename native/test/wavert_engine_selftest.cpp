@@ -286,10 +286,12 @@ void CapturePacketReplyHeld() {
 // Timing the position on the host's clock, the engine took 55 ms without
 // movement for a wrap, counted an overrun and delivered a buffer of stale
 // audio as new; on the device's clock, which stood still with the
-// position, there is no wrap to see.
-void CaptureWithLaggingRegisters() {
+// position, there is no wrap to see. `holdAt` 1 holds the first pass: the
+// device's clock at RUN is what it is timed from (on the host's clock from
+// before RUN, the first pass took the standstill for a wrap too).
+void CaptureWithLaggingRegisters(int holdAt) {
   RegisterFaults faults;
-  faults.holdAt = 10;
+  faults.holdAt = holdAt;
   faults.hold = std::chrono::milliseconds(55);
   faults.freezeDuringHold = true;
   auto lagging = std::make_unique<RegisterCopiesBackend>(CreateEmulatorBackend(), faults);
@@ -543,7 +545,8 @@ int main() {
   Fallback();
   CloseWhileStreaming();
   CaptureLossInPacketMode();
-  CaptureWithLaggingRegisters();
+  CaptureWithLaggingRegisters(10);
+  CaptureWithLaggingRegisters(1);
   CaptureOverrunWithStuckClock();
   CaptureOverrunWithTrailingPosition();
   CaptureHeldWhilePublishing();

