@@ -96,12 +96,14 @@ describe('kernel-streaming inspect: the text and --json tell the same facts', CH
   }
 
   it('names the device, its path, backend, categories, the property sets it answers and its pins', async () => {
+    // Why the emulator: off Windows because KS is not there; on Windows (the Wine lane) because it was chosen.
+    const why = process.platform === 'win32' ? 'chosen with KS_BACKEND=emulator or --backend' : `Windows KS is not available on ${process.platform}`;
     for (const { json, text } of await reports()) {
       const named = (guids: string[], names: (string | null)[] | undefined) => guids.map((g, i) => names?.[i] ?? g);
       expect(text.slice(0, 6), json.device.path).toEqual([
         json.device.friendlyName,
         `  path: ${json.device.path}`,
-        '  backend: emulator — these devices are emulated (Windows KS is not available on linux)',
+        `  backend: emulator — these devices are emulated (${why})`,
         `  categories: ${json.device.categories.length ? json.device.categories.join(', ') : '(not listed)'}`,
         `  property sets: ${json.propertySets.length ? json.propertySets.join(', ') : '(none of the known ones)'}`,
         `  pin factories: ${json.pins.length}`,
