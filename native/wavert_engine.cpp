@@ -248,12 +248,7 @@ bool WaveRtEngine::ServiceCapture() {
     // jump over it.
     const uint64_t keep = (size_ - size_ / 4) / config_.blockAlign * config_.blockAlign;
     const uint64_t lost = (advance - keep + config_.blockAlign - 1) / config_.blockAlign * config_.blockAlign;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      CountGlitches(1);
-      info_.lostBytes += lost;
-    }
-    SkipCapture(lost);
+    LoseCapture(lost, 1);
     consumed_ += lost;
     advance -= lost;
   }
@@ -274,12 +269,7 @@ bool WaveRtEngine::ServiceCapture() {
     // read and the end of the copy for longer than the buffer had left: the
     // oldest `overtaken` bytes may hold the next cycle's audio. They are
     // counted lost and jumped over, never delivered as if intact.
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      CountGlitches(1);
-      info_.lostBytes += overtaken;
-    }
-    SkipCapture(overtaken);
+    LoseCapture(overtaken, 1);
   }
   PushCapture(staging_.data() + overtaken, static_cast<uint32_t>(bytes - overtaken));
   consumed_ += bytes;
@@ -318,12 +308,7 @@ bool WaveRtEngine::ServiceCapturePackets() {
       // The presentation times jump over it (as drop-oldest's do), so the
       // loss is visible in the data's times, not only in a counter.
       const uint64_t lost = static_cast<uint64_t>(static_cast<int64_t>(packet.PacketNumber) - lastPacket_ - 1);
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        CountGlitches(lost);
-        info_.lostBytes += lost * packetBytes_;
-      }
-      SkipCapture(lost * packetBytes_);
+      LoseCapture(lost * packetBytes_, lost);
     }
     lastPacket_ = packet.PacketNumber;
     // Copied out whole before any of it is published, as ServiceCapture
@@ -331,14 +316,7 @@ bool WaveRtEngine::ServiceCapturePackets() {
     std::memcpy(staging_.data(), buffer_ + (packet.PacketNumber % config_.notificationCount) * packetBytes_, packetBytes_);
     std::atomic_thread_fence(std::memory_order_acquire);
     const uint64_t overtaken = PacketOvertaken(packet.PerformanceCounterValue);
-    if (overtaken != 0) {
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        CountGlitches(1);
-        info_.lostBytes += overtaken;
-      }
-      SkipCapture(overtaken);
-    }
+    if (overtaken != 0) LoseCapture(overtaken, 1);
     PushCapture(staging_.data() + overtaken, static_cast<uint32_t>(packetBytes_ - overtaken));
     if (!packet.MoreData) return true;
   }
@@ -414,10 +392,15 @@ void WaveRtEngine::PushCapture(const uint8_t* source, uint32_t bytes) {
   }
 }
 
-// Audio the device lost: the slot being filled goes out as it is (a short
-// DataUsed), and the next one starts `bytes` later in presentation time,
-// marked as a discontinuity.
-void WaveRtEngine::SkipCapture(uint64_t bytes) {
+// Audio the device lost (`glitches` overruns' worth): counted, and then
+// the slot being filled goes out as it is (a short DataUsed) and the next
+// one starts `bytes` later in presentation time, marked as a discontinuity.
+void WaveRtEngine::LoseCapture(uint64_t bytes, uint64_t glitches) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    CountGlitches(glitches);
+    info_.lostBytes += bytes;
+  }
   if (slot_ >= 0 && fill_ > 0) Publish();
   publishedFrames_ += bytes / config_.blockAlign;
   discontinuity_ = true;

@@ -160,7 +160,7 @@ class WaveRtEngine {
   void WriteIntoBuffer(uint64_t streamOffset, uint32_t bytes);
   bool TakeSlot();
   void Publish(bool wake = true);
-  void SkipCapture(uint64_t bytes);
+  void LoseCapture(uint64_t bytes, uint64_t glitches);  // counts the loss, and jumps the stream's times over it
   uint64_t PositionAdvance(uint32_t from, uint32_t to, double elapsed);
   uint32_t OverrunMargin() const;
   void Fail(const Status& status);

@@ -94,6 +94,16 @@ uint32_t PinState(Backend& backend, BackendHandle pin) {
   return state;
 }
 
+// A capture engine's configuration: `mode` over a buffer of `bufferBytes`
+// (48 kHz stereo 16-bit, 192,000 bytes a second), the rest as the addon's defaults.
+WaveRtConfig CaptureConfig(WaveRtMode mode, uint32_t bufferBytes) {
+  WaveRtConfig config;
+  config.capture = true;
+  config.mode = mode;
+  config.bufferBytes = bufferBytes;
+  return config;
+}
+
 // A pin on one of the emulator's WaveRT endpoints, behind `through` (one of
 // wavert_test_backends.h's) when the test changes something about the device.
 struct Endpoint {
@@ -232,10 +242,7 @@ void CaptureLossInPacketMode() {
   const BackendHandle pin = mic.pin;
   constexpr uint32_t kSlots = 64, kSlotSize = 1440;  // 7.5 ms: loss lands inside a slot
   CaptureSlots memory(kSlots, kSlotSize);
-  WaveRtConfig config;
-  config.capture = true;
-  config.mode = WaveRtMode::Packet;
-  config.bufferBytes = 1920;  // 10 ms
+  WaveRtConfig config = CaptureConfig(WaveRtMode::Packet, 1920);  // 10 ms
   WaveRtEngine engine(&backend, pin, config, memory.Shared(), nullptr);
   CHECK(engine.Start().ok());
   const LossAccount a = DrainAccountingLoss(memory, engine, std::chrono::milliseconds(300), std::chrono::milliseconds(2));
@@ -264,10 +271,7 @@ void CapturePacketReplyHeld() {
   Endpoint mic("\\wavemicrophone", std::move(stalling));
   const BackendHandle pin = mic.pin;
   CaptureSlots memory(64, 1440);
-  WaveRtConfig config;
-  config.capture = true;
-  config.mode = WaveRtMode::Packet;
-  config.bufferBytes = 1920;
+  WaveRtConfig config = CaptureConfig(WaveRtMode::Packet, 1920);
   WaveRtEngine engine(&backend, pin, config, memory.Shared(), nullptr);
   CHECK(engine.Start().ok());
   const LossAccount a = DrainAccountingLoss(memory, engine, std::chrono::milliseconds(300), std::chrono::milliseconds(2));
@@ -300,10 +304,7 @@ void CaptureWithLaggingRegisters(int holdAt) {
   const BackendHandle pin = mic.pin;
   constexpr uint32_t kSlots = 64, kSlotSize = 1920;
   CaptureSlots memory(kSlots, kSlotSize);
-  WaveRtConfig config;
-  config.capture = true;
-  config.mode = WaveRtMode::Polled;
-  config.bufferBytes = 19200;  // 100 ms
+  WaveRtConfig config = CaptureConfig(WaveRtMode::Polled, 19200);  // 100 ms
   WaveRtEngine engine(&backend, pin, config, memory.Shared(), nullptr);
   CHECK(engine.Start().ok());
   CHECK(engine.Info().position == WaveRtPositionSource::Register);
@@ -334,10 +335,7 @@ void CaptureOverrun(RegisterFaults faults) {
   Endpoint mic("\\wavemicrophone", std::move(copies));
   const BackendHandle pin = mic.pin;
   CaptureSlots memory(64, 1920);
-  WaveRtConfig config;
-  config.capture = true;
-  config.mode = WaveRtMode::Polled;
-  config.bufferBytes = 19200;  // 100 ms
+  WaveRtConfig config = CaptureConfig(WaveRtMode::Polled, 19200);  // 100 ms
   WaveRtEngine engine(&backend, pin, config, memory.Shared(), nullptr);
   CHECK(engine.Start().ok());
   const LossAccount a = DrainAccountingLoss(memory, engine, std::chrono::milliseconds(450), std::chrono::milliseconds(3));
@@ -392,10 +390,7 @@ void CaptureHeldWhilePublishing() {
   auto* armed = reinterpret_cast<std::atomic<uint32_t>*>(memory.control.data()) + sc::kArmed;
   armed->store(1);
   std::atomic<int> notifies{0};
-  WaveRtConfig config;
-  config.capture = true;
-  config.mode = WaveRtMode::Event;
-  config.bufferBytes = 1920;
+  WaveRtConfig config = CaptureConfig(WaveRtMode::Event, 1920);
   WaveRtEngine engine(mic.backend.get(), mic.pin, config, memory.Shared(), [&] {
     const int n = ++notifies;
     if (n == 21 || n == 22) std::this_thread::sleep_for(std::chrono::milliseconds(9));
@@ -422,10 +417,7 @@ void CaptureHeldAfterPositionRead() {
   Endpoint mic("\\wavemicrophone");
   CaptureSlots memory(64, 1920);
   std::atomic<int> reads{0};
-  WaveRtConfig config;
-  config.capture = true;
-  config.mode = WaveRtMode::Event;
-  config.bufferBytes = 1920;
+  WaveRtConfig config = CaptureConfig(WaveRtMode::Event, 1920);
   config.afterPositionRead = [&] {
     if (++reads == 30) std::this_thread::sleep_for(std::chrono::milliseconds(7));
   };
