@@ -13,12 +13,15 @@ import { temporaryFolder } from './cli-process';
 
 const tmp = temporaryFolder();
 
-/** Runs the CLI here with standard output, standard error and the progress line (a terminal's) captured. */
+/**
+ * Runs the CLI here with standard output, standard error and the progress line (a terminal's) captured, on the
+ * emulator's devices (under Wine the default backend is windows).
+ */
 async function runHere(args: string[]): Promise<{ code: number; out: string[]; err: string[]; progress: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
   const progress: string[] = [];
-  const code = await run(args, { out: (l) => out.push(...l.split('\n')), err: (l) => err.push(...l.split('\n')), progress: (l) => progress.push(l) });
+  const code = await run([...args, '--backend', 'emulator'], { out: (l) => out.push(...l.split('\n')), err: (l) => err.push(...l.split('\n')), progress: (l) => progress.push(l) });
   return { code, out, err, progress };
 }
 
@@ -140,10 +143,10 @@ describe('kernel-streaming capture / render progress on a terminal', () => {
 
 describe('kernel-streaming inspect / capture on WaveRT endpoints it cannot probe or open', () => {
   it('says an endpoint the audio engine holds is in use, and a capture from it leaves no file', async () => {
-    const speakers = findDevice('KS Emulator WaveRT Speakers');
-    const microphone = findDevice('KS Emulator WaveRT Microphone');
-    using held = openFilter(speakers.path);
-    using heldMic = openFilter(microphone.path);
+    const speakers = findDevice('KS Emulator WaveRT Speakers', { backend: 'emulator' });
+    const microphone = findDevice('KS Emulator WaveRT Microphone', { backend: 'emulator' });
+    using held = openFilter(speakers.path, { backend: 'emulator' });
+    using heldMic = openFilter(microphone.path, { backend: 'emulator' });
     setEmulatorAudioEngineHold(held, true);
     setEmulatorAudioEngineHold(heldMic, true);
     try {
@@ -164,8 +167,8 @@ describe('kernel-streaming inspect / capture on WaveRT endpoints it cannot probe
   });
 
   it('says why an endpoint could not be probed when it is not the audio engine (its one stream open elsewhere)', async () => {
-    const microphone = findDevice('KS Emulator WaveRT Microphone');
-    using filter = openFilter(microphone.path);
+    const microphone = findDevice('KS Emulator WaveRT Microphone', { backend: 'emulator' });
+    using filter = openFilter(microphone.path, { backend: 'emulator' });
     using _stream = filter.createPin({ pinId: 0, dataFormat: extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 }) });
     const { code, out } = await runHere(['inspect', microphone.path]);
     expect(code).toBe(0);
