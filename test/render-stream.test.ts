@@ -76,7 +76,7 @@ describe('render engine: every byte', () => {
       packet.data.set(bytes);
       packet.submit(length);
       sent.push(bytes);
-      expect(() => packet.submit(4)).toThrow(TypeError); // once only
+      expect(() => packet.submit(4)).toThrow(new TypeError('submit(): the packet was already submitted or discarded; get another with packet()')); // once only
     }
     await stream.end();
     const stats = emulatorRenderStats(pin);
