@@ -176,6 +176,7 @@ export class KsPin extends KsHandle {
   setState(target: PinState): void {
     const to = PIN_STATES.indexOf(target);
     if (to < 0) throw new RangeError(`state must be one of ${PIN_STATES.join(', ')}, got ${JSON.stringify(target)}`);
+    this.idFor('set pin state');
     if (target === 'stop' && this.#renders.size > 0) {
       this.#stoppingRenders = true;
       try {
