@@ -226,7 +226,8 @@ describe('capture', () => {
     await stream.next();
     const pending = stream.next();
     pin.close();
-    await expectKsRejection(pending, 'ERR_CANCELED');
+    const canceled = await expectKsRejection(pending, 'ERR_CANCELED');
+    expect(canceled.message).toBe('read frames: the pin was closed while frames were being read');
     expect(openHandleCount()).toBe(1); // the filter
   });
 

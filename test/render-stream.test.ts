@@ -76,11 +76,14 @@ describe('render engine: every byte', () => {
       packet.data.set(bytes);
       packet.submit(length);
       sent.push(bytes);
-      expect(() => packet.submit(4)).toThrow(TypeError); // once only
+      expect(() => packet.submit(4)).toThrow(new TypeError('submit(): the packet was already submitted or discarded; get another with packet()')); // once only
     }
+    // Submitted bytes only: the discarded slots count nothing.
+    expect(stream.bytesWritten).toBe(sent.reduce((n, b) => n + b.length, 0));
     await stream.end();
     const stats = emulatorRenderStats(pin);
     expect(stats.frames).toBe(sent.length + 1);
+    expect(stats.bytes).toBe(stream.bytesWritten);
     expect(stats.checksum).toBe(expectedChecksum(sent));
     filter.close();
   });

@@ -229,6 +229,7 @@ export abstract class KsHandle {
   protected getPropertyOf(subject: string, set: Guid | string, id: number, options: PropertyOptions = {}, hint?: (code: string) => string | undefined): Buffer {
     const operation = `get ${propertyName(set, id)}${subject}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.GET | (options.typeFlags ?? 0), options.instance);
+    this.idFor(operation); // a closed handle is ERR_CLOSED for this request, not for the generic "ioctl" below
     let size = options.size;
     // Whether the driver named the size (then a data query that asks for more
     // again, without a larger size, is a driver whose two answers disagree).
@@ -287,6 +288,7 @@ export abstract class KsHandle {
   protected setPropertyOf(subject: string, set: Guid | string, id: number, value: Buffer, options: Omit<PropertyOptions, 'size'> = {}, hint?: (code: string) => string | undefined): void {
     const operation = `set ${propertyName(set, id)}${subject}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.SET | (options.typeFlags ?? 0), options.instance);
+    this.idFor(operation);
     KsHandle.check(this.ioctl(IOCTL_KS.PROPERTY, request, value), operation, hint);
   }
 
@@ -297,7 +299,9 @@ export abstract class KsHandle {
    */
   supportsSet(set: Guid | string): boolean {
     const operation = `query support of property set ${guidLabel(set)}`;
-    const result = this.ioctl(IOCTL_KS.PROPERTY, encodeIdentifier(set, 0, KSPROPERTY_TYPE.SETSUPPORT), null);
+    const request = encodeIdentifier(set, 0, KSPROPERTY_TYPE.SETSUPPORT);
+    this.idFor(operation);
+    const result = this.ioctl(IOCTL_KS.PROPERTY, request, null);
     if (statusOk(result[0], result[1])) return true;
     if (isNotSupported(result)) return false;
     KsHandle.check(result, operation);
@@ -313,6 +317,7 @@ export abstract class KsHandle {
     checkUint32(id, 'id');
     const operation = `query support of ${propertyName(set, id)}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.BASICSUPPORT | (options.typeFlags ?? 0), options.instance);
+    this.idFor(operation);
     // Ask for the description's size first; drivers that only know the short
     // form answer a description-sized buffer with the access flags alone.
     let size = KSPROPERTY_DESCRIPTION_SIZE;
@@ -388,6 +393,7 @@ export abstract class KsHandle {
   async invokeMethod(set: Guid | string, id: number, data: Buffer | null, flags: number = KSMETHOD_TYPE.SEND): Promise<Buffer> {
     const operation = `invoke method ${guidLabel(set)} id ${id}`;
     const request = encodeIdentifier(set, id, flags);
+    this.idFor(operation);
     const result = await this.ioctlAsync(IOCTL_KS.METHOD, request, data);
     this.checkPending(result, operation);
     return data ? data.subarray(0, Math.min(result[2], data.length)) : Buffer.alloc(0);

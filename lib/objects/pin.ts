@@ -176,6 +176,7 @@ export class KsPin extends KsHandle {
   setState(target: PinState): void {
     const to = PIN_STATES.indexOf(target);
     if (to < 0) throw new RangeError(`state must be one of ${PIN_STATES.join(', ')}, got ${JSON.stringify(target)}`);
+    this.idFor('set pin state');
     if (target === 'stop' && this.#renders.size > 0) {
       this.#stoppingRenders = true;
       try {
@@ -355,10 +356,6 @@ export class KsPin extends KsHandle {
     const pts = options.presentationTime;
     if (pts !== undefined && (!Number.isSafeInteger(pts) || pts < 0)) {
       throw new RangeError(`presentationTime must be a non-negative integer (100 ns units), got ${String(pts)}`);
-    }
-    if (this.waveRt) {
-      if (pts !== undefined) throw new RangeError('presentationTime: a WaveRT pin takes no per-packet time (its data goes into a cyclic buffer)');
-      return this.#waveRtWrite(data, options.endOfStream === true, options.waveRt ?? {});
     }
     const flags = (pts !== undefined ? KSSTREAM_HEADER_OPTIONSF.TIMEVALID : 0) | (options.endOfStream ? KSSTREAM_HEADER_OPTIONSF.ENDOFSTREAM : 0);
     const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
