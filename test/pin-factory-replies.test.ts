@@ -1,4 +1,5 @@
-// A filter's pin-factory properties (KSPROPSETID_Pin) and KSPROPERTY_GENERAL_COMPONENTID from a driver scripted in
+// A filter's pin-factory properties (KSPROPSETID_Pin), KSPROPERTY_GENERAL_COMPONENTID and a pin instance's own
+// properties (KSPROPSETID_Connection, KSPROPSETID_StreamInterface) from a driver scripted in
 // the test: a virtual device whose filter handler answers one property of pin 0 with the bytes or status written here,
 // while the emulator answers the rest. pinInfo() reads the required ones (DATAFLOW, COMMUNICATION, CINSTANCES,
 // DATARANGES) strictly and the optional ones (GLOBALCINSTANCES, NECESSARYINSTANCES, INTERFACES, MEDIUMS,
@@ -7,8 +8,11 @@
 // failure, and every malformed value, is an error naming the property and what was wrong.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  KSPROPERTY_CONNECTION,
   KSPROPERTY_PIN,
+  KSPROPERTY_STREAMINTERFACE,
   KSPROPSETID,
+  pcmFormat,
   KsError,
   defineVirtualDevice,
   encodeAudioRange,
@@ -120,5 +124,43 @@ describe('componentId() from a scripted driver', () => {
       revision: 0x10203,
     });
     malformed(() => scripted(KSPROPSETID.General, 0, () => ({ data: Buffer.alloc(64), information: 64 })).componentId(), 'get component id', 'KSCOMPONENTID needs 72 bytes, got 64');
+  });
+});
+
+/** A capture pin instance whose handler answers `id` of `set` with `reply`. */
+function scriptedPin(set: string, id: number, reply: () => VirtualPropertyReply) {
+  const device = defineVirtualDevice({
+    name: 'Scripted Pin',
+    categories: ['AUDIO', 'CAPTURE'],
+    pins: [{ name: 'Capture', dataFlow: 'out', communication: 'sink', dataRanges: [encodeAudioRange()] }],
+    properties: [{ set, id, target: 'pin', onGet: reply }],
+  });
+  devices.push(device);
+  const filter = openFilter(device.path, { backend: 'emulator' });
+  filters.push(filter);
+  return filter.createPin({ pinId: 0, dataFormat: pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 }) });
+}
+
+describe('a pin instance\'s replies from a scripted driver', () => {
+  it('refuses a KSALLOCATOR_FRAMING shorter than 24 bytes and a KSSTATE that is not one', () => {
+    malformed(
+      () => scriptedPin(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.ALLOCATORFRAMING, () => ({ data: Buffer.alloc(20), information: 20 })).allocatorFraming(),
+      'get allocator framing',
+      'KSALLOCATOR_FRAMING needs 24 bytes, got 20',
+    );
+    malformed(() => scriptedPin(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.STATE, () => u32(4)).state(), 'get pin state', 'KSSTATE 4 is not a state');
+    // KSSTATE_STOP 0 … RUN 3, as given.
+    expect(scriptedPin(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.STATE, () => u32(2)).state()).toBe('pause');
+  });
+
+  it('takes KSPIN.StreamHeaderSize from HEADERSIZE (0: the default header; absent: the documented size), refusing a short reply', () => {
+    expect(scriptedPin(KSPROPSETID.StreamInterface, KSPROPERTY_STREAMINTERFACE.HEADERSIZE, () => u32(0)).streamHeaderSize()).toBe(56);
+    expect(scriptedPin(KSPROPSETID.StreamInterface, KSPROPERTY_STREAMINTERFACE.HEADERSIZE, () => u32(64)).streamHeaderSize()).toBe(64);
+    expect(scriptedPin(KSPROPSETID.StreamInterface, KSPROPERTY_STREAMINTERFACE.HEADERSIZE, () => ({ status: 'STATUS_NOT_FOUND' })).streamHeaderSize()).toBe(56);
+    malformed(
+      () => scriptedPin(KSPROPSETID.StreamInterface, KSPROPERTY_STREAMINTERFACE.HEADERSIZE, () => ({ data: Buffer.alloc(2), information: 2 })).streamHeaderSize(),
+      'get stream header size',
+      'HEADERSIZE is a ULONG (4 bytes), got 2',
+    );
   });
 });
