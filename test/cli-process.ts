@@ -98,6 +98,22 @@ async function runInProcess(args: string[]): Promise<CliResult> {
   }
 }
 
+/**
+ * Runs the CLI's run() in this test's own process (in every mode, not only under StrykerJS), for what only the CLI's
+ * process can be given: virtual devices, an endpoint held open, a terminal's progress line, its signal handlers.
+ * Standard output, standard error and the progress line are captured; `--out -` goes to `standardOutput` (a
+ * descriptor of the test's). The devices are the emulator's (under Wine the default backend is windows).
+ */
+export async function runHere(args: string[], options: { standardOutput?: number } = {}): Promise<{ code: number; out: string[]; err: string[]; progress: string[] }> {
+  const { run } = await import('../lib/cli/main');
+  const out: string[] = [];
+  const err: string[] = [];
+  const progress: string[] = [];
+  const io = { out: (l: string) => out.push(...l.split('\n')), err: (l: string) => err.push(...l.split('\n')), progress: (l: string) => progress.push(l), standardOutput: options.standardOutput };
+  const code = await run([...args, '--backend', 'emulator'], io);
+  return { code, out, err, progress };
+}
+
 export function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   // A run with an environment or folder of its own (KS_EMULATOR_PROFILES, read when a process first enumerates) stays
   // a child process: in process it would share the worker's.

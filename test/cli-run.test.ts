@@ -3,37 +3,17 @@
 // own, pins of every dataflow and communication, property answers refused), an endpoint held by the Windows audio
 // engine or an instance already open, and a terminal for the progress line. Everything else runs the CLI as a child
 // process (cli.test.ts and the other cli-*.test.ts files).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as path from 'path';
-import { defineVirtualDevice, encodeAudioRange, findDevice, KSDATAFORMAT, KSPROPERTY_RTAUDIO, KSPROPSETID, openFilter, setEmulatorAudioEngineHold, WavWriter, type VirtualDevice, type VirtualPinDefinition } from '../lib/index';
-import { run } from '../lib/cli/main';
+import { encodeAudioRange, findDevice, KSNODETYPE, KSPROPERTY_RTAUDIO, KSPROPSETID, openFilter, setEmulatorAudioEngineHold, WavWriter, type VirtualPinDefinition } from '../lib/index';
 import { extensibleFormat } from '../lib/formats/audio-format';
-import { temporaryFolder } from './cli-process';
+import { runHere, temporaryFolder } from './cli-process';
+import { virtualDevices } from './helpers';
 
 const tmp = temporaryFolder();
 
-/**
- * Runs the CLI here with standard output, standard error and the progress line (a terminal's) captured, on the
- * emulator's devices (under Wine the default backend is windows).
- */
-async function runHere(args: string[]): Promise<{ code: number; out: string[]; err: string[]; progress: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const progress: string[] = [];
-  const code = await run([...args, '--backend', 'emulator'], { out: (l) => out.push(...l.split('\n')), err: (l) => err.push(...l.split('\n')), progress: (l) => progress.push(l) });
-  return { code, out, err, progress };
-}
-
-const devices: VirtualDevice[] = [];
-afterEach(() => {
-  for (const d of devices.splice(0)) d.remove();
-});
-function virtual(name: string, categories: string[], pins: VirtualPinDefinition[], properties: Parameters<typeof defineVirtualDevice>[0]['properties'] = []): VirtualDevice {
-  const device = defineVirtualDevice({ name, categories: categories as never, pins, properties });
-  devices.push(device);
-  return device;
-}
+const virtual = virtualDevices();
 
 const BACKEND = `backend: emulator — these devices are emulated (${process.platform === 'win32' ? 'chosen with KS_BACKEND=emulator or --backend' : `Windows KS is not available on ${process.platform}`})`;
 const stereo = () => encodeAudioRange({ maximumChannels: 2, minimumBitsPerSample: 16, minimumSampleFrequency: 48000 });
@@ -90,6 +70,56 @@ describe('kernel-streaming list / inspect of devices the built-in ones do not co
     // And capture says so rather than guessing a format.
     const opaqueCapture = await runHere(['capture', 'KS Test Framing', '--pin', '2', '--out', path.join(tmp, 'opaque.raw')]);
     expect(opaqueCapture).toMatchObject({ code: 1, err: ['kernel-streaming: pin 2 has no audio or video data range this tool can build a format for; give --format RATE:CHANNELS:BITS[:float] for audio (e.g. 48000:2:16) or WIDTHxHEIGHT[@FPS][:SUBTYPE] for video (e.g. 640x480@30:yuy2; SUBTYPE one of yuy2, nv12, rgb24, rgb32)'] });
+  });
+});
+
+describe('kernel-streaming inspect: a device described line by line in the test', () => {
+  it('prints every line of a device whose pins and topology the test defines', async () => {
+    const device = virtual(
+      'KS Test Plain',
+      ['AUDIO', 'CAPTURE'],
+      [
+        // No name, no category; framing with no frame count or size (0: no requirement), PagedPool (POOL_TYPE 1), an
+        // alignment mask FILE_*_ALIGNMENT does not name (5: 6 bytes), no requirement flags.
+        { dataFlow: 'out', communication: 'sink', instances: 2, necessaryInstances: 1, dataRanges: [stereo()], framing: { flags: 0, poolType: 1, frames: 0, frameSize: 0, fileAlignment: 0x5 } },
+        // A WaveRT pin whose HWLATENCY says a 128-byte FIFO, 2 µs and 0.5 µs (20 and 5 in 100 ns units).
+        { dataFlow: 'in', communication: 'sink', dataRanges: [stereo()], streaming: 'waveRt', waveRtLatency: { fifoSize: 128, chipsetDelay: 20, codecDelay: 5 } },
+      ],
+      [],
+      { nodes: [{ type: KSNODETYPE.ADC }], connections: [{ fromNode: 'filter', fromNodePin: 0, toNode: 0, toNodePin: 1 }] },
+    );
+    const { code, out, err } = await runHere(['inspect', device.path]);
+    expect([code, err]).toEqual([0, []]);
+    const range = '    range 0: audio PCM ≤2 ch, 16-16 bit, 48000-48000 Hz';
+    expect(out).toEqual([
+      'KS Test Plain',
+      `  path: ${device.path}`,
+      `  ${BACKEND}`,
+      '  categories: AUDIO, CAPTURE',
+      '  property sets: Pin, Topology',
+      '  pin factories: 2',
+      '',
+      '  pin 0: (unnamed)',
+      '    dataflow out, communication sink, category none',
+      '    instances 0/2, global 0/2, necessary 1',
+      '    interfaces: standard #0 (STREAMING); mediums: standard #0',
+      range,
+      '    allocator framing: 0 frames × 0 bytes, PagedPool, alignment 0x5 (6 B), requirements none',
+      // KSSTREAM_HEADER is 56 bytes on 64-bit Windows (ks.h).
+      '    streaming: any number of frames × unstated bytes, alignment 6 B (from ALLOCATORFRAMING); 56-byte stream headers',
+      '',
+      '  pin 1: (unnamed)',
+      '    dataflow in, communication sink, category none',
+      '    instances 0/1, global 0/1, necessary 0',
+      '    interfaces: standard #1 (LOOPED_STREAMING); mediums: standard #0',
+      range,
+      '    allocator framing: unavailable (WaveRT pin (KSINTERFACE_STANDARD_LOOPED_STREAMING only): no allocator framing, it streams through a mapped cyclic buffer)',
+      '    WaveRT: modes event, packet, polled; FIFO 128 bytes, chipset delay 2 µs, codec delay 0.5 µs',
+      '',
+      '  topology: 1 nodes, 1 connections; categories none',
+      '    node 0: KSNODETYPE_ADC',
+      '    pin 0 → node 0.1',
+    ]);
   });
 });
 

@@ -71,6 +71,23 @@ describe('kernel-streaming option values at their edges', CLI_BUDGET, () => {
   });
 });
 
+describe('kernel-streaming capture --format at its edges', CLI_BUDGET, () => {
+  const FORMAT = 'RATE:CHANNELS:BITS[:float] for audio (e.g. 48000:2:16) or WIDTHxHEIGHT[@FPS][:SUBTYPE] for video (e.g. 640x480@30:yuy2; SUBTYPE one of yuy2, nv12, rgb24, rgb32)';
+  const OFFERED = 'it offers 640x480@30:yuy2, 1280x720@30:yuy2, 640x480@30:nv12, 1280x720@30:nv12';
+
+  it('takes the whole text or nothing: no characters before or after, several digits in each number (exit 1)', async () => {
+    const capture = (device: string, format: string) => cli(['capture', device, '--format', format, '--packets', '1', '--out', path.join(tmp, device.includes('Video') ? 'f.y4m' : 'f.wav')]);
+    for (const format of ['x48000:2:16', '48000:2:16x']) expect(await capture('Audio Capture', format), format).toMatchObject({ code: 1, err: `kernel-streaming: --format must be ${FORMAT}, got "${format}"` });
+    for (const format of ['1x640x480', '640x480@30:yuy2!']) expect(await capture('Video Capture', format), format).toMatchObject({ code: 1, err: `kernel-streaming: --format must be ${FORMAT}, got "${format}"` });
+    // Read whole, these are formats; the pin refuses them for what they say (10 channels, 641 wide, 30.5 or 29.97 fps).
+    const ten = await capture('Audio Capture', '48000:10:16');
+    expect(ten.code).toBe(1);
+    expect(ten.err).toContain('does not accept this format (48000 Hz 10-channel 16-bit PCM)');
+    for (const format of ['641x480', '640x480@30.5', '640x480@29.97']) expect(await capture('Video Capture', format), format).toMatchObject({ code: 1, err: `kernel-streaming: --format ${format} is not one the pin offers; ${OFFERED}` });
+    expect(fs.existsSync(path.join(tmp, 'f.wav')) || fs.existsSync(path.join(tmp, 'f.y4m'))).toBe(false);
+  });
+});
+
 describe('kernel-streaming devices by number and by path', CLI_BUDGET, () => {
   it('numbers the devices from 1 to the last, as `list` does, and refuses 0 and one past the last (exit 1)', async () => {
     const devices = JSON.parse((await cli(['list', '--json'])).out) as { friendlyName: string; path: string }[];

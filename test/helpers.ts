@@ -1,5 +1,5 @@
-import { expect } from 'vitest';
-import { KsError, openFilter, pcmFormat, type KsFilter } from '../lib/index';
+import { afterEach, expect } from 'vitest';
+import { defineVirtualDevice, KsError, openFilter, pcmFormat, type KsFilter, type VirtualDevice, type VirtualDeviceDefinition } from '../lib/index';
 import { ntStatusValue, statusName, StatusKind, win32ForNtStatus } from '../lib/base/errors';
 import { emulatedDevicePath } from './emulated-devices';
 import { reportsWin32, testBackend } from './test-backend';
@@ -100,4 +100,23 @@ export function expectIndexSignal(data: Uint8Array, first: number, blockAlign: n
     }
   }
   return first + frames;
+}
+
+/** Defines virtual devices for the calling test file, each removed after the test that defined it. */
+export function virtualDevices(): (
+  name: string,
+  categories: VirtualDeviceDefinition['categories'],
+  pins: VirtualDeviceDefinition['pins'],
+  properties?: VirtualDeviceDefinition['properties'],
+  topology?: VirtualDeviceDefinition['topology'],
+) => VirtualDevice {
+  const defined: VirtualDevice[] = [];
+  afterEach(() => {
+    for (const d of defined.splice(0)) d.remove();
+  });
+  return (name, categories, pins, properties = [], topology = undefined) => {
+    const device = defineVirtualDevice({ name, categories, pins, properties, topology });
+    defined.push(device);
+    return device;
+  };
 }

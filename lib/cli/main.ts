@@ -179,7 +179,7 @@ function program(io: StreamOutput, result: { code: number }): Command {
     .option('--no-open-pins', 'do not open pin instances (in STOP) to read their framing and stream properties')
     .addOption(backendOption())
     .addHelpText('after', '\nReplay: KS_EMULATOR_PROFILES=<folder> kernel-streaming list, or loadProfile(json) in code.')
-    .action((spec: string, options: { out: string; anonymize?: boolean; follow?: boolean; openPins?: boolean; backend?: BackendName }) => {
+    .action((spec: string, options: { out: string; anonymize?: boolean; follow: boolean; openPins: boolean; backend?: BackendName }) => {
       checkOutputPath(options.out);
       profile(resolveDevice(spec, options.backend), options, io);
     });

@@ -7,16 +7,17 @@ import type { Output } from './inspect-command';
 export interface ProfileCommandOptions {
   out: string;
   anonymize?: boolean;
-  follow?: boolean;
-  openPins?: boolean;
+  /** --no-follow and --no-open-pins: commander sets each to true unless its --no- option is given. */
+  follow: boolean;
+  openPins: boolean;
 }
 
 export function profile(device: DeviceInfo, options: ProfileCommandOptions, io: Output): void {
   const document = recordProfile(device, {
     backend: device.backend,
     anonymize: options.anonymize ?? false,
-    followPhysicalConnections: options.follow ?? true,
-    openPins: options.openPins ?? true,
+    followPhysicalConnections: options.follow,
+    openPins: options.openPins,
   });
   const text = JSON.stringify(document, null, 2) + '\n';
   if (options.out === '-') io.out(text.replace(/\n$/, ''));
