@@ -9,6 +9,7 @@
 // the worker for good), so the CLI meets an unseekable output as it
 // does under `| …`. Tests that need the process itself (a closed stdout pipe, signals, an environment of their own)
 // run only as a child.
+import { afterAll } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,6 +17,16 @@ import * as path from 'path';
 
 export const root = path.join(__dirname, '..');
 export const bin = path.join(root, 'bin', 'kernel-streaming.js');
+
+/** A budget, not a measure: a CLI test starts node several times (seconds each under Wine or at high load). */
+export const CLI_BUDGET = { timeout: 180_000 };
+
+/** A folder of the calling test file's own for the files a CLI run reads or writes, removed after its tests. */
+export function temporaryFolder(): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ks-cli-'));
+  afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
+  return folder;
+}
 
 /** Whether `cli()` runs the CLI in this process (under StrykerJS) rather than as a child process. */
 export const inProcess = process.env.KS_CLI_IN_PROCESS === '1';

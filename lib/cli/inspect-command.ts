@@ -204,11 +204,12 @@ function describeAttributes(range: DataRange): string {
 }
 
 export function list(category: string | undefined, backend: BackendName | undefined, json: boolean, io: Output): void {
-  // Numbered in the full list, whatever the filter: the numbers every other command takes.
+  // Numbered in the full list, whatever the filter: the numbers every other command takes. A device only in a
+  // category the full list does not search (a GUID of its own) has no number: give its path.
   const all = listDevices({ backend });
-  const inCategory = category === undefined ? undefined : new Set(listDevices({ category: category as never, backend }).map((d) => d.path));
-  const numbered = all.map((device, i) => ({ device, number: i + 1 })).filter((d) => inCategory === undefined || inCategory.has(d.device.path));
-  const devices = numbered.map((d) => d.device);
+  const devices = category === undefined ? all : listDevices({ category: category as never, backend });
+  const numbers = new Map(all.map((device, i) => [device.path, String(i + 1)]));
+  const numbered = devices.map((device) => ({ device, number: numbers.get(device.path) ?? '-' }));
   if (json) {
     io.out(JSON.stringify(devices, null, 2));
     return;
@@ -220,6 +221,6 @@ export function list(category: string | undefined, backend: BackendName | undefi
     return;
   }
   const rows = [['#', 'name', 'categories', 'path']];
-  for (const { device: d, number } of numbered) rows.push([String(number), d.friendlyName, d.categories.join(','), d.path]);
+  for (const { device: d, number } of numbered) rows.push([number, d.friendlyName, d.categories.join(','), d.path]);
   for (const line of table(rows)) io.out(line);
 }

@@ -31,14 +31,16 @@ function positiveInteger(text: string): number {
   return Number(text);
 }
 
-function pinNumber(text: string): number {
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new InvalidArgumentError(`must be a pin id (0, 1, ...), got "${text}"`);
+/** A parser for a pin or node id: a whole number from 0. */
+const idNumber = (what: 'pin' | 'node') => (text: string): number => {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new InvalidArgumentError(`must be a ${what} id (0, 1, ...), got "${text}"`);
   return Number(text);
-}
+};
 
 function positiveSeconds(text: string): number {
+  // Number('') and Number(' ') are 0: an empty or blank text is refused as not above 0.
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`must be a number of seconds above 0, got "${text}"`);
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`must be a number of seconds above 0, got "${text}"`);
   return value;
 }
 
@@ -73,7 +75,8 @@ function resolveDevice(spec: string, backend: BackendName | undefined, streaming
   } catch (e) {
     // An unlisted path may still open (a device in a category `list` does not search).
     if (e instanceof KsError && e.code === 'ERR_DEVICE_NOT_FOUND' && spec.startsWith('\\\\')) {
-      return { path: spec, friendlyName: spec, instanceId: '', categories: [], backend: backend ?? capabilities().backend, emulated: false };
+      const active = backend ?? capabilities().backend;
+      return { path: spec, friendlyName: spec, instanceId: '', categories: [], backend: active, emulated: active === 'emulator' };
     }
     throw e;
   }
@@ -104,9 +107,11 @@ function program(io: StreamOutput, result: { code: number }): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
-  cli.configureHelp({ sortSubcommands: false });
 
-  const command = (name: string) => cli.command(name).exitOverride().configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
+  // A command made by cli.command() shares the program's output configuration (the same object: a command's own
+  // configureOutput would change the program's too), its exit override and its help settings (commands listed in the
+  // order they are made), so it needs none of its own.
+  const command = (name: string) => cli.command(name);
 
   command('list')
     .description('list the KS devices (numbered from 1 for the other commands)')
@@ -134,7 +139,7 @@ function program(io: StreamOutput, result: { code: number }): Command {
     .addOption(new Option('--seconds <s>', 'record this many seconds').argParser(positiveSeconds).conflicts(['frames', 'packets']))
     .addOption(new Option('--frames <n>', 'record this many sample frames (audio: one sample per channel) or pictures (video)').argParser(positiveInteger).conflicts(['packets']))
     .addOption(new Option('--packets <n>', 'record this many KS packets (buffers of IOCTL_KS_READ_STREAM)').argParser(positiveInteger))
-    .addOption(new Option('--pin <id>', 'the pin id (default: the first capture pin)').argParser(pinNumber))
+    .addOption(new Option('--pin <id>', 'the pin id (default: the first capture pin)').argParser(idNumber('pin')))
     .option('--raw', 'write packets exactly as delivered, whatever --out ends with')
     .option('--unthrottled', 'emulated devices stream as fast as possible instead of in real time')
     .option('--tone', 'emulated audio devices deliver a 1 kHz tone, for listening, instead of each sample frame\'s index')
@@ -153,7 +158,7 @@ function program(io: StreamOutput, result: { code: number }): Command {
     .description('play a WAV file (PCM 8/16/24/32-bit or float, plain or WAVE_FORMAT_EXTENSIBLE) to a render pin')
     .argument('<device>', DEVICE_HELP)
     .argument('<file>', 'the WAV file')
-    .addOption(new Option('--pin <id>', 'the pin id (default: the first render pin)').argParser(pinNumber))
+    .addOption(new Option('--pin <id>', 'the pin id (default: the first render pin)').argParser(idNumber('pin')))
     .option('--unthrottled', 'emulated devices play as fast as possible instead of in real time')
     .addOption(new Option('--mode <mode>', 'WaveRT pins: how the engine follows the device').choices(['event', 'polled', 'packet']))
     .addOption(new Option('--latency <ms>', 'WaveRT pins: the device buffer in milliseconds (default 10)').argParser(positiveInteger))
@@ -183,7 +188,7 @@ function program(io: StreamOutput, result: { code: number }): Command {
     .description('list a camera\'s controls (brightness, contrast, ..., zoom, exposure, focus) with range, step, default and mode; name=value pairs set them first')
     .argument('<device>', DEVICE_HELP)
     .argument('[settings...]', 'name=value (an integer) or name=auto, e.g. brightness=20 focus=auto')
-    .addOption(new Option('--node <id>', 'address a topology node (processing unit, camera terminal) through KSP_NODE').argParser(pinNumber))
+    .addOption(new Option('--node <id>', 'address a topology node (processing unit, camera terminal) through KSP_NODE').argParser(idNumber('node')))
     .addOption(backendOption())
     .option('--json', 'print JSON for machines')
     .addHelpText('after', '\nEvery setting is checked against the device\'s ranges before the first one is sent.')
@@ -211,21 +216,14 @@ function program(io: StreamOutput, result: { code: number }): Command {
 export async function run(argv: string[], io: StreamOutput = defaultOutput()): Promise<number> {
   const result = { code: EXIT.OK as number };
   const cli = program(io, result);
-  if (argv.length === 0) {
-    io.err(cli.helpInformation().replace(/\n$/, ''));
-    return EXIT.USAGE;
-  }
   try {
+    // No command at all: commander prints the help to standard error and exits 1 (a usage error, below).
     await cli.parseAsync(argv, { from: 'user' });
     return result.code;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // Help and --version asked for are success; every other commander error is a usage error (it printed the message).
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.OK;
-      // `help` and `help COMMAND` exit 0; help shown because something was missing exits non-zero.
-      if (e.code === 'commander.help') return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-      return EXIT.USAGE;
-    }
+    // Commander's exit code is 0 for help and --version asked for (`help`, `help COMMAND`, `--help`, `-V`) and 1 for
+    // every usage error it printed, help shown because the command was missing included.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     if (e instanceof UsageError) {
       io.err(`kernel-streaming: ${e.message}`);
       return EXIT.USAGE;
