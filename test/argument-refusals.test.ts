@@ -19,11 +19,13 @@ import {
   setEmulatorPacing,
   videoFormat,
   KSDATAFORMAT,
+  KsError,
   type KsFilter,
 } from '../lib/index';
 import { expectKsError, openCapture, stereo48k } from './helpers';
 import { MUTE_NODE, RENDER_PIN, VOLUME_NODE, emulatedDevicePath, openCamera, openRender } from './emulated-devices';
 import { testBackend } from './test-backend';
+import { measureNativeLoop } from '../lib/streaming/native-loop';
 
 const filters: KsFilter[] = [];
 const keep = <T extends KsFilter>(f: T): T => (filters.push(f), f);
@@ -119,6 +121,22 @@ describe('pins', () => {
       );
     }
     expect(emulatorRenderStats(pin)).toMatchObject({ frames: 0, bytes: 0 });
+  });
+});
+
+describe('the benchmark hook', () => {
+  it('measureNativeLoop: packets 1..4096, frameSize 1..2^30, milliseconds 1..600000; a closed pin names the call', () => {
+    const filter = keep(openCapture());
+    const pin = filter.createPin({ pinId: 0, dataFormat: stereo48k() });
+    const ok = { packets: 4, frameSize: 1920, milliseconds: 20 };
+    refuses(() => measureNativeLoop(pin, { ...ok, packets: 0 }), new RangeError('packets must be an integer in 1..4096, got 0'));
+    refuses(() => measureNativeLoop(pin, { ...ok, packets: 4097 }), new RangeError('packets must be an integer in 1..4096, got 4097'));
+    refuses(() => measureNativeLoop(pin, { ...ok, frameSize: 0 }), new RangeError('frameSize must be an integer in 1..1073741824, got 0'));
+    refuses(() => measureNativeLoop(pin, { ...ok, frameSize: 2 ** 30 + 1 }), new RangeError('frameSize must be an integer in 1..1073741824, got 1073741825'));
+    refuses(() => measureNativeLoop(pin, { ...ok, milliseconds: 600001 }), new RangeError('milliseconds must be an integer in 1..600000, got 600001'));
+    expect(pin.state()).toBe('stop');
+    pin.close();
+    expect(() => measureNativeLoop(pin, ok)).toThrow(new KsError('ERR_CLOSED', 'measure native loop', 'the pin is closed'));
   });
 });
 

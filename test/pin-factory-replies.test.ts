@@ -13,6 +13,7 @@ import {
   KSPROPERTY_STREAMINTERFACE,
   KSPROPSETID,
   pcmFormat,
+  encodeDataFormat,
   KsError,
   defineVirtualDevice,
   encodeAudioRange,
@@ -106,6 +107,22 @@ describe('pinInfo() from a scripted driver', () => {
     malformed(() => pinProperty(KSPROPERTY_PIN.DATAFLOW, () => u32(3)).pinInfo(0), 'get pin dataflow', 'KSPIN_DATAFLOW 3 is not a dataflow');
     malformed(() => pinProperty(KSPROPERTY_PIN.COMMUNICATION, () => u32(5)).pinInfo(0), 'get pin communication', 'KSPIN_COMMUNICATION 5 is not a communication');
     malformed(() => pinProperty(KSPROPERTY_PIN.CATEGORY, () => Buffer.alloc(15)).pinInfo(0), 'get pin category', 'a GUID needs 16 bytes, got 15');
+  });
+});
+
+describe('intersect() from a scripted driver', () => {
+  it('decodes the KSDATAFORMAT the driver picks, and refuses one shorter than a KSDATAFORMAT as a malformed data intersection', () => {
+    const format = pcmFormat({ channels: 1, sampleRate: 8000, bitsPerSample: 16 });
+    expect(pinProperty(KSPROPERTY_PIN.DATAINTERSECTION, () => encodeDataFormat(format)).intersect(0).wave).toMatchObject({ channels: 1, sampleRate: 8000 });
+    const error = (() => {
+      try {
+        pinProperty(KSPROPERTY_PIN.DATAINTERSECTION, () => encodeDataFormat(format).subarray(0, 40)).intersect(0);
+      } catch (e) {
+        return e as KsError;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(error).toMatchObject({ code: 'ERR_MALFORMED_REPLY', operation: 'data intersection' });
   });
 });
 

@@ -160,8 +160,8 @@ describe('render engine: lifetime', () => {
     expect(stream.queued).toBe(3);
     const waiting = stream.write(patterned(3, 3840)); // one slot left: waits for a second
     stream.close();
-    await expectKsRejection(waiting, 'ERR_CANCELED');
-    await expectKsRejection(stream.write(patterned(4, 4)), 'ERR_CLOSED');
+    expect((await expectKsRejection(waiting, 'ERR_CANCELED')).message).toBe('write frames: the stream was closed while data was queued');
+    expect((await expectKsRejection(stream.write(patterned(4, 4)), 'ERR_CLOSED')).message).toBe('write: the render stream has ended');
     stream.close(); // twice: a no-op
     expect(emulatorRenderStats(pin).frames).toBe(0);
     expect(pin.state()).toBe('pause'); // the caller's state, untouched
@@ -193,7 +193,7 @@ describe('render engine: lifetime', () => {
     await first.write(a[3]);
     const drained = first.drain(); // cannot finish: the pin is paused
     pin.stop();
-    await expectKsRejection(drained, 'ERR_CANCELED');
+    expect((await expectKsRejection(drained, 'ERR_CANCELED')).message).toBe('write frames: the pin was stopped while data was queued');
     expect(first.ended).toBe(true);
     await expectKsRejection(first.write(a[4]), 'ERR_CLOSED');
     const second = pin.writer({ packets: 4, frameSize: 1920 });
