@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as path from 'path';
-import { encodeAudioRange, findDevice, KSNODETYPE, KSPROPERTY_RTAUDIO, KSPROPSETID, openFilter, setEmulatorAudioEngineHold, WavWriter, type VirtualPinDefinition } from '../lib/index';
+import { AUDIO_SIGNALPROCESSINGMODE, encodeAudioRange, findDevice, guidToBuffer, KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE, KSNODETYPE, KSPROPERTY_PIN, KSPROPERTY_RTAUDIO, KSPROPSETID, openFilter, setEmulatorAudioEngineHold, WavWriter, type VirtualPinDefinition } from '../lib/index';
 import { extensibleFormat } from '../lib/formats/audio-format';
 import { runHere, temporaryFolder } from './cli-process';
 import { virtualDevices } from './helpers';
@@ -38,6 +38,11 @@ describe('kernel-streaming list / inspect of devices the built-in ones do not co
     expect(text.out).toEqual([odd.path, `  path: ${odd.path}`, `  ${BACKEND}`, '  categories: (not listed)', '  property sets: Pin, Topology', '  pin factories: 0', '', '  topology: 0 nodes, 0 connections; categories none']);
     const json = JSON.parse((await runHere(['inspect', odd.path, '--json'])).out.join('\n'));
     expect(json.device).toEqual({ path: odd.path, friendlyName: odd.path, instanceId: '', categories: [], backend: 'emulator', emulated: true });
+    // --json names the GUIDs of a list of GUIDs (categoriesNames), not of a list that mixes them with names.
+    const mixed = virtual('KS Test Mixed Categories', ['AUDIO', category], []);
+    const mixedJson = JSON.parse((await runHere(['inspect', mixed.path, '--json'])).out.join('\n'));
+    expect(mixedJson.device.categories).toEqual(['AUDIO', guid]);
+    expect(mixedJson.device).not.toHaveProperty('categoriesNames');
   });
 
   it('says when no device is in a category', async () => {
@@ -85,7 +90,17 @@ describe('kernel-streaming inspect: a device described line by line in the test'
         // A WaveRT pin whose HWLATENCY says a 128-byte FIFO, 2 µs and 0.5 µs (20 and 5 in 100 ns units).
         { dataFlow: 'in', communication: 'sink', dataRanges: [stereo()], streaming: 'waveRt', waveRtLatency: { fifoSize: 128, chipsetDelay: 20, codecDelay: 5 } },
       ],
-      [],
+      // Pin 1 does not answer NECESSARYINSTANCES or GLOBALCINSTANCES (both optional in KS): the line leaves them out.
+      [KSPROPERTY_PIN.NECESSARYINSTANCES, KSPROPERTY_PIN.GLOBALCINSTANCES].map((id) => ({
+        set: KSPROPSETID.Pin,
+        id,
+        onGet: (r: { instanceId?: number }) => {
+          if (r.instanceId === 1) return { status: 'STATUS_NOT_FOUND' };
+          const value = Buffer.alloc(id === KSPROPERTY_PIN.NECESSARYINSTANCES ? 4 : 8);
+          value.writeUInt32LE(id === KSPROPERTY_PIN.NECESSARYINSTANCES ? 1 : 2, 0);
+          return value;
+        },
+      })),
       { nodes: [{ type: KSNODETYPE.ADC }], connections: [{ fromNode: 'filter', fromNodePin: 0, toNode: 0, toNodePin: 1 }] },
     );
     const { code, out, err } = await runHere(['inspect', device.path]);
@@ -110,7 +125,7 @@ describe('kernel-streaming inspect: a device described line by line in the test'
       '',
       '  pin 1: (unnamed)',
       '    dataflow in, communication sink, category none',
-      '    instances 0/1, global 0/1, necessary 0',
+      '    instances 0/1',
       '    interfaces: standard #1 (LOOPED_STREAMING); mediums: standard #0',
       range,
       '    allocator framing: unavailable (WaveRT pin (KSINTERFACE_STANDARD_LOOPED_STREAMING only): no allocator framing, it streams through a mapped cyclic buffer)',
@@ -119,6 +134,55 @@ describe('kernel-streaming inspect: a device described line by line in the test'
       '  topology: 1 nodes, 1 connections; categories none',
       '    node 0: KSNODETYPE_ADC',
       '    pin 0 → node 0.1',
+    ]);
+  });
+});
+
+describe('kernel-streaming inspect: data ranges with attribute lists', () => {
+  it('names the signal-processing modes and each other attribute (required or not), and says when a list is empty', async () => {
+    // KSDATARANGE_AUDIO with KSDATARANGE_ATTRIBUTES (Flags 2), each followed by its KSMULTIPLE_ITEM of KSATTRIBUTEs
+    // (Size, Flags — KSATTRIBUTE_REQUIRED is 1 —, the attribute GUID; the mode attribute adds its mode GUID). Count
+    // counts the lists too (ks.h): 3 ranges and 3 lists.
+    const range = () => {
+      const r = stereo();
+      r.writeUInt32LE(2, 4);
+      return r;
+    };
+    const attribute = (guid: string, flags: number, mode?: string) => {
+      const a = Buffer.alloc(mode ? 40 : 24);
+      a.writeUInt32LE(a.length, 0);
+      a.writeUInt32LE(flags, 4);
+      guidToBuffer(guid).copy(a, 8);
+      if (mode) guidToBuffer(mode).copy(a, 24);
+      return a;
+    };
+    const list = (...items: Buffer[]) => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32LE(8 + items.reduce((n, i) => n + i.length, 0), 0);
+      head.writeUInt32LE(items.length, 4);
+      return Buffer.concat([head, ...items]);
+    };
+    const unknown = '{33221100-5544-7766-8899-AABBCCDDEEFF}';
+    const body = Buffer.concat([
+      range(),
+      list(attribute(unknown, 1)),
+      range(),
+      list(),
+      range(),
+      list(attribute(KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE, 0, AUDIO_SIGNALPROCESSINGMODE.DEFAULT), attribute(unknown, 0)),
+    ]);
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(8 + body.length, 0);
+    head.writeUInt32LE(6, 4);
+    const reply = Buffer.concat([head, body]);
+    const device = virtual('KS Test Attributes', ['AUDIO', 'CAPTURE'], [{ dataFlow: 'out', communication: 'sink', dataRanges: [stereo()] }], [{ set: KSPROPSETID.Pin, id: KSPROPERTY_PIN.DATARANGES, onGet: () => reply }]);
+    const { code, out } = await runHere(['inspect', device.path]);
+    expect(code).toBe(0);
+    const plain = 'audio PCM ≤2 ch, 16-16 bit, 48000-48000 Hz';
+    expect(out.filter((l) => l.startsWith('    range '))).toEqual([
+      `    range 0: ${plain} (attribute ${unknown} (required))`,
+      `    range 1: ${plain} (empty attribute list)`,
+      `    range 2: ${plain} (signal-processing modes DEFAULT; attribute ${unknown})`,
     ]);
   });
 });
