@@ -3,12 +3,13 @@
 // own, pins of every dataflow and communication, property answers refused), an endpoint held by the Windows audio
 // engine or an instance already open, and a terminal for the progress line. Everything else runs the CLI as a child
 // process (cli.test.ts and the other cli-*.test.ts files).
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AUDIO_SIGNALPROCESSINGMODE, encodeAudioRange, findDevice, guidToBuffer, KSATTRIBUTEID_AUDIOSIGNALPROCESSING_MODE, KSNODETYPE, KSPROPERTY_PIN, KSPROPERTY_RTAUDIO, KSPROPSETID, openFilter, setEmulatorAudioEngineHold, WavWriter, type VirtualPinDefinition } from '../lib/index';
 import { extensibleFormat } from '../lib/formats/audio-format';
-import { runHere, temporaryFolder } from './cli-process';
+import { root, runHere, temporaryFolder } from './cli-process';
+import { run } from '../lib/cli/main';
 import { virtualDevices } from './helpers';
 
 const tmp = temporaryFolder();
@@ -300,3 +301,69 @@ describe('kernel-streaming inspect / capture on WaveRT endpoints it cannot probe
     expect(await probe('KS Test Latency Fails', [refuse(KSPROPERTY_RTAUDIO.HWLATENCY, 'STATUS_UNSUCCESSFUL')])).toEqual([expect.stringMatching(/^ {4}WaveRT: not probed: STATUS_UNSUCCESSFUL: /)]);
   });
 });
+
+describe('kernel-streaming run() with no output given: the process\'s own standard output and error', () => {
+  /** Captures what run() writes to process.stdout and process.stderr while `work` runs. */
+  async function written(work: () => Promise<void>, onWrite?: (lines: number) => void): Promise<{ out: string[]; err: string[] }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      onWrite?.(out.length);
+      return true;
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
+    try {
+      await work();
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+    return { out, err };
+  }
+  const epipe = () => Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+  const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const listeners = process.stdout.listeners('error');
+  afterEach(() => {
+    // run() leaves its listener on process.stdout (the CLI's process runs it once); the test's runs take theirs off.
+    for (const l of process.stdout.listeners('error')) if (!listeners.includes(l)) process.stdout.off('error', l as never);
+  });
+
+  it('writes each line with its line break, messages to standard error', async () => {
+    expect(await written(async () => expect(await run(['--version'])).toBe(0))).toEqual({ out: [`${version}\n`], err: [] });
+    const refused = await written(async () => expect(await run(['inspect', '0', '--backend', 'emulator'])).toBe(1));
+    expect(refused.out).toEqual([]);
+    expect(refused.err).toEqual([expect.stringMatching(/^kernel-streaming: find device: no device number 0: .*\n$/)]);
+  });
+
+  it('stops writing standard output once its reader has gone (EPIPE) and still exits 0; any other stream error is thrown', async () => {
+    // All of `list`'s lines, then the same with the pipe failing at the first of them (as the stream reports it).
+    const listed = await written(async () => expect(await run(['list', '--backend', 'emulator'])).toBe(0));
+    expect(listed.out[0]).toBe(`${BACKEND}\n`);
+    expect(listed.out.length).toBeGreaterThan(3);
+    const cut = await written(
+      async () => expect(await run(['list', '--backend', 'emulator'])).toBe(0),
+      (lines) => lines === 1 && process.stdout.emit('error', epipe()),
+    );
+    expect(cut).toEqual({ out: [`${BACKEND}\n`], err: [] });
+    const other = Object.assign(new Error('write EIO'), { code: 'EIO' });
+    await written(async () => {
+      const running = run(['--version']);
+      expect(() => process.stdout.emit('error', other)).toThrow(other);
+      await running;
+    });
+  });
+
+  it('draws the progress line on a terminal: carriage return, erase to the end of the line, the text', async () => {
+    const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+    Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true });
+    try {
+      const { err } = await written(async () => expect(await run(['capture', 'Audio Capture', '--packets', '10', '--unthrottled', '--out', path.join(tmp, 'tty.raw'), '--backend', 'emulator'])).toBe(0));
+      expect(err.slice(1, 3)).toEqual(['\r\x1b[Kcapturing: 0.1 s, 10 packets, 19200 bytes', '\r\x1b[K']);
+    } finally {
+      if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    }
+  });
+});
+
