@@ -3,7 +3,9 @@
 // The emulated camera (usbvideo's model, docs/emulator.md) has its camera terminal at node 0 (zoom, exposure, focus)
 // and its processing unit at node 1 (brightness ... powerline frequency); the filter answers for both.
 import { describe, expect, it } from 'vitest';
-import { cli, CLI_BUDGET } from './cli-process';
+import { PROPSETID_VIDCAP } from '../lib/index';
+import { cli, CLI_BUDGET, runHere } from './cli-process';
+import { virtualDevices } from './helpers';
 
 interface Control {
   name: string;
@@ -93,3 +95,46 @@ describe('kernel-streaming controls: settings', CLI_BUDGET, () => {
     expect((await report(['--node', '0'])).controls.find((c) => c.name === 'zoom')!.value).toBe(1);
   });
 });
+
+describe('kernel-streaming controls: a control that is automatic only and has no default', () => {
+  const virtual = virtualDevices();
+
+  it('lists its modes as auto alone and its default as -', async () => {
+    // A camera whose driver answers brightness (KSPROPERTY_VIDEOPROCAMP_BRIGHTNESS, id 0) only. BASICSUPPORT: a
+    // KSPROPERTY_DESCRIPTION (AccessFlags GET|SET, DescriptionSize 72, MembersListCount 1 at 32) and one
+    // KSPROPERTY_MEMBERSHEADER (STEPPEDRANGES 2, MembersSize 16, MembersCount 1, Flags 0: no default) with its
+    // KSPROPERTY_STEPPING_LONG (delta 1, reserved, 0..9); DEFAULTVALUES refused. GET: KSPROPERTY_VIDEOPROCAMP_S with
+    // Value 3 at 24, Flags 1 (AUTO) at 28, Capabilities 1 (AUTO only) at 32.
+    const description = Buffer.alloc(72);
+    description.writeUInt32LE(3, 0);
+    description.writeUInt32LE(72, 4);
+    description.writeUInt32LE(1, 32);
+    description.writeUInt32LE(2, 40);
+    description.writeUInt32LE(16, 44);
+    description.writeUInt32LE(1, 48);
+    description.writeUInt32LE(1, 56);
+    description.writeInt32LE(0, 64);
+    description.writeInt32LE(9, 68);
+    const value = Buffer.alloc(40);
+    value.writeInt32LE(3, 24);
+    value.writeUInt32LE(1, 28);
+    value.writeUInt32LE(1, 32);
+    virtual('KS Test Auto Camera', ['VIDEO', 'CAPTURE'], [], [
+      {
+        set: PROPSETID_VIDCAP.VIDEOPROCAMP,
+        id: 0,
+        onGet: () => value,
+        // DEFAULTVALUES (KSPROPERTY_TYPE_DEFAULTVALUES 0x10000) arrives as a basic-support request with that flag.
+        onBasicSupport: (r) => (((r.flags ?? 0) & 0x10000) !== 0 ? { status: 'STATUS_NOT_SUPPORTED' } : description),
+      },
+    ]);
+    const { code, out } = await runHere(['controls', 'KS Test Auto Camera']);
+    expect(code).toBe(0);
+    expect(out).toEqual([
+      'KS Test Auto Camera:',
+      '  control     value  mode  range  step  default  modes  property',
+      '  brightness  3      auto  0..9   1     -        auto   KSPROPERTY_VIDEOPROCAMP_BRIGHTNESS',
+    ]);
+  });
+});
+
