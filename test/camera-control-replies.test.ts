@@ -18,6 +18,7 @@ import {
   type VirtualPropertyReply,
   type VirtualPropertyRequest,
 } from '../lib/index';
+import { expectMalformedReply } from './helpers';
 
 const DEFAULTVALUES = 0x10000; // KSPROPERTY_TYPE_DEFAULTVALUES
 const MEMBER = { RANGES: 1, STEPPEDRANGES: 2, VALUES: 3 } as const;
@@ -98,17 +99,6 @@ function camera(script: Script): { filter: KsFilter; seen: string[] } {
   return { filter, seen };
 }
 
-function malformed(f: () => unknown, operation: string, message: string): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(KsError);
-  expect(caught).toMatchObject({ code: 'ERR_MALFORMED_REPLY', operation });
-  expect((caught as KsError).message).toBe(`${operation}: ${message}`);
-}
 
 const RANGE_OF = 'query the range of brightness (KSPROPERTY_VIDEOPROCAMP_BRIGHTNESS)';
 
@@ -136,7 +126,7 @@ describe('a camera control read from a scripted driver', () => {
   it('a driver without default values (DEFAULTVALUES refused) has default null; a malformed DEFAULTVALUES reply is an error', () => {
     expect(camera({ basicSupport: () => description([stepped(1, 0, 9)]) }).filter.cameraControl('brightness').default).toBeNull();
     const { filter } = camera({ basicSupport: () => description([stepped(1, 0, 9)]), defaultValues: () => description([values(1)], 400) });
-    malformed(() => filter.cameraControl('brightness'), 'query the default of brightness (KSPROPERTY_VIDEOPROCAMP_BRIGHTNESS)', 'KSPROPERTY_DESCRIPTION.DescriptionSize 400 differs from the 60 bytes the driver gave');
+    expectMalformedReply(() => filter.cameraControl('brightness'), 'query the default of brightness (KSPROPERTY_VIDEOPROCAMP_BRIGHTNESS)', 'KSPROPERTY_DESCRIPTION.DescriptionSize 400 differs from the 60 bytes the driver gave');
   });
 
   it('reads a description of exactly 64 KiB, and a last list header with no members that ends the description', () => {
@@ -161,18 +151,18 @@ describe('a camera control read from a scripted driver', () => {
   it('refuses each malformed description, naming what is wrong', () => {
     // The head alone when asked for it is short.
     let c = camera({ basicSupport: (r) => (r.outputLength === 0 ? { status: 0, information: 0 } : { data: Buffer.alloc(36), information: 36 }) });
-    malformed(() => c.filter.cameraControl('brightness'), RANGE_OF, 'expected a 40-byte KSPROPERTY_DESCRIPTION, got 36 bytes');
+    expectMalformedReply(() => c.filter.cameraControl('brightness'), RANGE_OF, 'expected a 40-byte KSPROPERTY_DESCRIPTION, got 36 bytes');
     // A size below the description's own, or past 64 KiB.
     for (const size of [39, 64 * 1024 + 1]) {
       c = camera({ basicSupport: (r) => (r.outputLength === 0 ? { status: 'STATUS_BUFFER_OVERFLOW', information: size } : { status: 'STATUS_UNSUCCESSFUL' }) });
-      malformed(() => c.filter.cameraControl('brightness'), RANGE_OF, `the description's size ${size} is outside 40..65536`);
+      expectMalformedReply(() => c.filter.cameraControl('brightness'), RANGE_OF, `the description's size ${size} is outside 40..65536`);
     }
     // The whole reply shorter than the size it asked for; DescriptionSize not the size it gave.
     const desc = description([stepped(1, 0, 9)]);
     c = camera({ basicSupport: (r) => (r.outputLength === 0 ? desc : { data: desc, information: desc.length - 8 }) });
-    malformed(() => c.filter.cameraControl('brightness'), RANGE_OF, `the driver gave ${desc.length - 8} bytes of a ${desc.length}-byte description`);
+    expectMalformedReply(() => c.filter.cameraControl('brightness'), RANGE_OF, `the driver gave ${desc.length - 8} bytes of a ${desc.length}-byte description`);
     c = camera({ basicSupport: () => description([stepped(1, 0, 9)], 80) });
-    malformed(() => c.filter.cameraControl('brightness'), RANGE_OF, 'KSPROPERTY_DESCRIPTION.DescriptionSize 80 differs from the 72 bytes the driver gave');
+    expectMalformedReply(() => c.filter.cameraControl('brightness'), RANGE_OF, 'KSPROPERTY_DESCRIPTION.DescriptionSize 80 differs from the 72 bytes the driver gave');
   });
 
   it('refuses member lists that run past the description, a description with no range, and an inverted range', () => {
@@ -180,21 +170,21 @@ describe('a camera control read from a scripted driver', () => {
     const oneList = description([stepped(1, 0, 9)]);
     oneList.writeUInt32LE(2, 32);
     let c = camera({ basicSupport: () => oneList });
-    malformed(() => c.filter.cameraControl('brightness'), RANGE_OF, 'member list 1 at 72 runs past DescriptionSize 72 (MembersListCount 2)');
+    expectMalformedReply(() => c.filter.cameraControl('brightness'), RANGE_OF, 'member list 1 at 72 runs past DescriptionSize 72 (MembersListCount 2)');
     // A list claiming 3 members of 16 bytes where one is laid out.
     const counted = description([stepped(1, 0, 9)]);
     counted.writeUInt32LE(3, 48);
     c = camera({ basicSupport: () => counted });
-    malformed(() => c.filter.cameraControl('brightness'), RANGE_OF, 'member list 0 (3 × 16 bytes) runs past DescriptionSize 72');
+    expectMalformedReply(() => c.filter.cameraControl('brightness'), RANGE_OF, 'member list 0 (3 × 16 bytes) runs past DescriptionSize 72');
     c = camera({ basicSupport: () => description([values(3)]) });
-    malformed(() => c.filter.cameraControl('brightness'), RANGE_OF, 'BASICSUPPORT gave no KSPROPERTY_MEMBER_STEPPEDRANGES or RANGES list');
+    expectMalformedReply(() => c.filter.cameraControl('brightness'), RANGE_OF, 'BASICSUPPORT gave no KSPROPERTY_MEMBER_STEPPEDRANGES or RANGES list');
     c = camera({ basicSupport: () => description([stepped(1, 10, -10)]) });
-    malformed(() => c.filter.cameraControl('brightness'), RANGE_OF, "the range's minimum 10 is above its maximum -10");
+    expectMalformedReply(() => c.filter.cameraControl('brightness'), RANGE_OF, "the range's minimum 10 is above its maximum -10");
   });
 
   it('refuses a value struct shorter than KSPROPERTY_VIDEOPROCAMP_S', () => {
     const c = camera({ basicSupport: () => description([stepped(1, 0, 9)]), get: () => ({ data: Buffer.alloc(36), information: 36 }) });
-    malformed(() => c.filter.cameraControl('brightness'), 'get brightness (KSPROPERTY_VIDEOPROCAMP_BRIGHTNESS)', 'expected a 40-byte value struct, got 36 bytes');
+    expectMalformedReply(() => c.filter.cameraControl('brightness'), 'get brightness (KSPROPERTY_VIDEOPROCAMP_BRIGHTNESS)', 'expected a 40-byte value struct, got 36 bytes');
   });
 });
 

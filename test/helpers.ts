@@ -50,6 +50,14 @@ export function expectKsError(fn: () => unknown, code: string): KsError {
   return caught as KsError;
 }
 
+/** `fn` throws ERR_MALFORMED_REPLY for `operation`, whose message after the operation is exactly `message`. */
+export function expectMalformedReply(fn: () => unknown, operation: string, message: string): KsError {
+  const e = expectKsError(fn, 'ERR_MALFORMED_REPLY');
+  expect(e.operation).toBe(operation);
+  expect(e.message).toBe(`${operation}: ${message}`);
+  return e;
+}
+
 export async function expectKsRejection(promise: Promise<unknown>, code: string): Promise<KsError> {
   let caught: unknown;
   try {

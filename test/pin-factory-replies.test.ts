@@ -14,7 +14,6 @@ import {
   KSPROPSETID,
   pcmFormat,
   encodeDataFormat,
-  KsError,
   defineVirtualDevice,
   encodeAudioRange,
   openFilter,
@@ -23,6 +22,7 @@ import {
   type VirtualDevice,
   type VirtualPropertyReply,
 } from '../lib/index';
+import { expectKsError, expectMalformedReply } from './helpers';
 
 const devices: VirtualDevice[] = [];
 const filters: KsFilter[] = [];
@@ -47,17 +47,6 @@ function scripted(set: string, id: number, reply: () => VirtualPropertyReply): K
 }
 const pinProperty = (id: number, reply: () => VirtualPropertyReply) => scripted(KSPROPSETID.Pin, id, reply);
 
-function malformed(f: () => unknown, operation: string, message: string): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(KsError);
-  expect((caught as KsError).code).toBe('ERR_MALFORMED_REPLY');
-  expect((caught as KsError).message).toBe(`${operation}: ${message}`);
-}
 
 const u32 = (...values: number[]) => {
   const b = Buffer.alloc(4 * values.length);
@@ -97,16 +86,16 @@ describe('pinInfo() from a scripted driver', () => {
   });
 
   it('refuses a short or out-of-range value, naming the property', () => {
-    malformed(() => pinProperty(KSPROPERTY_PIN.CINSTANCES, () => ({ data: u32(3), information: 4 })).pinInfo(0), 'get pin instances', 'KSPIN_CINSTANCES needs 8 bytes, got 4');
-    malformed(
+    expectMalformedReply(() => pinProperty(KSPROPERTY_PIN.CINSTANCES, () => ({ data: u32(3), information: 4 })).pinInfo(0), 'get pin instances', 'KSPIN_CINSTANCES needs 8 bytes, got 4');
+    expectMalformedReply(
       () => pinProperty(KSPROPERTY_PIN.GLOBALCINSTANCES, () => ({ data: u32(3), information: 4 })).pinInfo(0),
       'get pin global instances',
       'KSPIN_CINSTANCES needs 8 bytes, got 4',
     );
-    malformed(() => pinProperty(KSPROPERTY_PIN.DATAFLOW, () => u32(0)).pinInfo(0), 'get pin dataflow', 'KSPIN_DATAFLOW 0 is not a dataflow');
-    malformed(() => pinProperty(KSPROPERTY_PIN.DATAFLOW, () => u32(3)).pinInfo(0), 'get pin dataflow', 'KSPIN_DATAFLOW 3 is not a dataflow');
-    malformed(() => pinProperty(KSPROPERTY_PIN.COMMUNICATION, () => u32(5)).pinInfo(0), 'get pin communication', 'KSPIN_COMMUNICATION 5 is not a communication');
-    malformed(() => pinProperty(KSPROPERTY_PIN.CATEGORY, () => Buffer.alloc(15)).pinInfo(0), 'get pin category', 'a GUID needs 16 bytes, got 15');
+    expectMalformedReply(() => pinProperty(KSPROPERTY_PIN.DATAFLOW, () => u32(0)).pinInfo(0), 'get pin dataflow', 'KSPIN_DATAFLOW 0 is not a dataflow');
+    expectMalformedReply(() => pinProperty(KSPROPERTY_PIN.DATAFLOW, () => u32(3)).pinInfo(0), 'get pin dataflow', 'KSPIN_DATAFLOW 3 is not a dataflow');
+    expectMalformedReply(() => pinProperty(KSPROPERTY_PIN.COMMUNICATION, () => u32(5)).pinInfo(0), 'get pin communication', 'KSPIN_COMMUNICATION 5 is not a communication');
+    expectMalformedReply(() => pinProperty(KSPROPERTY_PIN.CATEGORY, () => Buffer.alloc(15)).pinInfo(0), 'get pin category', 'a GUID needs 16 bytes, got 15');
   });
 });
 
@@ -114,15 +103,8 @@ describe('intersect() from a scripted driver', () => {
   it('decodes the KSDATAFORMAT the driver picks, and refuses one shorter than a KSDATAFORMAT as a malformed data intersection', () => {
     const format = pcmFormat({ channels: 1, sampleRate: 8000, bitsPerSample: 16 });
     expect(pinProperty(KSPROPERTY_PIN.DATAINTERSECTION, () => encodeDataFormat(format)).intersect(0).wave).toMatchObject({ channels: 1, sampleRate: 8000 });
-    const error = (() => {
-      try {
-        pinProperty(KSPROPERTY_PIN.DATAINTERSECTION, () => encodeDataFormat(format).subarray(0, 40)).intersect(0);
-      } catch (e) {
-        return e as KsError;
-      }
-      throw new Error('expected an error');
-    })();
-    expect(error).toMatchObject({ code: 'ERR_MALFORMED_REPLY', operation: 'data intersection' });
+    const error = expectKsError(() => pinProperty(KSPROPERTY_PIN.DATAINTERSECTION, () => encodeDataFormat(format).subarray(0, 40)).intersect(0), 'ERR_MALFORMED_REPLY');
+    expect(error.operation).toBe('data intersection');
   });
 });
 
@@ -140,7 +122,7 @@ describe('componentId() from a scripted driver', () => {
       version: 7,
       revision: 0x10203,
     });
-    malformed(() => scripted(KSPROPSETID.General, 0, () => ({ data: Buffer.alloc(64), information: 64 })).componentId(), 'get component id', 'KSCOMPONENTID needs 72 bytes, got 64');
+    expectMalformedReply(() => scripted(KSPROPSETID.General, 0, () => ({ data: Buffer.alloc(64), information: 64 })).componentId(), 'get component id', 'KSCOMPONENTID needs 72 bytes, got 64');
   });
 });
 
@@ -160,12 +142,12 @@ function scriptedPin(set: string, id: number, reply: () => VirtualPropertyReply)
 
 describe('a pin instance\'s replies from a scripted driver', () => {
   it('refuses a KSALLOCATOR_FRAMING shorter than 24 bytes and a KSSTATE that is not one', () => {
-    malformed(
+    expectMalformedReply(
       () => scriptedPin(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.ALLOCATORFRAMING, () => ({ data: Buffer.alloc(20), information: 20 })).allocatorFraming(),
       'get allocator framing',
       'KSALLOCATOR_FRAMING needs 24 bytes, got 20',
     );
-    malformed(() => scriptedPin(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.STATE, () => u32(4)).state(), 'get pin state', 'KSSTATE 4 is not a state');
+    expectMalformedReply(() => scriptedPin(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.STATE, () => u32(4)).state(), 'get pin state', 'KSSTATE 4 is not a state');
     // KSSTATE_STOP 0 … RUN 3, as given.
     expect(scriptedPin(KSPROPSETID.Connection, KSPROPERTY_CONNECTION.STATE, () => u32(2)).state()).toBe('pause');
   });
@@ -174,7 +156,7 @@ describe('a pin instance\'s replies from a scripted driver', () => {
     expect(scriptedPin(KSPROPSETID.StreamInterface, KSPROPERTY_STREAMINTERFACE.HEADERSIZE, () => u32(0)).streamHeaderSize()).toBe(56);
     expect(scriptedPin(KSPROPSETID.StreamInterface, KSPROPERTY_STREAMINTERFACE.HEADERSIZE, () => u32(64)).streamHeaderSize()).toBe(64);
     expect(scriptedPin(KSPROPSETID.StreamInterface, KSPROPERTY_STREAMINTERFACE.HEADERSIZE, () => ({ status: 'STATUS_NOT_FOUND' })).streamHeaderSize()).toBe(56);
-    malformed(
+    expectMalformedReply(
       () => scriptedPin(KSPROPSETID.StreamInterface, KSPROPERTY_STREAMINTERFACE.HEADERSIZE, () => ({ data: Buffer.alloc(2), information: 2 })).streamHeaderSize(),
       'get stream header size',
       'HEADERSIZE is a ULONG (4 bytes), got 2',

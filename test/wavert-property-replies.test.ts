@@ -3,7 +3,8 @@
 // refusal of a short reply are checked byte by byte. The first Stryker run over lib/objects left these unchecked: the
 // emulator's WaveRT pins always answer in full. The readers take any handle; a filter carries the scripted set.
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineVirtualDevice, KsError, openFilter, openHandleCount, type VirtualPropertyReply, type VirtualPropertyRequest } from '../lib/index';
+import { defineVirtualDevice, openFilter, openHandleCount, type VirtualPropertyReply, type VirtualPropertyRequest } from '../lib/index';
+import { expectMalformedReply } from './helpers';
 import { readHwLatency, readPacketCount, readPresentationPosition } from '../lib/objects/wavert-properties';
 
 // ksmedia.h: KSPROPSETID_RtAudio {A855A48C-2F78-4729-9051-1968746B9EEF}; KSPROPERTY_RTAUDIO_HWLATENCY 2,
@@ -36,19 +37,6 @@ function scripted(id: number, answer: (r: VirtualPropertyRequest) => VirtualProp
   };
 }
 
-function expectMalformed(f: () => unknown, operation: string, message: string): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(KsError);
-  const e = caught as KsError;
-  expect(e.code).toBe('ERR_MALFORMED_REPLY');
-  expect(e.operation).toBe(operation);
-  expect(e.message).toBe(`${operation}: ${message}`);
-}
 
 describe('KSPROPSETID_RtAudio readers', () => {
   it('KSRTAUDIO_HWLATENCY: three ULONGs, FifoSize, ChipsetDelay, CodecDelay, asked for with a 12-byte buffer', () => {
@@ -79,11 +67,11 @@ describe('KSPROPSETID_RtAudio readers', () => {
   it('refuses a reply shorter than the structure, naming the structure and both sizes', () => {
     {
       using d = scripted(HWLATENCY, () => ({ data: Buffer.alloc(8) }));
-      expectMalformed(() => readHwLatency(d.filter), 'get KSRTAUDIO_HWLATENCY', 'KSRTAUDIO_HWLATENCY needs 12 bytes, got 8');
+      expectMalformedReply(() => readHwLatency(d.filter), 'get KSRTAUDIO_HWLATENCY', 'KSRTAUDIO_HWLATENCY needs 12 bytes, got 8');
     }
     {
       using d = scripted(PRESENTATION_POSITION, () => ({ data: Buffer.alloc(15) }));
-      expectMalformed(
+      expectMalformedReply(
         () => readPresentationPosition(d.filter),
         'get KSAUDIO_PRESENTATION_POSITION',
         'KSAUDIO_PRESENTATION_POSITION needs 16 bytes, got 15',
@@ -91,7 +79,7 @@ describe('KSPROPSETID_RtAudio readers', () => {
     }
     {
       using d = scripted(PACKETCOUNT, () => ({ data: Buffer.alloc(3) }));
-      expectMalformed(() => readPacketCount(d.filter), 'get PACKETCOUNT', 'PACKETCOUNT needs 4 bytes, got 3');
+      expectMalformedReply(() => readPacketCount(d.filter), 'get PACKETCOUNT', 'PACKETCOUNT needs 4 bytes, got 3');
     }
   });
 });

@@ -193,6 +193,16 @@ export abstract class KsHandle {
     return settled('ioctl', (settle) => native.ioctlAsync(id, code, input, output, settle));
   }
 
+  /**
+   * One IOCTL this class builds itself (a property or method request): a
+   * closed handle is ERR_CLOSED for `operation` ("get KSPROPERTY_…"), not for
+   * the generic "ioctl", and the raw-IOCTL guard has nothing to check.
+   */
+  private request(operation: string, code: number, input: Buffer, output: Buffer | null): StatusTriple {
+    const id = this.idFor(operation);
+    return callNative(operation, () => native.ioctl(id, code, input, output));
+  }
+
   /** Throws the KsError for a failed status; `hint` explains it in context. */
   protected static check(triple: StatusTriple, operation: string, hint?: (code: string) => string | undefined): void {
     const [kind, value] = triple;
@@ -229,13 +239,12 @@ export abstract class KsHandle {
   protected getPropertyOf(subject: string, set: Guid | string, id: number, options: PropertyOptions = {}, hint?: (code: string) => string | undefined): Buffer {
     const operation = `get ${propertyName(set, id)}${subject}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.GET | (options.typeFlags ?? 0), options.instance);
-    this.idFor(operation); // a closed handle is ERR_CLOSED for this request, not for the generic "ioctl" below
     let size = options.size;
     // Whether the driver named the size (then a data query that asks for more
     // again, without a larger size, is a driver whose two answers disagree).
     let told = size !== undefined;
     if (size === undefined) {
-      const probe = this.ioctl(IOCTL_KS.PROPERTY, request, null);
+      const probe = this.request(operation, IOCTL_KS.PROPERTY, request, null);
       if (statusOk(probe[0], probe[1])) {
         // Some drivers answer the zero-length probe with success and the size in BytesReturned.
         if (probe[2] === 0) return Buffer.alloc(0);
@@ -250,7 +259,7 @@ export abstract class KsHandle {
         throw new KsError('ERR_MALFORMED_REPLY', operation, `the reply would exceed ${MAX_PROPERTY_REPLY} bytes`);
       }
       const reply = Buffer.alloc(size);
-      const result = this.ioctl(IOCTL_KS.PROPERTY, request, reply);
+      const result = this.request(operation, IOCTL_KS.PROPERTY, request, reply);
       if (statusOk(result[0], result[1])) {
         if (result[2] > reply.length) {
           throw new KsError('ERR_MALFORMED_REPLY', operation, `the driver claims ${result[2]} bytes in a ${reply.length}-byte buffer`);
@@ -288,8 +297,7 @@ export abstract class KsHandle {
   protected setPropertyOf(subject: string, set: Guid | string, id: number, value: Buffer, options: Omit<PropertyOptions, 'size'> = {}, hint?: (code: string) => string | undefined): void {
     const operation = `set ${propertyName(set, id)}${subject}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.SET | (options.typeFlags ?? 0), options.instance);
-    this.idFor(operation);
-    KsHandle.check(this.ioctl(IOCTL_KS.PROPERTY, request, value), operation, hint);
+    KsHandle.check(this.request(operation, IOCTL_KS.PROPERTY, request, value), operation, hint);
   }
 
   /**
@@ -300,8 +308,7 @@ export abstract class KsHandle {
   supportsSet(set: Guid | string): boolean {
     const operation = `query support of property set ${guidLabel(set)}`;
     const request = encodeIdentifier(set, 0, KSPROPERTY_TYPE.SETSUPPORT);
-    this.idFor(operation);
-    const result = this.ioctl(IOCTL_KS.PROPERTY, request, null);
+    const result = this.request(operation, IOCTL_KS.PROPERTY, request, null);
     if (statusOk(result[0], result[1])) return true;
     if (isNotSupported(result)) return false;
     KsHandle.check(result, operation);
@@ -317,11 +324,10 @@ export abstract class KsHandle {
     checkUint32(id, 'id');
     const operation = `query support of ${propertyName(set, id)}`;
     const request = encodeIdentifier(set, id, KSPROPERTY_TYPE.BASICSUPPORT | (options.typeFlags ?? 0), options.instance);
-    this.idFor(operation);
     // Ask for the description's size first; drivers that only know the short
     // form answer a description-sized buffer with the access flags alone.
     let size = KSPROPERTY_DESCRIPTION_SIZE;
-    const probe = this.ioctl(IOCTL_KS.PROPERTY, request, null);
+    const probe = this.request(operation, IOCTL_KS.PROPERTY, request, null);
     if (!statusOk(probe[0], probe[1])) {
       if (isNotSupported(probe)) return null;
       if (!isSizeAnswer(probe)) KsHandle.check(probe, operation);
@@ -329,7 +335,7 @@ export abstract class KsHandle {
     }
     if (size > MAX_PROPERTY_REPLY) throw new KsError('ERR_MALFORMED_REPLY', operation, `the reply would exceed ${MAX_PROPERTY_REPLY} bytes`);
     const reply = Buffer.alloc(size);
-    const result = this.ioctl(IOCTL_KS.PROPERTY, request, reply);
+    const result = this.request(operation, IOCTL_KS.PROPERTY, request, reply);
     if (!statusOk(result[0], result[1])) {
       if (isNotSupported(result)) return null;
       KsHandle.check(result, operation);
@@ -393,8 +399,8 @@ export abstract class KsHandle {
   async invokeMethod(set: Guid | string, id: number, data: Buffer | null, flags: number = KSMETHOD_TYPE.SEND): Promise<Buffer> {
     const operation = `invoke method ${guidLabel(set)} id ${id}`;
     const request = encodeIdentifier(set, id, flags);
-    this.idFor(operation);
-    const result = await this.ioctlAsync(IOCTL_KS.METHOD, request, data);
+    const handleId = this.idFor(operation);
+    const result = await settled(operation, (settle) => native.ioctlAsync(handleId, IOCTL_KS.METHOD, request, data, settle));
     this.checkPending(result, operation);
     return data ? data.subarray(0, Math.min(result[2], data.length)) : Buffer.alloc(0);
   }
