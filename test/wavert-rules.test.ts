@@ -24,6 +24,7 @@ import {
 } from '../lib/index';
 import { emulatedDevicePath } from './emulated-devices';
 import { expectKsError } from './helpers';
+import { until } from './cli-process';
 import { testBackend } from './test-backend';
 
 afterEach(() => {
@@ -291,7 +292,13 @@ describe('KSPROPSETID_RtAudio: packets and positions', () => {
     expectKsError(() => writePacket(pin, 1), 'STATUS_DATA_LATE_ERROR');
     writePacket(pin, 2, 0x200 /* KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM */, 0);
     expectKsError(() => writePacket(pin, 3), 'STATUS_INVALID_DEVICE_STATE');
-    expect(emulatorWaveRtStats(pin)).toMatchObject({ packetMode: true, glitches: 0 });
+    // The end-of-stream packet is queued, not yet played.
+    expect(emulatorWaveRtStats(pin)).toMatchObject({ packetMode: true, endOfStream: false, glitches: 0 });
+    await until(() => emulatorWaveRtStats(pin).endOfStream, 'the end-of-stream packet played');
+    expect(emulatorWaveRtStats(pin)).toMatchObject({ packetMode: true, endOfStream: true, glitches: 0 });
+    // STOP ends packet mode; that the end-of-stream packet was played stays counted, as the lifetime counters do.
+    pin.setState('stop');
+    expect(emulatorWaveRtStats(pin)).toMatchObject({ packetMode: false, endOfStream: true });
   });
 
   it('PRESENTATION_POSITION and KSPROPERTY_AUDIO_POSITION follow the DMA (render: WriteOffset FifoSize ahead)', async () => {
