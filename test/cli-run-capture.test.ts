@@ -24,7 +24,8 @@ function expectTimes(summary: string, mediaSeconds: number, wallSeconds: number)
   expect(m, summary).not.toBeNull();
   const s = Number(m![1]);
   const ratio = Number(m![3]);
-  expect(s, summary).toBeGreaterThan(0);
+  // An unthrottled capture of a few packets can finish in under half a millisecond, which prints as 0.000 s.
+  expect(s, summary).toBeGreaterThanOrEqual(0);
   expect(s, summary).toBeLessThanOrEqual(wallSeconds + 0.0005);
   // S was rounded to 3 decimals and R to 2: R lies between media/(S + 0.0005) and media/(S - 0.0005), ± 0.005.
   expect(ratio, summary).toBeGreaterThanOrEqual(mediaSeconds / (s + 0.0005) - 0.005);
