@@ -1,4 +1,4 @@
-// Mutation testing over lib/ (`npm run mutate`; docs/architecture.md#mutation-testing). Not part of `npm test` or
+// Mutation testing over lib/ (`npm run mutate`; docs/mutation-testing.md). Not part of `npm test` or
 // .ci/run: a whole run takes hours on two cores. Incremental: results are kept in reports/stryker-incremental.json
 // (committed), so a run retests only the mutants whose code or covering tests changed since, and a run over a few
 // files (`npm run mutate -- --mutate 'lib/structs/**/*.ts'`) adds to the results of the others instead of
