@@ -199,3 +199,16 @@ describe('listing a scripted camera\'s controls', () => {
     expect(() => c.filter.cameraControls()).toThrow(KsError);
   });
 });
+
+describe('setting a control the scripted driver describes', () => {
+  it('refuses a value that is no integer, and a value by hand on a control that is automatic only; nothing is sent', () => {
+    // Capabilities and flags KSPROPERTY_VIDEOPROCAMP_FLAGS_AUTO (1) alone: the driver has no manual mode.
+    const { filter, seen } = camera({ basicSupport: () => description([stepped(1, 0, 9)]), get: () => valueStruct(5, 1, 1) });
+    for (const [bad, shown] of [[1.5, '1.5'], ['3', '"3"'], [Number.NaN, 'NaN'], [null, 'null']] as const) {
+      expect(() => filter.setCameraControl('brightness', bad as never)).toThrow(new TypeError(`brightness must be an integer or 'auto', got ${shown}`));
+    }
+    expect(seen).toEqual([]);
+    expect(() => filter.setCameraControl('brightness', 4)).toThrow(new RangeError("brightness (KSPROPERTY_VIDEOPROCAMP_BRIGHTNESS) cannot be set by hand; only 'auto'"));
+    expect(filter.cameraControl('brightness')).toMatchObject({ mode: 'auto', canAuto: true, canManual: false });
+  });
+});
