@@ -164,3 +164,39 @@ describe('proposeDataFormat', () => {
     expect(() => filter.proposeDataFormat(0, format)).toThrow(expect.objectContaining({ code: 'STATUS_INVALID_DEVICE_REQUEST' }));
   });
 });
+
+describe('argument refusals name the field', () => {
+  const U32 = 'must be an integer in 0..4294967295';
+  it('pin and node ids, access, and createPin’s interface, medium and priority fields', () => {
+    const filter = scripted([]);
+    const format = extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
+    expect(() => filter.pinInfo(-1)).toThrow(new RangeError(`pinId ${U32}, got -1`));
+    expect(() => filter.intersect(-1)).toThrow(new RangeError(`pinId ${U32}, got -1`));
+    expect(() => filter.proposeDataFormat(-1, format)).toThrow(new RangeError(`pinId ${U32}, got -1`));
+    expect(() => filter.createNode(-1)).toThrow(new RangeError(`nodeId ${U32}, got -1`));
+    expect(() => filter.createNode(0, { access: -1 })).toThrow(new RangeError(`access ${U32}, got -1`));
+    expect(() => filter.createPin({ pinId: 0, dataFormat: format, access: 2 ** 32 })).toThrow(new RangeError(`access ${U32}, got 4294967296`));
+    const GUID_LIKE = 'must be a GUID like {6994AD04-93EF-11D0-A3CC-00A0C9223196}';
+    const STANDARD = '{1A8766A0-62CE-11CF-A5D6-28DB04C10000}';
+    expect(() => filter.createPin({ pinId: 0, dataFormat: format, interface: { set: 'std', id: 0 } })).toThrow(new TypeError(`interface.set ${GUID_LIKE}, got "std"`));
+    expect(() => filter.createPin({ pinId: 0, dataFormat: format, interface: { set: STANDARD, id: -1 } })).toThrow(new RangeError(`interface.id ${U32}, got -1`));
+    expect(() => filter.createPin({ pinId: 0, dataFormat: format, interface: { set: STANDARD, id: 0, flags: -1 } })).toThrow(new RangeError(`interface.flags ${U32}, got -1`));
+    expect(() => filter.createPin({ pinId: 0, dataFormat: format, medium: { set: 'any', id: 0 } })).toThrow(new TypeError(`medium.set ${GUID_LIKE}, got "any"`));
+    expect(() => filter.createPin({ pinId: 0, dataFormat: format, medium: { set: STANDARD, id: 0.5 } })).toThrow(new TypeError(`medium.id ${U32}, got 0.5`));
+    expect(() => filter.createPin({ pinId: 0, dataFormat: format, medium: { set: STANDARD, id: 0, flags: -2 } })).toThrow(new RangeError(`medium.flags ${U32}, got -2`));
+    expect(() => filter.createPin({ pinId: 0, dataFormat: format, priority: { priorityClass: -1, prioritySubClass: 1 } })).toThrow(new RangeError(`priority.priorityClass ${U32}, got -1`));
+    expect(() => filter.createPin({ pinId: 0, dataFormat: format, priority: { priorityClass: 1, prioritySubClass: -1 } })).toThrow(new RangeError(`priority.prioritySubClass ${U32}, got -1`));
+  });
+
+  it('intersect: a range of exactly 64 bytes is taken, 63 refused; an attribute list of exactly 8 bytes is taken', () => {
+    const filter = scripted([{ set: PIN, id: 4, onGet: () => ({ status: 'STATUS_NO_MATCH' }) }]); // DATAINTERSECTION
+    const range = encodeAudioRange();
+    expect(() => filter.intersect(0, [range.subarray(0, 63)])).toThrow(new RangeError('ranges[0] must be at least a 64-byte KSDATARANGE, got 63 bytes'));
+    expect(() => filter.intersect(0, [range.subarray(0, 64)])).toThrow(expect.objectContaining({ code: 'STATUS_NO_MATCH' }));
+    const flagged = Buffer.from(range);
+    flagged.writeUInt32LE(flagged.readUInt32LE(4) | 2, 4); // KSDATARANGE_ATTRIBUTES
+    const attributes = Buffer.from([8, 0, 0, 0, 0, 0, 0, 0]); // KSMULTIPLE_ITEM { Size 8, Count 0 }
+    expect(() => filter.intersect(0, [{ raw: flagged, attributes: attributes.subarray(0, 7) } as never])).toThrow(TypeError);
+    expect(() => filter.intersect(0, [{ raw: flagged, attributes } as never])).toThrow(expect.objectContaining({ code: 'STATUS_NO_MATCH' }));
+  });
+});
