@@ -12,10 +12,14 @@ import {
   openHandleCount,
   renderChecksum,
   setEmulatorPacing,
+  AllocatorFraming,
+  emulatorWaveRtStats,
+  KSPROPSETID,
   type VirtualDevice,
 } from '../lib/index';
 import { emulatedDevicePath, openRender, RENDER_PIN } from './emulated-devices';
-import { stereo48k } from './helpers';
+import { openCapture, stereo48k } from './helpers';
+import { waveRtPlayedChecksum } from './render-oracle';
 import { testBackend } from './test-backend';
 
 const devices: VirtualDevice[] = [];
@@ -163,6 +167,98 @@ describe('the pin writers started', () => {
     await stream.write(Buffer.alloc(1920, 1));
     pin.setState('run');
     await stream.end();
+    expect(pin.state()).toBe('run');
+  });
+});
+
+describe('more paths', () => {
+  it('a WaveRT pin written twice, end of stream on the second: one stream, every byte played in order', async () => {
+    using speakers = openFilter(emulatedDevicePath('KS Emulator WaveRT Speakers'), { backend: testBackend() });
+    using pin = speakers.createPin({ pinId: 0, dataFormat: extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 }) });
+    const data = Buffer.alloc(48000 * 4 * 0.3);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 13 + (i >> 10)) & 0xff;
+    const half = data.length / 2;
+    await pin.write(data.subarray(0, half), { waveRt: { mode: 'event', latencyMs: 100 } });
+    expect(pin.state()).toBe('run');
+    await pin.write(data.subarray(half), { endOfStream: true });
+    expect(pin.state()).toBe('stop');
+    const stats = emulatorWaveRtStats(pin);
+    expect(stats.glitches, `glitches in the emulated DMA's late steps: ${stats.glitchesInLateSteps} of ${stats.lateSteps}`).toBe(0);
+    expect(stats.checksum).toBe(waveRtPlayedChecksum(Buffer.concat([data, Buffer.alloc(stats.bytes - data.length)])));
+  });
+
+  it('refuses a WaveRT ring under 10 ms, naming ringMs', async () => {
+    using speakers = openFilter(emulatedDevicePath('KS Emulator WaveRT Speakers'), { backend: testBackend() });
+    using pin = speakers.createPin({ pinId: 0, dataFormat: extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 }) });
+    expect(await rejection(pin.write(Buffer.alloc(8), { waveRt: { ringMs: 5 } }))).toStrictEqual(['RangeError', 'ringMs must be an integer in 10..60000, got 5']);
+    expect(pin.state()).toBe('stop');
+  });
+
+  it('writer() option names; a pin that answers no framing gets 8 packets of 10 ms', () => {
+    using filter = openRender();
+    using pin = filter.createPin({ pinId: RENDER_PIN, dataFormat: stereo48k() });
+    expect(() => pin.writer({ frameSize: 0 })).toThrow(new RangeError('frameSize must be an integer in 1..1073741824, got 0'));
+    expect(() => pin.writer({ alignment: 0 })).toThrow(new RangeError('alignment must be an integer in 1..4096, got 0'));
+    const device = defineVirtualDevice({
+      name: 'Render No Framing',
+      categories: ['AUDIO', 'RENDER'],
+      pins: [{ dataFlow: 'in', dataRanges: [encodeAudioRange()] }],
+      properties: [{ set: KSPROPSETID.Connection, id: 3, target: 'pin', onGet: () => ({ status: 'STATUS_NOT_FOUND' }) }], // ALLOCATORFRAMING
+    });
+    devices.push(device);
+    using bare = openFilter(device.path, { backend: 'emulator' });
+    using silent = bare.createPin({ pinId: 0, dataFormat: stereo48k() });
+    const stream = silent.writer();
+    expect([stream.packets, stream.frameSize]).toStrictEqual([8, 1920]);
+    stream.close();
+  });
+
+  it('writable() on a capture pin says which calls fit it', () => {
+    using filter = openCapture();
+    using pin = filter.createPin({ pinId: 0, dataFormat: stereo48k() });
+    expect(() => pin.writable()).toThrow(
+      new TypeError('writable: pin 0 is a capture pin (data flows out of it): read it with frames() or readable(); write() and writable() are for render pins'),
+    );
+  });
+
+  it('a pin whose dataflow the driver would not say is not refused either way', async () => {
+    const device = defineVirtualDevice({
+      name: 'Render No Dataflow',
+      categories: ['AUDIO', 'RENDER'],
+      pins: [{ dataFlow: 'in', dataRanges: [encodeAudioRange()] }],
+      properties: [{ set: KSPROPSETID.Pin, id: 2, onGet: () => ({ status: 'STATUS_NOT_SUPPORTED' }) }], // DATAFLOW
+    });
+    devices.push(device);
+    using filter = openFilter(device.path, { backend: 'emulator' });
+    using pin = filter.createPin({ pinId: 0, dataFormat: stereo48k(), access: 0x40000000 /* GENERIC_WRITE */ });
+    expect(pin.dataFlow).toBeNull();
+    setEmulatorPacing(pin, 'unthrottled');
+    pin.start();
+    await pin.write(Buffer.alloc(1920, 3), { zeroCopy: true });
+    expect(emulatorRenderStats(pin)).toMatchObject({ frames: 1, bytes: 1920 });
+  });
+
+  it('createAllocator with raw bytes: a whole KSALLOCATOR_FRAMING is kept decoded', () => {
+    using filter = openRender();
+    using pin = filter.createPin({ pinId: RENDER_PIN, dataFormat: stereo48k() });
+    const framing = new AllocatorFraming({ flags: 0, poolType: 0, frames: 4, frameSize: 1920, fileAlignment: 0 });
+    using allocator = pin.createAllocator(framing.encode());
+    expect(allocator.framing).toStrictEqual(framing);
+    expect(allocator.createdWith).toBe('emulator');
+  });
+
+  it('a writer-started pin that stopped, then run by its caller, is left running when the caller’s writer ends', async () => {
+    using filter = openRender();
+    using pin = filter.createPin({ pinId: RENDER_PIN, dataFormat: stereo48k() });
+    setEmulatorPacing(pin, 'unthrottled');
+    const first = pin.writer({ packets: 2, frameSize: 1920, prime: 1 });
+    await first.write(Buffer.alloc(1920, 1));
+    await first.end();
+    expect(pin.state()).toBe('stop');
+    pin.setState('run');
+    const second = pin.writer({ packets: 2, frameSize: 1920, prime: 1 });
+    await second.write(Buffer.alloc(1920, 2));
+    await second.end();
     expect(pin.state()).toBe('run');
   });
 });
