@@ -21,6 +21,7 @@ import {
   type VirtualDeviceDefinition,
   type VirtualPropertyRequest,
 } from '../lib/index';
+import { writeGuid } from '../lib/structs/guid';
 
 const VIDEOPROCAMP = '{C6E13360-30AC-11D0-A18C-00A0C9118956}';
 const JACK = '{4509F757-2D46-4637-8E62-CE7DB944F57B}';
@@ -308,5 +309,83 @@ describe('pin instances, options and the document', () => {
       expect(q.flags).toBe(0x100);
       expect(q.reply.data).toBe('');
     }
+  });
+});
+
+describe('what is asked only where the device answers it, and the walks’ bounds', () => {
+  const recorded = (name: string) => recordProfile(listDevices({ backend: 'emulator' }).find((d) => d.friendlyName === name && d.path.includes('#0'))!);
+  const instanceGets = (filter: { requests: ProfileRequest[] }, set: string) =>
+    filter.requests.filter((q) => q.target === 'pin-instance' && q.kind === 'get' && q.set === set.toUpperCase()).map((q) => [q.pinId, q.id]);
+
+  it('the stream header size on AVStream pins, the RtAudio properties on WaveRT pins, nothing of either elsewhere', () => {
+    const camera = recorded('KS Emulator Video Capture').filters[0];
+    expect(instanceGets(camera, KSPROPSETID.StreamInterface)).toStrictEqual([[0, 0]]);
+    expect(instanceGets(camera, KSPROPSETID.RtAudio)).toStrictEqual([]);
+    const microphone = recorded('KS Emulator Audio Capture').filters[0];
+    expect(instanceGets(microphone, KSPROPSETID.StreamInterface)).toStrictEqual([]);
+    expect(instanceGets(microphone, KSPROPSETID.RtAudio)).toStrictEqual([]);
+    const waveRt = recorded('KS Emulator WaveRT Speakers').filters[0];
+    // QUERY_NOTIFICATION_SUPPORT (8), then HWLATENCY (2), on the one pin opened.
+    expect(instanceGets(waveRt, KSPROPSETID.RtAudio)).toStrictEqual([[0, 8], [0, 2]]);
+  });
+
+  it('anonymize drops the bytes of every PHYSICALCONNECTION (they hold the other filter’s path) and keeps every other reply', () => {
+    const device = listDevices({ backend: 'emulator' }).find((d) => d.friendlyName === 'KS Emulator Audio Render')!;
+    const plain = recordProfile(device).filters[0].requests;
+    const anonymous = recordProfile(device, { anonymize: true }).filters[0].requests;
+    const links = (requests: ProfileRequest[]) => requests.filter((q) => q.set === KSPROPSETID.Pin.toUpperCase() && q.id === 10 && q.kind === 'get' && q.reply.status.value === 0);
+    expect(links(plain).some((q) => q.reply.data !== '')).toBe(true);
+    expect(links(anonymous).length).toBe(links(plain).length);
+    expect(links(anonymous).every((q) => q.reply.data === '')).toBe(true);
+    const others = (requests: ProfileRequest[]) => requests.filter((q) => !(q.set === KSPROPSETID.Pin.toUpperCase() && q.id === 10)).map((q) => q.reply.data);
+    expect(others(anonymous)).toStrictEqual(others(plain));
+  });
+
+  it('no jack or audio-node requests to a filter that does not answer those sets, whatever its nodes', () => {
+    const info = define({ name: 'Recorder Bare Nodes', categories: ['AUDIO', 'TOPOLOGY'], pins: [{ dataFlow: 'in', communication: 'bridge', dataRanges: [encodeAudioRange()] }], topology: { nodes: [{ type: KSNODETYPE.VOLUME }, { type: KSNODETYPE.MUTE }] } });
+    const { requests } = recordProfile(info).filters[0];
+    expect(of(requests, JACK).map((q) => q.kind)).toStrictEqual(['setSupport']);
+    expect(of(requests, KSPROPSETID.Audio).map((q) => q.kind)).toStrictEqual(['setSupport']);
+  });
+
+  it('a volume node answering every channel is read for 8 channels; a NODES Count past its bytes walks only the nodes there', () => {
+    let volumeGets = 0;
+    const twoNodes = Buffer.alloc(8 + 2 * 16);
+    twoNodes.writeUInt32LE(twoNodes.length, 0);
+    twoNodes.writeUInt32LE(5, 4); // Count 5, bytes for 2
+    writeGuid(twoNodes, 8, KSNODETYPE.VOLUME);
+    const info = define({
+      name: 'Recorder Channels',
+      categories: ['AUDIO', 'TOPOLOGY'],
+      pins: [],
+      topology: { nodes: [{ type: KSNODETYPE.VOLUME }] },
+      properties: [
+        { set: KSPROPSETID.Audio, id: KSPROPERTY_AUDIO.VOLUMELEVEL, target: 'node', onBasicSupport: () => ({ status: 0 }), onGet: (r) => (r.outputLength > 0 && volumeGets++, u32(0)) },
+        { set: KSPROPSETID.Topology, id: 1, onGet: () => twoNodes },
+      ],
+    });
+    const { requests } = recordProfile(info).filters[0];
+    expect(volumeGets).toBe(8);
+    expect(of(requests, KSPROPSETID.Topology, 3).map((q) => q.instance)).toStrictEqual([0, 1].map(pinInstance));
+  });
+
+  it('a CTYPES reply shorter than a ULONG is no pin factories; a reply of exactly the limit is read', () => {
+    let asked = 0;
+    const info = define({
+      name: 'Recorder Short Count',
+      categories: ['AUDIO'],
+      pins: [{ dataFlow: 'out', dataRanges: [encodeAudioRange()] }],
+      properties: [
+        { set: KSPROPSETID.Pin, id: 1, onGet: () => Buffer.alloc(2) },
+        { set: VIDEOPROCAMP, id: 0, onBasicSupport: () => ({ status: 0 }), onGet: (r) => (asked++, r.outputLength === 0 ? { status: 'STATUS_BUFFER_OVERFLOW', information: PROFILE_LIMITS.replyBytes } : Buffer.alloc(PROFILE_LIMITS.replyBytes, 1)) },
+      ],
+    });
+    const { requests, pinCreates } = recordProfile(info).filters[0];
+    expect(requests.filter((q) => q.set === KSPROPSETID.Pin.toUpperCase() && q.instance !== '')).toStrictEqual([]);
+    expect(pinCreates).toStrictEqual([]);
+    const limit = of(requests, VIDEOPROCAMP, 0).find((q) => q.kind === 'get')!;
+    expect([asked, limit.reply.information, Buffer.from(limit.reply.data, 'base64').length]).toStrictEqual([2, PROFILE_LIMITS.replyBytes, PROFILE_LIMITS.replyBytes]);
+    // The keys: the device recorded first is filter0.
+    expect(recordProfile(info).filters.map((f) => f.key)).toStrictEqual(['filter0']);
   });
 });
