@@ -8,80 +8,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { encodeAudioRange, extensibleFormat, KsError, KSPROPSETID, listDevices, loadProfile, loadProfiles, openFilter, type LoadedProfile, type ProfileDocument } from '../lib/index';
-import { encodeIdentifier } from '../lib/structs/request';
-import type { StatusTriple } from '../lib/base/errors';
-
-const PROPERTY = 0x2f0003; // IOCTL_KS_PROPERTY
-const PIN = KSPROPSETID.Pin.toUpperCase();
-const TOPOLOGY = KSPROPSETID.Topology.toUpperCase();
-const SET = '{5A5A5A5A-1111-2222-3333-444455556666}';
-const STANDARD_INTERFACES = '{1A8766A0-62CE-11CF-A5D6-28DB04C10000}'; // KSINTERFACESETID_Standard
-const GET = 1;
-const BASICSUPPORT = 0x200;
-const DEFAULTVALUES = 0x10000;
-const NODE = 0x10000000;
-
-type Status = { scheme: 'ntstatus' | 'win32' | 'hresult'; value: number; name: string };
-const nt = (value: number): Status => ({ scheme: 'ntstatus', value, name: '' });
-const win32 = (value: number): Status => ({ scheme: 'win32', value, name: '' });
-const hresult = (value: number): Status => ({ scheme: 'hresult', value, name: '' });
-const u32s = (...values: number[]) => {
-  const b = Buffer.alloc(values.length * 4);
-  values.forEach((v, i) => b.writeUInt32LE(v >>> 0, i * 4));
-  return b;
-};
-const ksp = (id: number) => u32s(id, 0);
-const guidBytes = (guid: string) => {
-  const h = guid.replace(/[{}-]/g, '');
-  const b = Buffer.alloc(16);
-  b.writeUInt32LE(parseInt(h.slice(0, 8), 16), 0);
-  b.writeUInt16LE(parseInt(h.slice(8, 12), 16), 4);
-  b.writeUInt16LE(parseInt(h.slice(12, 16), 16), 6);
-  Buffer.from(h.slice(16), 'hex').copy(b, 8);
-  return b;
-};
-/** A KSMULTIPLE_ITEM of `items`, each the same size. */
-const multiple = (items: Buffer[]) => Buffer.concat([u32s(8 + items.reduce((n, i) => n + i.length, 0), items.length), ...items]);
-const wide = (text: string) => Buffer.from(`${text}\0`, 'utf16le');
-
-interface Answer {
-  status?: Status;
-  data?: Buffer;
-  information?: number;
-  sizeQuery?: { status: Status; information: number };
-}
-/** One recorded request; a GET that succeeded with data gets the size query KS answers for it unless told otherwise. */
-function req(set: string, id: number, kind: 'get' | 'basicSupport' | 'setSupport' | 'defaultValues', instance: Buffer, a: Answer = {}, extra: { target?: 'filter' | 'pin-instance'; pinId?: number; flags?: number } = {}) {
-  const data = a.data ?? Buffer.alloc(0);
-  const status = a.status ?? nt(0);
-  const flags = extra.flags ?? { get: GET, basicSupport: BASICSUPPORT, setSupport: 0x100, defaultValues: DEFAULTVALUES }[kind];
-  const out: Record<string, unknown> = { target: extra.target ?? 'filter', set: set.toUpperCase(), id, kind, flags, instance: instance.toString('base64') };
-  if (extra.pinId !== undefined) out.pinId = extra.pinId;
-  if (kind !== 'setSupport') out.sizeQuery = a.sizeQuery ?? (data.length > 0 && status.value === 0 ? { status: nt(0x80000005), information: data.length } : { status, information: a.information ?? 0 });
-  out.reply = { status, information: a.information ?? data.length, data: data.toString('base64') };
-  return out;
-}
-
-function doc(filters: { key?: string; name?: string; requests: unknown[]; physicalConnections?: unknown[] }[]): ProfileDocument {
-  return {
-    format: 'kernel-streaming-profile',
-    version: 1,
-    recordedAt: '',
-    recordedWith: { package: '', backend: 'windows', platform: 'win32' },
-    anonymized: true,
-    contains: [],
-    filters: filters.map((f, i) => ({
-      key: f.key ?? `filter${i}`,
-      friendlyName: f.name ?? `Replay Answers ${i}`,
-      path: null,
-      categories: ['{6994AD04-93EF-11D0-A3CC-00A0C9223196}'],
-      requests: f.requests,
-      pinCreates: [],
-      physicalConnections: f.physicalConnections ?? [],
-    })),
-  } as unknown as ProfileDocument;
-}
+import { encodeAudioRange, extensibleFormat, KsError, listDevices, loadProfile, loadProfiles, openFilter, type LoadedProfile, type ProfileDocument } from '../lib/index';
+import { ask, BASICSUPPORT, DEFAULTVALUES, doc, GET, guidBytes, hresult, ksp, multiple, nt, PIN, req, SET, STANDARD_INTERFACES, statusOf, TOPOLOGY, u32s, wide, win32 } from './hand-profiles';
 
 const loaded: LoadedProfile[] = [];
 afterEach(() => {
@@ -92,14 +20,6 @@ function load(document: ProfileDocument) {
   loaded.push(l);
   return l;
 }
-
-/** One raw property request to the replayed filter, as a client's DeviceIoControl would send it. */
-function ask(filter: ReturnType<typeof openFilter>, set: string, id: number, flags: number, instance: Buffer, size: number): { triple: StatusTriple; data: Buffer } {
-  const output = size > 0 ? Buffer.alloc(size) : null;
-  const triple = filter.ioctl(PROPERTY, encodeIdentifier(set, id, flags, instance), output);
-  return { triple, data: output ? output.subarray(0, Math.min(triple[2] >>> 0, size)) : Buffer.alloc(0) };
-}
-const statusOf = (r: { triple: StatusTriple }) => r.triple[1] >>> 0;
 
 describe('a recorded answer replays as recorded', () => {
   it('a size query, a read, a short buffer, a recorded refusal; statuses recorded as Win32 codes or HRESULTs as NTSTATUS', () => {
