@@ -3,7 +3,8 @@
 // each flag, before and after what sets it (issue 16: endOfStream was only ever seen true, packetMode only true,
 // longestStepMs never in its unit).
 import { afterEach, describe, expect, it } from 'vitest';
-import { emulatorRenderStats, emulatorWaveRtStats, extensibleFormat, openFilter, openHandleCount, renderChecksum, setEmulatorPacing } from '../lib/index';
+import { defineVirtualDevice, emulatorRenderStats, emulatorWaveRtStats, encodeAudioRange, extensibleFormat, KSPROPSETID, openFilter, openHandleCount, renderChecksum, setEmulatorAudioEngineHold, setEmulatorCaptureSignal, setEmulatorPacing } from '../lib/index';
+import { KSPROPERTY_EMULATOR } from '../lib/emulator/controls';
 import { emulatedDevicePath, openRender, RENDER_PIN } from './emulated-devices';
 import { stereo48k } from './helpers';
 import { until } from './cli-process';
@@ -82,5 +83,40 @@ describe('WaveRT stats', () => {
     expect(stats.longestStepMs).toBeGreaterThan(0);
     expect(stats.longestStepMs).toBeLessThan(1000);
     expect(Number.isInteger(Math.round(stats.longestStepMs * 1000 * 1e6) / 1e6)).toBe(true);
+  });
+});
+
+describe('the emulator switches, as sent', () => {
+  it('each switch sends its documented ULONG: signal index 0 / tone 1, pacing real-time 1 / unthrottled 0, engine hold 1 / 0', () => {
+    const sent: string[] = [];
+    const record = (name: string) => (r: { value?: Buffer }) => {
+      sent.push(`${name} ${r.value!.readUInt32LE(0)}`);
+    };
+    const device = defineVirtualDevice({
+      name: 'Switches',
+      categories: ['AUDIO', 'CAPTURE'],
+      pins: [{ dataFlow: 'out', dataRanges: [encodeAudioRange()] }],
+      properties: [
+        { set: KSPROPSETID.EmulatorDiagnostics, id: KSPROPERTY_EMULATOR.CAPTURE_SIGNAL, target: 'pin', onSet: record('signal') },
+        { set: KSPROPSETID.EmulatorDiagnostics, id: KSPROPERTY_EMULATOR.PACING, target: 'pin', onSet: record('pacing') },
+        { set: KSPROPSETID.EmulatorDiagnostics, id: KSPROPERTY_EMULATOR.AUDIO_ENGINE_HOLD, onSet: record('hold') },
+      ],
+    });
+    try {
+      using filter = openFilter(device.path, { backend: 'emulator' });
+      using pin = filter.createPin({ pinId: 0 });
+      setEmulatorCaptureSignal(pin, 'tone');
+      setEmulatorCaptureSignal(pin, 'index');
+      setEmulatorPacing(pin, 'real-time');
+      setEmulatorPacing(pin, 'unthrottled');
+      setEmulatorAudioEngineHold(filter, true);
+      setEmulatorAudioEngineHold(filter, false);
+      expect(sent).toStrictEqual(['signal 1', 'signal 0', 'pacing 1', 'pacing 0', 'hold 1', 'hold 0']);
+      expect(() => setEmulatorAudioEngineHold(filter, 1 as never)).toThrow(new TypeError('held must be a boolean, got number'));
+      expect(() => setEmulatorPacing(pin, 'fast' as never)).toThrow(new RangeError('pacing must be "real-time" or "unthrottled", got "fast"'));
+      expect(sent).toHaveLength(6);
+    } finally {
+      device.remove();
+    }
   });
 });
