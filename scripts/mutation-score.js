@@ -20,7 +20,10 @@ function sources(dir) {
     return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [rel] : [];
   });
 }
-const wanted = sources('lib').sort();
+// Files Stryker instruments no mutant in (numeric constants only: it has no mutator for number literals), so they are
+// never in the results; the run over lib/streaming on 2 December (972 mutants in 8 files) made none in this one.
+const NO_MUTANTS = new Set(['lib/streaming/stream-control.ts']);
+const wanted = sources('lib').filter((f) => !NO_MUTANTS.has(f)).sort();
 const files = Object.fromEntries(Object.entries(report.files).filter(([name]) => wanted.includes(name)));
 const notRun = wanted.filter((f) => !(f in files));
 const stale = Object.keys(files).filter((f) => fs.readFileSync(path.join(root, f), 'utf8') !== files[f].source);
