@@ -50,6 +50,7 @@ describe('WaveRT timing: the DMA held off the CPU', () => {
     let delivered = 0;
     let lastEnd = 0;
     let jumped = 0;
+    const started = performance.now();
     for await (const frame of stream) {
       // The frame's first sample frame, from its presentation time (100 ns units, floored by the engine).
       const first = Math.round((frame.presentationTime * 48000) / 1e7);
@@ -72,6 +73,12 @@ describe('WaveRT timing: the DMA held off the CPU', () => {
     expect(timing.overrunsAfterStall).toBe(stream.overruns);
     if (stream.overruns === 0) expect(jumped).toBe(0);
     expect(timing.longestGapMs).toBeGreaterThan(0);
+    // In milliseconds (the engine counts nanoseconds): no gap between passes, nor all their CPU time together, can be
+    // longer than the whole capture took.
+    const wallMs = performance.now() - started;
+    expect(timing.longestGapMs).toBeLessThanOrEqual(wallMs);
+    expect(stream.enginePassCpuMs).toBeGreaterThan(0);
+    expect(stream.enginePassCpuMs).toBeLessThanOrEqual(wallMs);
   });
 
   it('render: waveRtRenderStats is null before the first write, then counts what the engine took, its silence, and no underrun', async () => {
