@@ -108,4 +108,23 @@ describe('capture iteration', () => {
     expect(result.done).toBe(false);
     await frames.return();
   });
+
+  it('a standard pin has no WaveRT engine: no overruns, no engine timing, no pass time; the engine counters stay readable after the end', async () => {
+    using filter = openCapture();
+    using pin = filter.createPin({ pinId: 0, dataFormat: stereo48k() });
+    const frames = pin.frames({ packets: 4, frameSize: 1920 });
+    for (let n = 0; n < 3; n++) {
+      const { value } = await frames.next();
+      value!.release();
+    }
+    expect([frames.overruns, frames.engineTiming, frames.enginePassCpuMs]).toStrictEqual([0, { stalls: 0, overrunsAfterStall: 0, longestGapMs: 0 }, 0]);
+    const live = frames.engineStats;
+    expect(live.wakeups).toBeGreaterThan(0);
+    await frames.return();
+    expect(frames.ended).toBe(true);
+    const atEnd = frames.engineStats;
+    expect(atEnd.wakeups).toBeGreaterThanOrEqual(live.wakeups);
+    expect(frames.engineStats).toStrictEqual(atEnd);
+    expect(frames.inFlight).toBe(0);
+  });
 });
