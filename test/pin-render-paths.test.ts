@@ -13,6 +13,7 @@ import {
   renderChecksum,
   setEmulatorPacing,
   AllocatorFraming,
+  KsError,
   emulatorWaveRtStats,
   KSPROPSETID,
   type VirtualDevice,
@@ -260,5 +261,33 @@ describe('more paths', () => {
     await second.write(Buffer.alloc(1920, 2));
     await second.end();
     expect(pin.state()).toBe('run');
+  });
+
+  it('a WaveRT write waiting for room in its ring, cut by closing the pin, rejects ERR_CANCELED saying so', async () => {
+    using speakers = openFilter(emulatedDevicePath('KS Emulator WaveRT Speakers'), { backend: testBackend() });
+    const pin = speakers.createPin({ pinId: 0, dataFormat: extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 }) });
+    // 2 s of audio into a 100 ms ring: the write waits for the device to play most of it.
+    const pending = pin.write(Buffer.alloc(48000 * 4 * 2), { waveRt: { mode: 'event', latencyMs: 20, ringMs: 100 } });
+    const outcome = pending.then(
+      () => 'resolved',
+      (e: KsError) => [e.code, e.message],
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    expect(pin.state()).toBe('run');
+    pin.close();
+    expect(await outcome).toStrictEqual(['ERR_CANCELED', 'write frame: the WaveRT stream was stopped or its pin closed while writing']);
+  });
+
+  it('WaveRT render stats: zero until the engine starts (a write shorter than a device buffer starts nothing), frozen once it ends', async () => {
+    using speakers = openFilter(emulatedDevicePath('KS Emulator WaveRT Speakers'), { backend: testBackend() });
+    using pin = speakers.createPin({ pinId: 0, dataFormat: extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 }) });
+    await pin.write(Buffer.alloc(4 * 48), { waveRt: { mode: 'event', latencyMs: 100 } });
+    expect(pin.state()).toBe('stop');
+    expect(pin.waveRtRenderStats).toStrictEqual({ underruns: 0, underrunsAfterStall: 0, stalls: 0, longestGapMs: 0, silenceBytes: 0, bytesTaken: 0 });
+    await pin.write(Buffer.alloc(48000 * 4 * 0.2, 1), { endOfStream: true });
+    const atEnd = pin.waveRtRenderStats!;
+    expect(atEnd.bytesTaken).toBe(4 * 48 + 48000 * 4 * 0.2);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(pin.waveRtRenderStats).toStrictEqual(atEnd);
   });
 });
