@@ -77,7 +77,9 @@ describe('WaveRT timing: the DMA held off the CPU', () => {
     // longer than the whole capture took.
     const wallMs = performance.now() - started;
     expect(timing.longestGapMs).toBeLessThanOrEqual(wallMs);
-    expect(stream.enginePassCpuMs).toBeGreaterThan(0);
+    // Windows counts thread CPU time in scheduler ticks (GetThreadTimes, 15.6 ms), so short passes add up to 0 there.
+    if (process.platform === 'win32') expect(stream.enginePassCpuMs).toBeGreaterThanOrEqual(0);
+    else expect(stream.enginePassCpuMs).toBeGreaterThan(0);
     expect(stream.enginePassCpuMs).toBeLessThanOrEqual(wallMs);
   });
 
