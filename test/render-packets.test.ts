@@ -97,6 +97,28 @@ describe('in-place packets', () => {
   });
 });
 
+describe('the pool', () => {
+  it('slots one frame rounded up to the alignment apart, each starting aligned; queued and bytesWritten count what was submitted', async () => {
+    using filter = openRender();
+    using pin = filter.createPin({ pinId: RENDER_PIN, dataFormat: stereo48k() });
+    setEmulatorPacing(pin, 'unthrottled');
+    // 1924 bytes aligned to 16: slots 1936 bytes apart. prime 8 keeps the pin paused, so nothing completes here.
+    const stream = pin.writer({ packets: 8, frameSize: 1924, alignment: 16, prime: 8 });
+    const a = stream.tryPacket()!;
+    const b = stream.tryPacket()!;
+    const c = stream.tryPacket()!;
+    expect([b.data.byteOffset - a.data.byteOffset, c.data.byteOffset - b.data.byteOffset]).toStrictEqual([1936, 1936]);
+    expect(a.data.length).toBe(1924);
+    a.submit(1924);
+    b.submit(960);
+    c.submit(4);
+    expect([stream.queued, stream.bytesWritten]).toStrictEqual([3, 1924 + 960 + 4]);
+    await stream.end();
+    expect([stream.queued, stream.inFlight]).toStrictEqual([0, 0]);
+    expect(emulatorRenderStats(pin)).toMatchObject({ bytes: 1924 + 960 + 4 });
+  });
+});
+
 describe('capture iteration', () => {
   it('refuses a second next() while the first waits, and leaves the first to settle', async () => {
     using filter = openCapture();
