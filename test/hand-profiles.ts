@@ -1,7 +1,8 @@
 // Profile documents written by hand for the replay tests (replay-profile-answers, replay-profile-edges): one recorded
 // request with the size query KS answers for it, a document of filters, and a raw property request to a replayed
 // filter as a client's DeviceIoControl sends it.
-import { KSPROPSETID, openFilter, type ProfileDocument } from '../lib/index';
+import { KSPROPSETID, loadProfile, openFilter, type LoadedProfile, type ProfileDocument } from '../lib/index';
+import { guidToBuffer } from '../lib/structs/guid';
 import { encodeIdentifier } from '../lib/structs/request';
 import type { StatusTriple } from '../lib/base/errors';
 
@@ -25,15 +26,7 @@ export const u32s = (...values: number[]) => {
   return b;
 };
 export const ksp = (id: number) => u32s(id, 0);
-export const guidBytes = (guid: string) => {
-  const h = guid.replace(/[{}-]/g, '');
-  const b = Buffer.alloc(16);
-  b.writeUInt32LE(parseInt(h.slice(0, 8), 16), 0);
-  b.writeUInt16LE(parseInt(h.slice(8, 12), 16), 4);
-  b.writeUInt16LE(parseInt(h.slice(12, 16), 16), 6);
-  Buffer.from(h.slice(16), 'hex').copy(b, 8);
-  return b;
-};
+export const guidBytes = (guid: string) => guidToBuffer(guid);
 /** A KSMULTIPLE_ITEM of `items`, each the same size. */
 export const multiple = (items: Buffer[]) => Buffer.concat([u32s(8 + items.reduce((n, i) => n + i.length, 0), items.length), ...items]);
 export const wide = (text: string) => Buffer.from(`${text}\0`, 'utf16le');
@@ -83,3 +76,11 @@ export function ask(filter: ReturnType<typeof openFilter>, set: string, id: numb
   return { triple, data: output ? output.subarray(0, Math.min(triple[2] >>> 0, size)) : Buffer.alloc(0) };
 }
 export const statusOf = (r: { triple: StatusTriple }) => r.triple[1] >>> 0;
+
+/** Profiles loaded by a test file, removed by its afterEach (`for (const l of loaded.splice(0)) l.remove()`). */
+export const loaded: LoadedProfile[] = [];
+export function load(document: ProfileDocument): LoadedProfile {
+  const l = loadProfile(document);
+  loaded.push(l);
+  return l;
+}

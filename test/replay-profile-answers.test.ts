@@ -9,17 +9,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { encodeAudioRange, extensibleFormat, KsError, listDevices, loadProfile, loadProfiles, openFilter, type LoadedProfile, type ProfileDocument } from '../lib/index';
-import { ask, BASICSUPPORT, DEFAULTVALUES, doc, GET, guidBytes, hresult, ksp, multiple, nt, PIN, req, SET, STANDARD_INTERFACES, statusOf, TOPOLOGY, u32s, wide, win32 } from './hand-profiles';
+import { ask, BASICSUPPORT, DEFAULTVALUES, doc, GET, guidBytes, hresult, ksp, multiple, nt, PIN, req, SET, STANDARD_INTERFACES, statusOf, TOPOLOGY, u32s, wide, win32, load, loaded } from './hand-profiles';
 
-const loaded: LoadedProfile[] = [];
 afterEach(() => {
   for (const l of loaded.splice(0)) l.remove();
 });
-function load(document: ProfileDocument) {
-  const l = loadProfile(document);
-  loaded.push(l);
-  return l;
-}
 
 describe('a recorded answer replays as recorded', () => {
   it('a size query, a read, a short buffer, a recorded refusal; statuses recorded as Win32 codes or HRESULTs as NTSTATUS', () => {

@@ -4,21 +4,15 @@
 // pin WaveRT (issue 16: survivors of the lib/profiles rerun in replay-profile.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeAudioRange, extensibleFormat, KsError, loadProfile, openFilter, type LoadedProfile, type ProfileDocument } from '../lib/index';
-import { ask, BASICSUPPORT, doc, GET, guidBytes, ksp, multiple, nt, PIN, req, SET, STANDARD_INTERFACES, u32s } from './hand-profiles';
+import { ask, BASICSUPPORT, doc, GET, guidBytes, ksp, multiple, nt, PIN, req, SET, STANDARD_INTERFACES, u32s, load, loaded } from './hand-profiles';
 
 const RT_AUDIO = '{A855A48C-2F78-4729-9051-1968746B9EEF}';
 const CONNECTION = '{1D58C920-AC9B-11CF-A5D6-28DB04C10000}';
 const format = () => extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
 
-const loaded: LoadedProfile[] = [];
 afterEach(() => {
   for (const l of loaded.splice(0)) l.remove();
 });
-function load(document: ProfileDocument) {
-  const l = loadProfile(document);
-  loaded.push(l);
-  return l;
-}
 
 function refusal(document: ProfileDocument): [string, string, string] {
   try {
