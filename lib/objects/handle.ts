@@ -203,6 +203,12 @@ export abstract class KsHandle {
     return callNative(operation, () => native.ioctl(id, code, input, output));
   }
 
+  /** request()'s asynchronous twin, for methods (IOCTL_KS_METHOD may pend). */
+  private requestAsync(operation: string, code: number, input: Buffer, output: Buffer | null): Promise<StatusTriple> {
+    const id = this.idFor(operation);
+    return settled(operation, (settle) => native.ioctlAsync(id, code, input, output, settle));
+  }
+
   /** Throws the KsError for a failed status; `hint` explains it in context. */
   protected static check(triple: StatusTriple, operation: string, hint?: (code: string) => string | undefined): void {
     const [kind, value] = triple;
@@ -399,8 +405,7 @@ export abstract class KsHandle {
   async invokeMethod(set: Guid | string, id: number, data: Buffer | null, flags: number = KSMETHOD_TYPE.SEND): Promise<Buffer> {
     const operation = `invoke method ${guidLabel(set)} id ${id}`;
     const request = encodeIdentifier(set, id, flags);
-    const handleId = this.idFor(operation);
-    const result = await settled(operation, (settle) => native.ioctlAsync(handleId, IOCTL_KS.METHOD, request, data, settle));
+    const result = await this.requestAsync(operation, IOCTL_KS.METHOD, request, data);
     this.checkPending(result, operation);
     return data ? data.subarray(0, Math.min(result[2], data.length)) : Buffer.alloc(0);
   }
