@@ -2,27 +2,22 @@
 // gives it (plug, unplug), a short or malformed reply by the property that gave it (the emulator's diagnostics, a
 // pin's framing and format), checked against a virtual device whose handlers answer short on purpose (issue 16: these
 // operation names appeared in no test, so a wrong or empty one went unseen).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  defineVirtualDevice,
   emulatorEnabledEvents,
   emulatorRenderStats,
   emulatorWaveRtStats,
   encodeAudioRange,
   KsError,
   KSPROPSETID,
-  openFilter,
   setEmulatedDevicePresent,
-  type VirtualDevice,
 } from '../lib/index';
 import { KSPROPERTY_EMULATOR } from '../lib/emulator/controls';
 import { openRender, RENDER_PIN } from './emulated-devices';
+import { scriptedDevices } from './scripted-devices';
 import { stereo48k } from './helpers';
 
-const devices: VirtualDevice[] = [];
-afterEach(() => {
-  for (const d of devices.splice(0)) d.remove();
-});
+const { open } = scriptedDevices();
 
 function failure(fn: () => unknown): [string, string] {
   try {
@@ -45,7 +40,7 @@ describe('native refusals name the call', () => {
 
 describe('short replies name the property that gave them', () => {
   function scripted() {
-    const d = defineVirtualDevice({
+    return open({
       name: 'Short Replies',
       categories: ['AUDIO'],
       pins: [{ dataFlow: 'in', dataRanges: [encodeAudioRange()] }],
@@ -57,8 +52,6 @@ describe('short replies name the property that gave them', () => {
         { set: KSPROPSETID.Connection, id: 2, target: 'pin', onGet: () => Buffer.alloc(10) }, // DATAFORMAT
       ],
     });
-    devices.push(d);
-    return openFilter(d.path, { backend: 'emulator' });
   }
 
   it('the emulator’s diagnostics', () => {

@@ -3,60 +3,39 @@
 // Size bounds and link forms; the hints a refusal carries (a pin past the filter's pin factories, a node past its
 // nodes, the node's type); proposeDataFormat's false and its other failures; audio node values shorter than a LONG
 // (issue 16: the first mutation run over filter.ts, 74.84 %, found these operation names and bounds in no test).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  defineVirtualDevice,
   encodeAudioRange,
   extensibleFormat,
   KsError,
   KSNODETYPE,
   KSPROPERTY_AUDIO,
   KSPROPSETID,
-  openFilter,
-  openHandleCount,
-  type KsFilter,
-  type VirtualDevice,
   type VirtualPropertyHandler,
   type VirtualPropertyRequest,
 } from '../lib/index';
 import { parseIdentifiers, parsePhysicalConnection } from '../lib/objects/filter';
+import { expectKsError } from './helpers';
+import { scriptedDevices } from './scripted-devices';
 
-const devices: VirtualDevice[] = [];
-const filters: KsFilter[] = [];
-afterEach(() => {
-  for (const f of filters.splice(0)) f.close();
-  for (const d of devices.splice(0)) d.remove();
-  expect(openHandleCount()).toBe(0);
-});
+const { open } = scriptedDevices();
 
 const PIN = KSPROPSETID.Pin;
 // ks.h's KSPROPERTY_PIN ids.
 const ID = { CINSTANCES: 0, CTYPES: 1, DATAFLOW: 2, DATARANGES: 3, INTERFACES: 5, MEDIUMS: 6, COMMUNICATION: 7, NECESSARYINSTANCES: 9, PHYSICALCONNECTION: 10, CONSTRAINEDDATARANGES: 13, PROPOSEDATAFORMAT: 14 };
 
 function scripted(properties: VirtualPropertyHandler[], extra: { nodes?: string[]; pins?: number } = {}) {
-  const device = defineVirtualDevice({
+  return open({
     name: 'Scripted Filter',
     categories: ['AUDIO'],
     pins: Array.from({ length: extra.pins ?? 2 }, () => ({ dataFlow: 'out' as const, dataRanges: [encodeAudioRange()] })),
     topology: { nodes: (extra.nodes ?? []).map((type) => ({ type })) },
     properties,
   });
-  devices.push(device);
-  const filter = openFilter(device.path, { backend: 'emulator' });
-  filters.push(filter);
-  return filter;
 }
 
-function malformed(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(KsError);
-    expect((e as KsError).code).toBe('ERR_MALFORMED_REPLY');
-    return (e as KsError).message;
-  }
-  throw new Error('did not throw');
-}
+/** The whole message of the ERR_MALFORMED_REPLY `fn` throws. */
+const malformed = (fn: () => unknown): string => expectKsError(fn, 'ERR_MALFORMED_REPLY').message;
 
 const short = (id: number, bytes = 2): VirtualPropertyHandler => ({ set: PIN, id, onGet: () => Buffer.alloc(bytes) });
 

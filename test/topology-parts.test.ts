@@ -2,14 +2,12 @@
 // an empty name, an odd byte, no terminator), which statuses mean "this node has no name" and which are failures,
 // the default operation named by the KSMULTIPLE_ITEM parsers, and the walk's refusals and de-duplication (issue 16:
 // survivors of the first mutation run over lib/objects/topology.ts).
-import { afterEach, describe, expect, it } from 'vitest';
-import { defineVirtualDevice, KsError, KSNODETYPE, KSPROPSETID, openFilter, parseConnections, parseGuidList, walkTopology, type VirtualDevice } from '../lib/index';
+import { describe, expect, it } from 'vitest';
+import { KsError, KSNODETYPE, KSPROPSETID, parseConnections, parseGuidList, walkTopology } from '../lib/index';
 import { isAbsent, parseWideString } from '../lib/objects/topology';
+import { scriptedDevices } from './scripted-devices';
 
-const devices: VirtualDevice[] = [];
-afterEach(() => {
-  for (const d of devices.splice(0)) d.remove();
-});
+const { open } = scriptedDevices();
 
 describe('parseWideString', () => {
   it('reads up to the first NUL, never past the reply', () => {
@@ -51,15 +49,13 @@ describe('the KSMULTIPLE_ITEM parsers name their operation', () => {
 
 describe('topology() reads node names', () => {
   function device(answer: () => unknown) {
-    const d = defineVirtualDevice({
+    return open({
       name: 'Topology Names',
       categories: ['AUDIO'],
       pins: [],
       topology: { nodes: [{ type: KSNODETYPE.VOLUME, name: 'Volume' }, { type: KSNODETYPE.MUTE, name: 'Mute' }] },
       properties: [{ set: KSPROPSETID.Topology, id: 3, onGet: (r) => (r.instanceId === 1 ? (answer() as never) : Buffer.from('Volume\0', 'utf16le')) }],
     });
-    devices.push(d);
-    return openFilter(d.path, { backend: 'emulator' });
   }
 
   it('a name answered absent is null; any other failure is the topology’s failure, named', () => {
@@ -77,14 +73,12 @@ describe('topology() reads node names', () => {
   });
 
   it('the lists malformed are refused by the request that read them', () => {
-    const d = defineVirtualDevice({
+    const filter = open({
       name: 'Topology Malformed',
       categories: ['AUDIO'],
       pins: [],
       properties: [{ set: KSPROPSETID.Topology, id: 1, onGet: () => Buffer.alloc(4) }],
     });
-    devices.push(d);
-    using filter = openFilter(d.path, { backend: 'emulator' });
     expect(() => filter.topology()).toThrow(new KsError('ERR_MALFORMED_REPLY', 'get topology nodes', 'a KSMULTIPLE_ITEM needs 8 bytes, got 4'));
   });
 });

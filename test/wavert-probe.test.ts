@@ -3,17 +3,14 @@
 // always; and what it says when it cannot probe (the endpoint held by the audio engine, a refused format, a failure
 // that is not "absent"). The refusals come from handlers of a virtual device's WaveRT pin, so each step is shown to
 // follow from the driver's own answer (issue 16: the first mutation run found most of this file reached by no test).
-import { afterEach, describe, expect, it } from 'vitest';
-import { defineVirtualDevice, encodeAudioRange, extensibleFormat, KSPROPERTY_RTAUDIO, KSPROPSETID, openFilter, openHandleCount, setEmulatorAudioEngineHold, type VirtualDevice, type VirtualPropertyHandler } from '../lib/index';
+import { describe, expect, it } from 'vitest';
+import { encodeAudioRange, extensibleFormat, KSPROPERTY_RTAUDIO, KSPROPSETID, openFilter, setEmulatorAudioEngineHold, type VirtualPropertyHandler } from '../lib/index';
+import { scriptedDevices } from './scripted-devices';
 import { probeWaveRt } from '../lib/cli/wavert-probe';
 import { emulatedDevicePath } from './emulated-devices';
 import { testBackend } from './test-backend';
 
-const devices: VirtualDevice[] = [];
-afterEach(() => {
-  for (const d of devices.splice(0)) d.remove();
-  expect(openHandleCount()).toBe(0);
-});
+const { open } = scriptedDevices();
 
 const format = () => extensibleFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
 const LATENCY = { fifoSize: 384, chipsetDelay: 20, codecDelay: 30000 };
@@ -25,14 +22,12 @@ function waveRtDevice(refusals: Partial<Record<keyof typeof KSPROPERTY_RTAUDIO, 
     target: 'pin',
     onGet: () => ({ status }),
   }));
-  const device = defineVirtualDevice({
+  return open({
     name: 'Probe Speakers',
     categories: ['AUDIO', 'RENDER'],
     pins: [{ dataFlow: 'in', streaming: 'waveRt', waveRtLatency: LATENCY, dataRanges: [encodeAudioRange()] }],
     properties,
   });
-  devices.push(device);
-  return openFilter(device.path, { backend: 'emulator' });
 }
 
 describe('probeWaveRt', () => {
